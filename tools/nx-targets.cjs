@@ -1,40 +1,46 @@
 // Infers every project's targets (build, typecheck, lint, test) once, from where it sits:
-// each project under apps/ or libs/ gets the same targets, so none is declared per project.
+// each project under apps/, libs/ or e2e/ that has TypeScript sources gets the same targets,
+// so none is declared per project. A project without sources yet has no targets.
 'use strict';
-const { dirname } = require('node:path');
-const { readFileSync, existsSync } = require('node:fs');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
+const { readFileSync, existsSync, readdirSync } = require('node:fs');
+
+function hasTypeScript(dir) {
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir, { recursive: true }).some(
+    (entry) => String(entry).endsWith('.ts') && !String(entry).includes('node_modules'),
+  );
+}
 
 function targetsFor(root, workspaceRoot) {
-  const pkg = JSON.parse(readFileSync(join(workspaceRoot, root, 'package.json'), 'utf8'));
-  const isApp = root.startsWith('apps/');
+  const abs = join(workspaceRoot, root);
+  const pkg = JSON.parse(readFileSync(join(abs, 'package.json'), 'utf8'));
+  const sources = root === 'e2e' ? abs : join(abs, 'src');
+  if (!hasTypeScript(sources)) return {};
   const targets = {
     typecheck: { command: 'tsc -p tsconfig.json --noEmit', options: { cwd: root } },
     lint: { command: 'eslint --max-warnings=0 .', options: { cwd: root } },
-    test: {
-      command: `vitest run --project ${pkg.name}`,
-      options: { cwd: '{workspaceRoot}' },
-    },
+    test: { command: `vitest run --project ${pkg.name}`, options: { cwd: '{workspaceRoot}' } },
   };
-  if (isApp) {
+  if (root.startsWith('apps/') && existsSync(join(abs, 'src/main.ts'))) {
     targets.build = {
       command: `node scripts/build-app.mjs ${root}`,
       options: { cwd: '{workspaceRoot}' },
       outputs: [`{workspaceRoot}/${root}/dist`],
     };
-  } else if (existsSync(join(workspaceRoot, root, 'buf.gen.yaml'))) {
+  } else if (existsSync(join(abs, 'buf.gen.yaml'))) {
     targets.build = {
       command: 'bash scripts/generate-proto.sh',
       options: { cwd: '{workspaceRoot}' },
-      inputs: ['{workspaceRoot}/proto/**/*', '{workspaceRoot}/buf.yaml', `{workspaceRoot}/${root}/buf.gen.yaml`],
-      outputs: [`{workspaceRoot}/${root}/src/gen`],
+      inputs: ['{workspaceRoot}/proto/**/*', '{workspaceRoot}/buf.yaml', `{projectRoot}/buf.gen.yaml`],
+      outputs: ['{projectRoot}/src/gen'],
     };
   }
   return targets;
 }
 
 module.exports.createNodesV2 = [
-  '{apps,libs}/*/package.json',
+  '{apps/*,libs/*,e2e}/package.json',
   (files, _options, context) =>
     files.map((file) => {
       const root = dirname(file);

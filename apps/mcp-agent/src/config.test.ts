@@ -1,0 +1,80 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configPathFromEnvironment, loadAgentConfig } from './config.js';
+
+async function writeConfig(text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mcp-agent-config-'));
+  const file = join(dir, 'agent.toml');
+  await writeFile(file, text);
+  return file;
+}
+
+const minimal = `
+[node]
+name = "rift"
+[server]
+listen = "127.0.0.1:9444"
+tls_cert = "tls/agent.chain.pem"
+tls_key = "tls/agent.key"
+[auth]
+token_file = "tokens.toml"
+`;
+
+describe('agent config', () => {
+  it('loads a minimal file, applying defaults and resolving paths next to the file', async () => {
+    const file = await writeConfig(minimal);
+    const config = await loadAgentConfig({ path: file, env: {} });
+    const dir = join(file, '..');
+    expect(config.node).toEqual({ name: 'rift', role: 'worker', address: '127.0.0.1' });
+    expect(config.listen).toEqual({ host: '127.0.0.1', port: 9444 });
+    expect(config.tls).toEqual({ certPath: join(dir, 'tls/agent.chain.pem'), keyPath: join(dir, 'tls/agent.key') });
+    expect(config.registryPath).toBe('/var/lib/mcp-agent/registry.db');
+    expect(config.filesRoot).toBe('/srv');
+    expect(config.podmanSocket).toBeUndefined();
+    expect(config.ports).toEqual({ first: 10000, last: 60000 });
+  });
+
+  it('lets MCP_AGENT_* variables override the file', async () => {
+    const file = await writeConfig(minimal);
+    const config = await loadAgentConfig({
+      path: file,
+      env: { MCP_AGENT_SERVER_LISTEN: '127.0.0.2:7000', MCP_AGENT_FILES_ROOT: '/tmp/srv', MCP_AGENT_NODE_ROLE: 'edge' },
+    });
+    expect(config.listen).toEqual({ host: '127.0.0.2', port: 7000 });
+    expect(config.filesRoot).toBe('/tmp/srv');
+    expect(config.node.role).toBe('edge');
+  });
+
+  it('refuses a wildcard listen address unless allow_wildcard is set', async () => {
+    const file = await writeConfig(minimal.replace('127.0.0.1:9444', '0.0.0.0:9444'));
+    await expect(loadAgentConfig({ path: file, env: {} })).rejects.toThrow(/server.listen: .*listens on every interface/);
+    const allowed = await loadAgentConfig({ path: file, env: { MCP_AGENT_SERVER_ALLOW_WILDCARD: 'true' } });
+    expect(allowed.listen.host).toBe('0.0.0.0');
+  });
+
+  it('reports every problem with the file and key', async () => {
+    const file = await writeConfig('[node]\nname = "Rift"\n[server]\nlisten = "x"\n[ports]\nfirst = 9\nlast = 8\n[extra]\n');
+    const error = await loadAgentConfig({ path: file, env: {} }).catch((e: unknown) => e as Error);
+    const lines = error.message.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `${file}: extra: unknown key; expected one of: node, server, auth, data, files, podman, ports, log`,
+        `${file}: node.name: got the string "Rift"; expected a node name`,
+        `${file}: server.tls_cert: missing; expected a path`,
+        `${file}: auth.token_file: missing; expected a path`,
+      ]),
+    );
+  });
+
+  it('refuses a port range that is upside down', async () => {
+    const file = await writeConfig(`${minimal}\n[ports]\nfirst = 9000\nlast = 8000\n`);
+    await expect(loadAgentConfig({ path: file, env: {} })).rejects.toThrow(`${file}: ports: first (9000) is above last (8000)`);
+  });
+
+  it('finds the config file through MCP_AGENT_CONFIG, else /etc/mcp/agent.toml', () => {
+    expect(configPathFromEnvironment({ MCP_AGENT_CONFIG: '/x/a.toml' })).toBe('/x/a.toml');
+    expect(configPathFromEnvironment({})).toBe('/etc/mcp/agent.toml');
+  });
+});
