@@ -1,0 +1,41 @@
+// Test builders and a harness, as in Nomad's scheduler tests: seed nodes, place, assert on the decision.
+import { placeService } from '../place-service.js';
+import { planPlacements, type PlacementPlan } from '../plan-placements.js';
+import type { NodeSnapshot, Placement, PlacementDecision, ServiceToPlace } from '../types.js';
+
+type NodeOverrides = Partial<Omit<NodeSnapshot, 'name' | 'role'>>;
+
+/** A healthy node with no containers that can run VMs, unless overridden. */
+function node(name: string, role: NodeSnapshot['role'], overrides: NodeOverrides): NodeSnapshot {
+  return { name, role, status: 'healthy', containers: 0, canRunVms: true, ...overrides };
+}
+
+export function masterNode(name: string, overrides: NodeOverrides = {}): NodeSnapshot {
+  return node(name, 'master', overrides);
+}
+
+export function workerNode(name: string, overrides: NodeOverrides = {}): NodeSnapshot {
+  return node(name, 'worker', overrides);
+}
+
+export function edgeNode(name: string, overrides: NodeOverrides = {}): NodeSnapshot {
+  return node(name, 'edge', overrides);
+}
+
+/** A worker-tier service of one container component, unless overridden. */
+export function serviceToPlace(name: string, overrides: Partial<Omit<ServiceToPlace, 'name'>> = {}): ServiceToPlace {
+  return { name, needsVms: false, componentCount: 1, ...overrides };
+}
+
+export interface SeededFleet {
+  place(service: ServiceToPlace): PlacementDecision;
+  plan(services: readonly ServiceToPlace[]): PlacementPlan;
+}
+
+export function seedFleet(seed: { nodes: readonly NodeSnapshot[]; placements?: readonly Placement[] }): SeededFleet {
+  const placements = seed.placements ?? [];
+  return {
+    place: (service) => placeService({ nodes: seed.nodes, placements, service }),
+    plan: (services) => planPlacements({ nodes: seed.nodes, placements, services }),
+  };
+}
