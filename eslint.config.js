@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'e2e/**/*.ts'],
+    files: ['**/*.test.ts', 'e2e/**/*.ts', '**/vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );
