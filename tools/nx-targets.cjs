@@ -18,9 +18,13 @@ function targetsFor(root, workspaceRoot) {
   const sources = root === 'e2e' ? abs : join(abs, 'src');
   if (!hasTypeScript(sources)) return {};
   const targets = {
-    typecheck: { command: 'tsc -p tsconfig.json --noEmit', options: { cwd: root } },
-    lint: { command: 'eslint --max-warnings=0 .', options: { cwd: root } },
-    test: { command: `vitest run --project ${pkg.name}`, options: { cwd: '{workspaceRoot}' } },
+    typecheck: { command: 'tsc -p tsconfig.json --noEmit', options: { cwd: root }, dependsOn: ['^build'] },
+    lint: { command: 'eslint --max-warnings=0 .', options: { cwd: root }, dependsOn: ['^build'] },
+    test: {
+      command: `vitest run --project ${pkg.name}`,
+      options: { cwd: '{workspaceRoot}' },
+      dependsOn: ['^build'],
+    },
   };
   if (root.startsWith('apps/') && existsSync(join(abs, 'src/main.ts'))) {
     targets.build = {
@@ -35,6 +39,8 @@ function targetsFor(root, workspaceRoot) {
       inputs: ['{workspaceRoot}/proto/**/*', '{workspaceRoot}/buf.yaml', `{projectRoot}/buf.gen.yaml`],
       outputs: ['{projectRoot}/src/gen'],
     };
+    // Generation rewrites src/gen: checks of this project wait for it rather than read a half-written tree.
+    for (const name of ['typecheck', 'lint', 'test']) targets[name].dependsOn = ['^build', 'build'];
   }
   return targets;
 }

@@ -56,7 +56,10 @@ describe('agent config', () => {
 
   it('reports every problem with the file and key', async () => {
     const file = await writeConfig('[node]\nname = "Rift"\n[server]\nlisten = "x"\n[ports]\nfirst = 9\nlast = 8\n[extra]\n');
-    const error = await loadAgentConfig({ path: file, env: {} }).catch((e: unknown) => e as Error);
+    const error = await loadAgentConfig({ path: file, env: {} }).then(
+      () => new Error('expected the config to be refused'),
+      (e: unknown) => e as Error,
+    );
     const lines = error.message.split('\n');
     expect(lines).toEqual(
       expect.arrayContaining([
