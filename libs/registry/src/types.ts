@@ -1,0 +1,134 @@
+// Domain types of the registry: plain objects, no protobuf; the agent converts in its wire.ts.
+
+export type Tier = 'core' | 'worker';
+export type ComponentRuntime = 'container' | 'unikernel';
+export type RouteMode = 'l4' | 'l7';
+
+/** Time source, injected so tests control "now" (event times, pruning, cooldowns). */
+export interface Clock {
+  now(): Date;
+}
+
+/** Says whether a host port can be bound right now; called inside a write transaction, so synchronous. */
+export type PortProbe = (port: number) => boolean;
+
+/** Inclusive range host ports are allocated from (SPEC: 10000–60000). */
+export interface PortRange {
+  readonly first: number;
+  readonly last: number;
+}
+
+export interface RouteSpec {
+  /** "" for an unnamed route. */
+  readonly name: string;
+  /** Listener port on the node's proxy. */
+  readonly port: number;
+  readonly mode: RouteMode;
+  /** Absent means the default `<service>.<svc zone>`, resolved by the agent. */
+  readonly hostname?: string;
+  readonly public: boolean;
+  /**
+   * On input: a host port the caller insists on (adopting a running container); normally
+   * absent and allocated. On output: the allocated port, absent once released.
+   */
+  readonly hostPort?: number;
+}
+
+export interface ComponentSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly runtime: ComponentRuntime;
+  readonly memoryMb?: number;
+  readonly vcpus?: number;
+  readonly network?: string;
+  readonly user?: string;
+  readonly restart?: string;
+  readonly ports: readonly string[];
+  readonly volumes: readonly string[];
+  /** Absent means the image's default command. */
+  readonly cmd?: readonly string[];
+  readonly env: readonly string[];
+  readonly routes: readonly RouteSpec[];
+}
+
+export interface SnapshotConfig {
+  /** "", "grpc", "cli", "exec: <cmd>" or "full". */
+  readonly method: string;
+  readonly excludes: readonly string[];
+}
+
+export interface ServiceSpec {
+  readonly name: string;
+  readonly active: boolean;
+  readonly tier: Tier;
+  readonly node?: string;
+  readonly comment?: string;
+  readonly snapshot: SnapshotConfig;
+  readonly components: readonly ComponentSpec[];
+}
+
+/** What the agent last saw of a component in the runtimes. */
+export interface ObservedState {
+  /** Runtime state as reported ("running", "exited", …); "unknown" until first observed. */
+  readonly state: string;
+  readonly containerId?: string;
+  /** Image tag of what is actually running. */
+  readonly version?: string;
+  readonly startedAt?: Date;
+  /** When this observation was recorded. */
+  readonly observedAt?: Date;
+}
+
+export interface Component extends ComponentSpec {
+  readonly service: string;
+  readonly observed: ObservedState;
+  readonly updatedAt: Date;
+}
+
+export interface Service extends Omit<ServiceSpec, 'components'> {
+  readonly components: readonly Component[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface ComponentRef {
+  readonly service: string;
+  readonly component: string;
+}
+
+export interface RegistryEvent {
+  readonly id: number;
+  readonly time: Date;
+  readonly service: string;
+  /** Absent for an event about the whole service. */
+  readonly component?: string;
+  readonly fromState?: string;
+  readonly toState?: string;
+  /** The monitor's vocabulary ("transition", "drift", "flapping", "recovered", …). */
+  readonly kind: string;
+  readonly message: string;
+}
+
+export type NewEvent = Omit<RegistryEvent, 'id' | 'time'> & { readonly time?: Date };
+
+export interface AlertState extends ComponentRef {
+  readonly lastKind: string;
+  readonly lastAlertAt: Date;
+  /** No new alert of the same kind for this component before this time. */
+  readonly cooldownUntil: Date;
+}
+
+export interface EdgeRouteSpec {
+  /** Public hostname the edge terminates TLS for. */
+  readonly hostname: string;
+  readonly backendHostname: string;
+  readonly backendPort: number;
+  readonly certPath: string;
+  readonly keyPath: string;
+  readonly certExpiresAt: Date;
+}
+
+export interface EdgeRoute extends EdgeRouteSpec {
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
