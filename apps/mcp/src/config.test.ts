@@ -1,0 +1,192 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadCliConfig, locateConfig, readEnvironment } from './config.js';
+import { ConfigError } from './errors.js';
+
+let root: string;
+let home: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'mcp-config-'));
+  home = join(root, 'home');
+  await mkdir(home);
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function writeConfig(path: string, text: string): Promise<string> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, text);
+  return path;
+}
+
+async function problemsOf(text: string): Promise<ConfigError> {
+  const file = await writeConfig(join(root, 'mcp.toml'), text);
+  const error = await loadCliConfig({ flag: file, env: {}, cwd: root, homedir: home }).catch((e: unknown) => e);
+  if (!(error instanceof ConfigError)) throw new Error(`expected a ConfigError, got ${String(error)}`);
+  return error;
+}
+
+describe('readEnvironment', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('takes MCP_CONFIG from the process environment', () => {
+    vi.stubEnv('MCP_CONFIG', '/etc/mcp/fleet.toml');
+    expect(readEnvironment()).toEqual({ MCP_CONFIG: '/etc/mcp/fleet.toml' });
+  });
+});
+
+describe('locateConfig', () => {
+  it('prefers --config over MCP_CONFIG', () => {
+    const located = locateConfig({ flag: 'flag.toml', env: { MCP_CONFIG: '/env.toml' }, cwd: root, homedir: home });
+    expect(located).toEqual({ path: join(root, 'flag.toml'), explicit: true });
+  });
+
+  it('uses MCP_CONFIG when no --config is given', () => {
+    const located = locateConfig({ flag: undefined, env: { MCP_CONFIG: '~/env.toml' }, cwd: root, homedir: home });
+    expect(located).toEqual({ path: join(home, 'env.toml'), explicit: true });
+  });
+
+  it('falls back to ~/.config/mcp/mcp.toml when neither is set or MCP_CONFIG is empty', () => {
+    const located = locateConfig({ flag: undefined, env: { MCP_CONFIG: '' }, cwd: root, homedir: home });
+    expect(located).toEqual({ path: join(home, '.config', 'mcp', 'mcp.toml'), explicit: false });
+  });
+});
+
+describe('loadCliConfig', () => {
+  it('applies every default when the default config file does not exist', async () => {
+    const config = await loadCliConfig({ flag: undefined, env: {}, cwd: root, homedir: home });
+    expect(config).toEqual({
+      file: undefined,
+      servicesDir: join(home, '.config', 'mcp', 'services'),
+      masterAddress: undefined,
+      nodes: [],
+      tokenPath: join(home, '.config', 'mcp', 'token'),
+      mcias: undefined,
+      caCertPath: undefined,
+      buildWorkspace: undefined,
+    });
+  });
+
+  it('refuses a named config file that does not exist, naming its path', async () => {
+    const missing = join(root, 'nowhere.toml');
+    const error = await loadCliConfig({ flag: undefined, env: { MCP_CONFIG: missing }, cwd: root, homedir: home }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(`${missing}: config file not found`);
+  });
+
+  it('reads every documented key', async () => {
+    const file = await writeConfig(
+      join(home, '.config', 'mcp', 'mcp.toml'),
+      `[services]
+dir = "/srv/defs"
+[master]
+address = "master.example.net:9443"
+[[nodes]]
+name = "rift"
+address = "10.0.0.5:9444"
+[[nodes]]
+name = "edge-1"
+address = "[::1]:9444"
+[auth]
+token_path = "/etc/mcp/token"
+[mcias]
+server_url = "https://mcias.example.net:8443"
+service_name = "mcp-cli"
+[tls]
+ca_cert = "/etc/mcp/ca.pem"
+[build]
+workspace = "/src"
+`,
+    );
+    const config = await loadCliConfig({ flag: undefined, env: {}, cwd: root, homedir: home });
+    expect(config).toEqual({
+      file,
+      servicesDir: '/srv/defs',
+      masterAddress: 'master.example.net:9443',
+      nodes: [
+        { name: 'rift', address: '10.0.0.5:9444' },
+        { name: 'edge-1', address: '[::1]:9444' },
+      ],
+      tokenPath: '/etc/mcp/token',
+      mcias: { serverUrl: 'https://mcias.example.net:8443', serviceName: 'mcp-cli' },
+      caCertPath: '/etc/mcp/ca.pem',
+      buildWorkspace: '/src',
+    });
+  });
+
+  it('resolves relative paths against the config file directory and ~ against the home directory', async () => {
+    const file = await writeConfig(join(root, 'fleet', 'mcp.toml'), '[services]\ndir = "defs"\n[tls]\nca_cert = "~/ca.pem"\n');
+    const config = await loadCliConfig({ flag: file, env: {}, cwd: home, homedir: home });
+    expect([config.servicesDir, config.caCertPath]).toEqual([join(root, 'fleet', 'defs'), join(home, 'ca.pem')]);
+  });
+
+  it('defaults the MCIAS service name to "mcp"', async () => {
+    const file = await writeConfig(join(root, 'mcp.toml'), '[mcias]\nserver_url = "https://mcias.test"\n');
+    const config = await loadCliConfig({ flag: file, env: {}, cwd: root, homedir: home });
+    expect(config.mcias).toEqual({ serverUrl: 'https://mcias.test', serviceName: 'mcp' });
+  });
+
+  it('returns a frozen config', async () => {
+    const file = await writeConfig(join(root, 'mcp.toml'), '[[nodes]]\nname = "a"\naddress = "a:1"\n');
+    const config = await loadCliConfig({ flag: file, env: {}, cwd: root, homedir: home });
+    expect(Object.isFrozen(config) && Object.isFrozen(config.nodes) && Object.isFrozen(config.nodes[0])).toBe(true);
+  });
+});
+
+describe('config validation', () => {
+  it('refuses an unknown key, naming the file, the key and the keys expected', async () => {
+    const error = await problemsOf('[master]\nadress = "m:1"\n');
+    expect(error.message).toBe(`${join(root, 'mcp.toml')}: master.adress: unknown key; expected one of "address"`);
+  });
+
+  it('refuses an unknown section', async () => {
+    const error = await problemsOf('[servces]\ndir = "x"\n');
+    expect(error.problems.map((p) => [p.keyPath, p.message.includes('unknown section')])).toEqual([['servces', true]]);
+  });
+
+  it('refuses a value of the wrong type instead of converting it', async () => {
+    const error = await problemsOf('[services]\ndir = 3\n');
+    expect(error.problems[0]?.message).toContain('services.dir: is an integer 3; expected a non-empty path string');
+  });
+
+  it('refuses an address without a port', async () => {
+    const error = await problemsOf('[master]\naddress = "master.example.net"\n');
+    expect(error.problems[0]?.keyPath).toBe('master.address');
+  });
+
+  it('refuses a node listed twice', async () => {
+    const error = await problemsOf('[[nodes]]\nname = "a"\naddress = "a:1"\n[[nodes]]\nname = "a"\naddress = "b:1"\n');
+    expect(error.problems.map((p) => p.keyPath)).toEqual(['nodes[1].name']);
+  });
+
+  it('refuses an MCIAS URL that is not https', async () => {
+    const error = await problemsOf('[mcias]\nserver_url = "http://mcias.test"\n');
+    expect(error.problems[0]?.message).toContain('mcias.server_url: "http://mcias.test" is not an https URL');
+  });
+
+  it('reports every problem in the file at once', async () => {
+    const error = await problemsOf('[master]\naddress = 1\n[[nodes]]\nname = "Bad_Name"\n[tls]\nca = "x"\n');
+    expect(error.problems.map((p) => p.keyPath)).toEqual([
+      'master.address',
+      'nodes[0].address',
+      'nodes[0].name',
+      'tls.ca',
+    ]);
+  });
+
+  it('reports a TOML syntax error with its line', async () => {
+    const error = await problemsOf('[master]\naddress = = "x"\n');
+    expect([error.problems[0]?.line, error.problems[0]?.message]).toEqual([
+      2,
+      expect.stringMatching(/mcp\.toml: invalid TOML: .+; expected a valid TOML document \(line 2\)$/),
+    ]);
+  });
+});

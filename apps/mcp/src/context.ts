@@ -1,0 +1,44 @@
+// What a command gets to work with, and the shape every command module has.
+import type { Argv } from 'yargs';
+import type { CliConfig, CliEnvironment } from './config.js';
+import type { ExitCode } from './errors.js';
+import type { Output, TextSink } from './output.js';
+
+/** Everything runCli takes from the world, so tests can drive it with temp dirs and string sinks. */
+export interface CliIo {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  readonly env: CliEnvironment;
+  /** Relative paths on the command line resolve against this directory. */
+  readonly cwd: string;
+  /** `~` in paths and the default config location resolve against this directory. */
+  readonly homedir: string;
+  /** Terminal width for help text; undefined when stdout is not a terminal. */
+  readonly columns?: number | undefined;
+}
+
+export interface CommandContext {
+  readonly config: CliConfig;
+  readonly output: Output;
+  readonly cwd: string;
+}
+
+/** A command's work, run after parsing succeeded; an expected outcome such as "invalid" is an exit code. */
+export type CommandAction = (context: CommandContext) => Promise<ExitCode>;
+
+/**
+ * One CLI command (one module under commands/). `register` adds it to the parser; its yargs
+ * handler passes the action to `select` instead of running it, so that --help, --version and
+ * usage errors never run a command and a command's own errors are never mistaken for usage errors.
+ */
+export interface CliCommand {
+  /** The word that selects the command (`mcp <name>`). */
+  readonly name: string;
+  register(parser: Argv<GlobalOptions>, select: (action: CommandAction) => void): Argv<GlobalOptions>;
+}
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  json: boolean;
+  config: string | undefined;
+}

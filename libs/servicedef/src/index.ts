@@ -1,0 +1,17 @@
+// Public surface of @mcp/servicedef: service definition files (TOML) — parse, validate, convert, format, edit.
+export type {
+  ComponentDefinition, ComponentRuntime, DefinitionProblem, DefinitionResult, RouteDefinition, RouteMode,
+  ServiceDefinition, SnapshotDefinition, Tier,
+} from './types.js';
+export { parseDefinition } from './parse.js';
+export { loadDefinitionDir, loadDefinitionFile, resolveDefinitionPath } from './load.js';
+export { definitionFromProto, definitionToProto } from './proto-convert.js';
+export { setActiveInFile, setActiveInText } from './active-edit.js';
+export { formatDefinition } from './format.js';
+export { validateDefinition } from './validate.js';
+export { definitionOrThrow, ServiceDefError } from './errors.js';
+export { isValidHostname, isValidName } from './names.js';
+export { buildImageKeys, parseImageReference, type ImageReference } from './image-reference.js';
+export { parsePortMapping, type PortMapping } from './port-mapping.js';
+export { parseVolumeMount, type VolumeMount } from './volume-mount.js';
+export { parseEnvEntry, routePortVariable } from './env-entry.js';

@@ -1,0 +1,50 @@
+// Published ports, `[ip:]host:container[/proto]`, checked here so podman never sees a malformed one.
+import { isIPv4, isIPv6 } from 'node:net';
+
+export interface PortMapping {
+  hostIp?: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+}
+
+export const PORT_MAPPING_EXPECTED = '"[ip:]host:container[/tcp|/udp]" with ports 1-65535, e.g. "127.0.0.1:8080:80/tcp"';
+
+function parsePort(text: string): number | undefined {
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  const port = Number(text);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+export function parsePortMapping(text: string): PortMapping | undefined {
+  const slash = text.lastIndexOf('/');
+  const protocol = slash < 0 ? 'tcp' : text.slice(slash + 1);
+  if (protocol !== 'tcp' && protocol !== 'udp') return undefined;
+  let rest = slash < 0 ? text : text.slice(0, slash);
+  let hostIp: string | undefined;
+  if (rest.startsWith('[')) {
+    const close = rest.indexOf(']:');
+    hostIp = rest.slice(1, close);
+    if (close < 0 || !isIPv6(hostIp)) return undefined;
+    rest = rest.slice(close + 2);
+  }
+  const parts = rest.split(':');
+  if (parts.length === 3 && hostIp === undefined) {
+    hostIp = parts.shift();
+    if (hostIp === undefined || !isIPv4(hostIp)) return undefined;
+  }
+  if (parts.length !== 2) return undefined;
+  const hostPort = parsePort(parts[0] ?? '');
+  const containerPort = parsePort(parts[1] ?? '');
+  if (hostPort === undefined || containerPort === undefined) return undefined;
+  const mapping: PortMapping = { hostPort, containerPort, protocol };
+  if (hostIp !== undefined) mapping.hostIp = hostIp;
+  return mapping;
+}
+
+/** Two mappings clash when they claim the same host port and protocol on overlapping addresses. */
+export function portMappingsClash(a: PortMapping, b: PortMapping): boolean {
+  const anyAddress = (ip: string | undefined): boolean => ip === undefined || ip === '0.0.0.0' || ip === '::';
+  const sameAddress = a.hostIp === b.hostIp || anyAddress(a.hostIp) || anyAddress(b.hostIp);
+  return a.hostPort === b.hostPort && a.protocol === b.protocol && sameAddress;
+}

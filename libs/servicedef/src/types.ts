@@ -1,0 +1,63 @@
+// Domain types of a service definition, as the rest of MCP sees them (CONTRACTS.md section 2).
+
+export type Tier = 'core' | 'worker';
+export type ComponentRuntime = 'container' | 'unikernel';
+export type RouteMode = 'l4' | 'l7';
+
+export interface RouteDefinition {
+  name: string;
+  port: number;
+  mode: RouteMode;
+  hostname?: string;
+  public: boolean;
+}
+
+export interface ComponentDefinition {
+  name: string;
+  image: string;
+  runtime: ComponentRuntime;
+  memoryMb?: number;
+  vcpus: number;
+  network?: string;
+  user?: string;
+  restart?: string;
+  ports: string[];
+  volumes: string[];
+  cmd?: string[];
+  env: string[];
+  routes: RouteDefinition[];
+}
+
+export interface SnapshotDefinition {
+  method: string;
+  exclude: string[];
+}
+
+export interface ServiceDefinition {
+  name: string;
+  active: boolean;
+  tier?: Tier;
+  node?: string;
+  comment?: string;
+  path?: string;
+  buildImages: Record<string, string>;
+  snapshot: SnapshotDefinition;
+  components: ComponentDefinition[];
+}
+
+export interface DefinitionProblem {
+  /** Path of the file as given by the caller. */
+  file: string;
+  /** e.g. 'components[1].routes[0].mode'; '' for whole-file problems such as TOML syntax. */
+  keyPath: string;
+  /** What was expected, e.g. 'one of "l4", "l7"'. */
+  expected: string;
+  /** `<file>: <keyPath>: <problem>; expected <expected>` (+ ` (line N)`). */
+  message: string;
+  /** 1-based line, when known. */
+  line?: number;
+}
+
+export type DefinitionResult =
+  | { ok: true; file: string; definition: ServiceDefinition }
+  | { ok: false; file: string; problems: DefinitionProblem[] };
