@@ -2,10 +2,11 @@
 
 /**
  * What went wrong, in the words the RPC boundary maps to a code:
- * invalid-argument → InvalidArgument, not-found → NotFound, too-large → ResourceExhausted.
+ * invalid-argument → InvalidArgument, not-found → NotFound, too-large → ResourceExhausted,
+ * failed-precondition → FailedPrecondition (wrong state), unavailable → Unavailable (a backend is down).
  * Add a kind here (and its mapping there) when a new error class needs one.
  */
-export type AgentErrorKind = 'invalid-argument' | 'not-found' | 'too-large';
+export type AgentErrorKind = 'invalid-argument' | 'not-found' | 'too-large' | 'failed-precondition' | 'unavailable';
 
 /** Base of every agent error: a kind for the boundary, a message for people, a chained cause. */
 export abstract class AgentError extends Error {
@@ -133,5 +134,27 @@ export class FileTooLargeError extends AgentError {
     this.limitBytes = details.limitBytes;
     this.sizeBytes = details.sizeBytes;
     this.direction = details.direction;
+  }
+}
+
+/** The request is valid but the agent's state does not allow it (e.g. restarting a stopped service). */
+export class FailedPreconditionError extends AgentError {
+  readonly kind = 'failed-precondition';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'FailedPreconditionError';
+  }
+}
+
+/** A backend the agent needs (podman, QEMU) cannot be reached; says which and why. */
+export class BackendUnavailableError extends AgentError {
+  readonly kind = 'unavailable';
+  readonly backend: string;
+
+  constructor(backend: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'BackendUnavailableError';
+    this.backend = backend;
   }
 }

@@ -1,0 +1,63 @@
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError, createClient, createRouterTransport } from '@connectrpc/connect';
+import { HealthCheckResponseSchema, McpAgentService, NodeStatusResponseSchema } from '@mcp/proto';
+import { describe, expect, it } from 'vitest';
+import { assembleAgentHandlers, type HandlerGroup } from './agent-handlers.js';
+import type { AgentDeps } from './deps.js';
+import { deferredRpcs } from './rpc/deferred-rpcs.js';
+
+// Assembly never touches its deps; the groups below ignore them.
+const deps = {} as AgentDeps;
+
+const health: HandlerGroup = () => ({
+  healthCheck: () => create(HealthCheckResponseSchema, { status: 'healthy' }),
+});
+const nodeStatus: HandlerGroup = (_deps, context) => ({
+  nodeStatus: () => create(NodeStatusResponseSchema, { capabilities: [...context.capabilities()] }),
+});
+
+async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
+  try {
+    await call;
+  } catch (error) {
+    return ConnectError.from(error);
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('agent handler assembly', () => {
+  it('lists exactly the implemented RPCs as capabilities, by their proto names', () => {
+    const { capabilities } = assembleAgentHandlers(deps, [health, nodeStatus], deferredRpcs);
+    expect(capabilities).toEqual(['NodeStatus', 'HealthCheck']);
+  });
+
+  it('lets NodeStatus report the capabilities', async () => {
+    const { impl } = assembleAgentHandlers(deps, [health, nodeStatus], deferredRpcs);
+    const client = createClient(McpAgentService, createRouterTransport((router) => router.service(McpAgentService, impl)));
+    expect((await client.nodeStatus({})).capabilities).toEqual(['NodeStatus', 'HealthCheck']);
+  });
+
+  it('refuses a method defined by two groups', () => {
+    expect(() => assembleAgentHandlers(deps, [health, health], deferredRpcs)).toThrow(/healthCheck is defined by two/);
+  });
+
+  it('answers a deferred RPC with Unimplemented naming the missing feature', async () => {
+    const { impl } = assembleAgentHandlers(deps, [health], deferredRpcs);
+    const client = createClient(McpAgentService, createRouterTransport((router) => router.service(McpAgentService, impl)));
+    const error = await failureOf(client.listProxyRoutes({}));
+    expect(error.code).toBe(Code.Unimplemented);
+    expect(error.rawMessage).toBe('ListProxyRoutes: this agent version has no proxy routes yet; check NodeStatus capabilities before calling it');
+  });
+
+  it('answers a deferred streaming RPC with Unimplemented too', async () => {
+    const { impl } = assembleAgentHandlers(deps, [health], deferredRpcs);
+    const client = createClient(McpAgentService, createRouterTransport((router) => router.service(McpAgentService, impl)));
+    const error = await failureOf(
+      (async () => {
+        for await (const frame of client.exportServiceData({ service: 'x' })) void frame;
+      })(),
+    );
+    expect(error.code).toBe(Code.Unimplemented);
+    expect(error.rawMessage).toMatch(/^ExportServiceData: this agent version has no snapshots and migration yet/);
+  });
+});
