@@ -2,6 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeAgentHome } from '@mcp/dev-fleet';
+import { createCertificateAuthority } from '@mcp/tls';
 import { configPathFromEnvironment, loadAgentConfig } from './config.js';
 
 async function writeConfig(text: string): Promise<string> {
@@ -79,5 +81,23 @@ describe('agent config', () => {
   it('finds the config file through MCP_AGENT_CONFIG, else /etc/mcp/agent.toml', () => {
     expect(configPathFromEnvironment({ MCP_AGENT_CONFIG: '/x/a.toml' })).toBe('/x/a.toml');
     expect(configPathFromEnvironment({})).toBe('/etc/mcp/agent.toml');
+  });
+
+  it('loads the config a dev fleet writes for an agent', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mcp-agent-config-'));
+    const authority = await createCertificateAuthority({ dir: join(dir, 'ca'), commonName: 'ca' });
+    const home = await writeAgentHome({
+      dir: join(dir, 'edge'),
+      node: 'edge',
+      role: 'edge',
+      host: '127.0.0.1',
+      port: 9555,
+      authority,
+      tokenFile: join(dir, 'tokens.toml'),
+    });
+    const config = await loadAgentConfig({ path: home.configPath, env: {} });
+    expect(config.node).toEqual({ name: 'edge', role: 'edge', address: '127.0.0.1' });
+    expect(config.filesRoot).toBe(home.filesRoot);
+    expect(config.registryPath).toBe(join(home.dataDir, 'registry.db'));
   });
 });

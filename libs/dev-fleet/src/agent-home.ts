@@ -1,0 +1,76 @@
+// Lays out one agent's home for a local fleet: its TLS certificate, config file, data and files dirs.
+import { issueCertificate, type CertificateAuthority } from '@mcp/tls';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface AgentHomeOptions {
+  /** Directory that holds everything of this agent: `<dir>/agent.toml`, `tls/`, `data/`, `srv/`. */
+  dir: string;
+  node: string;
+  role: 'master' | 'worker' | 'edge';
+  /** Loopback address and port the agent serves on. */
+  host: string;
+  port: number;
+  authority: CertificateAuthority;
+  /** Token file shared by the fleet (hashes only). */
+  tokenFile: string;
+  /** podman's API socket to use; absent lets the agent start its own in its data dir. */
+  podmanSocket?: string;
+  logLevel?: string;
+}
+
+export interface AgentHome {
+  readonly dir: string;
+  readonly configPath: string;
+  readonly dataDir: string;
+  readonly filesRoot: string;
+  readonly address: string;
+}
+
+function tomlString(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** Writes the agent's certificate and config; returns where things are. */
+export async function writeAgentHome(options: AgentHomeOptions): Promise<AgentHome> {
+  const { dir, node } = options;
+  const dataDir = join(dir, 'data');
+  const filesRoot = join(dir, 'srv');
+  await Promise.all([mkdir(dataDir, { recursive: true }), mkdir(filesRoot, { recursive: true })]);
+  const cert = await issueCertificate({
+    authority: options.authority,
+    dir: join(dir, 'tls'),
+    name: 'agent',
+    commonName: `agent-${node}`,
+    altNames: [...new Set([options.host, 'localhost', '127.0.0.1'])],
+  });
+  const lines = [
+    '# Written by the dev fleet: one agent on loopback.',
+    '[node]',
+    `name = ${tomlString(node)}`,
+    `role = ${tomlString(options.role)}`,
+    `address = ${tomlString(options.host)}`,
+    '',
+    '[server]',
+    `listen = ${tomlString(`${options.host}:${options.port}`)}`,
+    `tls_cert = ${tomlString(cert.chainPath)}`,
+    `tls_key = ${tomlString(cert.keyPath)}`,
+    '',
+    '[auth]',
+    `token_file = ${tomlString(options.tokenFile)}`,
+    '',
+    '[data]',
+    `dir = ${tomlString(dataDir)}`,
+    '',
+    '[files]',
+    `root = ${tomlString(filesRoot)}`,
+    '',
+    ...(options.podmanSocket === undefined ? [] : ['[podman]', `socket = ${tomlString(options.podmanSocket)}`, '']),
+    '[log]',
+    `level = ${tomlString(options.logLevel ?? 'info')}`,
+    '',
+  ];
+  const configPath = join(dir, 'agent.toml');
+  await writeFile(configPath, lines.join('\n'));
+  return { dir, configPath, dataDir, filesRoot, address: `${options.host}:${options.port}` };
+}
