@@ -29,7 +29,7 @@ export default tseslint.config(
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
             { sourceTag: 'scope:proto', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:placement', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:runtime', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:runtime', onlyDependOnLibsWithTags: ['scope:testing'] },
           ],
         },
       ],

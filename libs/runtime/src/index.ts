@@ -1,0 +1,30 @@
+// Public surface of @mcp/runtime: one Runtime interface, its domain types and errors, and the podman backend.
+export { COMPONENT_LABEL, NODE_LABEL, SERVICE_LABEL, containerName } from './types.js';
+export type {
+  BuildOptions,
+  ContainerDetails,
+  ContainerInfo,
+  ContainerSpec,
+  ContainerState,
+  EventOptions,
+  ListOptions,
+  LogLine,
+  LogOptions,
+  PortMapping,
+  ProbeResult,
+  PullOptions,
+  PushOptions,
+  RemoveOptions,
+  Runtime,
+  RuntimeEvent,
+  RuntimeEventAction,
+  StopOptions,
+  VolumeMount,
+} from './types.js';
+export { NotFoundError, RuntimeError, isNotFound, runtimeError } from './errors.js';
+export type { RuntimeErrorKind, RuntimeErrorOptions } from './errors.js';
+export { createPodmanRuntime } from './podman/podman-runtime.js';
+export type { PodmanRuntime, PodmanRuntimeOptions } from './podman/podman-runtime.js';
+export { pingPodmanSocket, startPodmanService } from './podman/podman-service.js';
+export type { PodmanService, PodmanServiceOptions } from './podman/podman-service.js';
+export { probePodmanCli } from './podman/podman-cli.js';

@@ -1,0 +1,17 @@
+// Public surface of @mcp/testing: shared test scaffolding (images, runtime gates, names, temp dirs, a registry).
+export {
+  BUSYBOX_HTTP_PORT,
+  BUSYBOX_INDEX_HTML,
+  DEFAULT_BUSYBOX_IMAGE,
+  ensureBusyboxImage,
+} from './busybox-image.js';
+export type { BusyboxImageOptions } from './busybox-image.js';
+export { withFileLock } from './file-lock.js';
+export { freeLoopbackPort } from './free-port.js';
+export { probeLocalRegistry, startLocalRegistry } from './local-registry.js';
+export type { LocalRegistry, LocalRegistryOptions } from './local-registry.js';
+export { RequiredRuntimeMissingError, requireRuntime, requiredRuntimes } from './require-runtime.js';
+export type { ProbeLike } from './require-runtime.js';
+export { createTempDir, useTempDirs } from './temp-dirs.js';
+export type { TempDir } from './temp-dirs.js';
+export { uniqueName, uniqueNode } from './unique-names.js';
