@@ -65,7 +65,7 @@ describe('agent config', () => {
     const lines = error.message.split('\n');
     expect(lines).toEqual(
       expect.arrayContaining([
-        `${file}: extra: unknown key; expected one of: node, server, auth, data, files, podman, ports, log`,
+        `${file}: extra: unknown key; expected one of: node, server, auth, data, files, podman, ports, master, log`,
         `${file}: node.name: got the string "Rift"; expected a node name`,
         `${file}: server.tls_cert: missing; expected a path`,
         `${file}: auth.token_file: missing; expected a path`,
@@ -99,5 +99,31 @@ describe('agent config', () => {
     expect(config.node).toEqual({ name: 'edge', role: 'edge', address: '127.0.0.1' });
     expect(config.filesRoot).toBe(home.filesRoot);
     expect(config.registryPath).toBe(join(home.dataDir, 'registry.db'));
+  });
+
+  it('has no master unless one is configured', async () => {
+    const config = await loadAgentConfig({ path: await writeConfig(minimal), env: {} });
+    expect(config.master).toBeUndefined();
+  });
+
+  it('takes the master from the Go MCP variables', async () => {
+    const file = await writeConfig(minimal);
+    const config = await loadAgentConfig({
+      path: file,
+      env: { MCP_MASTER_ADDRESS: '100.64.0.1:9555', MCP_MASTER_CA_CERT: '/etc/mcp/ca.pem', MCP_MASTER_TOKEN_PATH: '/etc/mcp/token' },
+    });
+    expect(config.master).toEqual({ address: '100.64.0.1:9555', caPath: '/etc/mcp/ca.pem', tokenPath: '/etc/mcp/token' });
+  });
+
+  it('refuses a master address without its CA and token', async () => {
+    const file = await writeConfig(`${minimal}\n[master]\naddress = "m:1"\n`);
+    const error = await loadAgentConfig({ path: file, env: {} }).then(
+      () => new Error('expected the config to be refused'),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message.split('\n')).toEqual([
+      `${file}: master.ca_cert: missing while master.address is set; expected a path`,
+      `${file}: master.token_path: missing while master.address is set; expected a path`,
+    ]);
   });
 });

@@ -14,16 +14,19 @@ import {
   type ConfigOf,
   type ConfigProblem,
 } from '@mcp/config';
+import type { NodeRole } from './deps.js';
 import { parseListenAddress, type ListenAddress } from './listen-address.js';
 
 const nodeName = /^[a-z][a-z0-9-]{0,62}$/;
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /** Every key the agent reads; `describeSchema(agentConfigSchema)` renders the README's table. */
 export const agentConfigSchema = withEnvPrefix(
   {
     node: {
       name: string({ doc: "this node's name (lower-case letters, digits, '-')", pattern: nodeName, patternText: 'a node name' }),
-      role: string({ doc: 'master, worker or edge', default: 'worker', oneOf: ['master', 'worker', 'edge'] as const }),
+      role: string<NodeRole>({ doc: 'master, worker or edge', default: 'worker', oneOf: ['master', 'worker', 'edge'] }),
       address: optionalString({ doc: 'address others reach this node at (default: the host of server.listen)' }),
     },
     server: {
@@ -49,8 +52,13 @@ export const agentConfigSchema = withEnvPrefix(
       first: integer({ doc: 'lowest host port handed to routes', default: 10000, min: 1, max: 65535 }),
       last: integer({ doc: 'highest host port handed to routes', default: 60000, min: 1, max: 65535 }),
     },
+    master: {
+      address: optionalString({ doc: "mcp-master's host:port; when set the agent registers and heartbeats", env: 'MCP_MASTER_ADDRESS' }),
+      ca_cert: path({ doc: 'CA that the master\'s certificate must chain to', optional: true, env: 'MCP_MASTER_CA_CERT' }),
+      token_path: path({ doc: "file holding this agent's token (identity agent-<node>) for the master", optional: true, env: 'MCP_MASTER_TOKEN_PATH' }),
+    },
     log: {
-      level: string({ doc: 'pino log level', default: 'info', oneOf: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const }),
+      level: string<LogLevel>({ doc: 'pino log level', default: 'info', oneOf: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] }),
     },
   },
   'MCP_AGENT',
@@ -73,6 +81,8 @@ export interface AgentConfig {
   readonly podmanSocket: string | undefined;
   readonly ports: { readonly first: number; readonly last: number };
   readonly logLevel: Raw['log']['level'];
+  /** Where to register; undefined: this agent runs without a master. */
+  readonly master: { readonly address: string; readonly caPath: string; readonly tokenPath: string } | undefined;
 }
 
 /** The variables that pick the config file. */
@@ -87,7 +97,16 @@ function derive(raw: Raw, file: string): AgentConfig {
   if (raw.ports.first > raw.ports.last) {
     problems.push(configProblem(file, 'ports', `first (${raw.ports.first}) is above last (${raw.ports.last})`, 'first ≤ last'));
   }
+  const { address, ca_cert: caPath, token_path: tokenPath } = raw.master;
+  if (address !== undefined) {
+    if (caPath === undefined) problems.push(configProblem(file, 'master.ca_cert', 'missing while master.address is set', 'a path'));
+    if (tokenPath === undefined) problems.push(configProblem(file, 'master.token_path', 'missing while master.address is set', 'a path'));
+  }
   if (!listen.ok || problems.length > 0) throw new ConfigError(problems);
+  const master =
+    address !== undefined && caPath !== undefined && tokenPath !== undefined
+      ? Object.freeze({ address, caPath, tokenPath })
+      : undefined;
   return Object.freeze({
     file,
     node: Object.freeze({ name: raw.node.name, role: raw.node.role, address: raw.node.address ?? listen.address.host }),
@@ -101,6 +120,7 @@ function derive(raw: Raw, file: string): AgentConfig {
     podmanSocket: raw.podman.socket,
     ports: Object.freeze({ first: raw.ports.first, last: raw.ports.last }),
     logLevel: raw.log.level,
+    master,
   });
 }
 

@@ -35,7 +35,7 @@ describe('requiredRuntimes', () => {
     expect(requiredRuntimes(' Podman, qemu ,,')).toEqual(['podman', 'qemu']);
   });
 
-  it('requires nothing when the variable is unset', () => {
-    expect(requiredRuntimes(undefined)).toEqual([]);
+  it('requires nothing when the variable is empty', () => {
+    expect(requiredRuntimes('')).toEqual([]);
   });
 });

@@ -1,0 +1,131 @@
+// What deploy and lifecycle do to one component's container, and how each outcome is recorded in the registry.
+import type { ComponentRef, ComponentSpec } from '@mcp/registry';
+import { NODE_LABEL, containerName, isNotFound, type ContainerDetails } from '@mcp/runtime';
+import { parseImageReference } from '@mcp/servicedef';
+import { containerSpecFor } from './container-spec.js';
+import type { AgentDeps } from './deps.js';
+import { FailedPreconditionError } from './errors.js';
+import { isOwnContainer } from './own-instances.js';
+
+/** Why a unikernel component fails here: the QEMU backend is not part of this agent version. */
+export const NO_VM_BACKEND = 'this node cannot run VMs yet (runtime = "unikernel" needs the QEMU backend, which this agent version does not have)';
+
+/** The observed state recorded for a component that has no container. */
+export const MISSING = 'missing';
+
+/** The component's container when this node owns it (its label, or adopted); refuses anybody else's. */
+export async function findOwnContainer(deps: AgentDeps, service: string, component: string): Promise<ContainerDetails | undefined> {
+  const name = containerName(service, component);
+  let details: ContainerDetails;
+  try {
+    details = await deps.runtime.inspect(name);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  const owner = details.labels[NODE_LABEL];
+  // An adopted container keeps no mcp.node label (podman cannot add one): it is ours by its recorded id.
+  const recordedId = deps.registry.findService(service)?.components.find((c) => c.name === component)?.observed.containerId;
+  if (!isOwnContainer(deps.node.name, details, recordedId)) {
+    const whose = owner === undefined ? 'is not managed by MCP (no mcp.node label); adopt it or remove it' : `belongs to node "${owner}"`;
+    throw new FailedPreconditionError(`container "${name}" already exists and ${whose}; this node will not replace it`);
+  }
+  return details;
+}
+
+/** Running, or about to run again: a stop has something to stop, a start or recover has nothing to do. */
+export function isRunning(details: ContainerDetails): boolean {
+  return details.state === 'running' || details.state === 'restarting' || details.state === 'paused';
+}
+
+/** Stops (gracefully, then as the container's stop timeout says) and removes the container when there is one. */
+export async function removeOwnContainer(deps: AgentDeps, service: string, component: string): Promise<ContainerDetails | undefined> {
+  const existing = await findOwnContainer(deps, service, component);
+  if (existing === undefined) return undefined;
+  if (isRunning(existing)) await deps.runtime.stop(existing.name);
+  await deps.runtime.remove(existing.name, { force: true });
+  return existing;
+}
+
+/**
+ * Replaces the component's container in place: the old one is stopped and removed (it holds the name and the
+ * host ports), then a new one is made from the recorded spec. Podman removes a container that cannot start.
+ */
+export async function replaceContainer(deps: AgentDeps, service: string, component: ComponentSpec): Promise<ContainerDetails> {
+  const spec = containerSpecFor({ node: deps.node.name, service, component });
+  await removeOwnContainer(deps, service, component.name);
+  return deps.runtime.createAndStart(spec);
+}
+
+/**
+ * Recreates a component from the registry alone (start, restart, recover): never pulls, and checks the image
+ * before touching the old container, so a missing image leaves a running container running.
+ */
+export async function recreateFromRegistry(deps: AgentDeps, service: string, component: ComponentSpec): Promise<ContainerDetails> {
+  if (component.runtime === 'unikernel') throw new FailedPreconditionError(NO_VM_BACKEND);
+  if (!(await deps.runtime.imageExists(component.image))) {
+    throw new FailedPreconditionError(
+      `image "${component.image}" is not present on this node, and a container is recreated from the registry without pulling; deploy the service to pull it`,
+    );
+  }
+  return replaceContainer(deps, service, component);
+}
+
+export interface Outcome {
+  /** The operation, also the kind of its event: deploy, start, stop, restart, undeploy, recover. */
+  readonly operation: string;
+  /** The container as it is now; absent when there is none. */
+  readonly container?: ContainerDetails;
+  readonly message: string;
+  /** Set when the operation failed: recorded as a `<operation>-failed` event. */
+  readonly error?: string;
+}
+
+/**
+ * Records what the component looks like after an operation, and one event saying what was done: the
+ * registry's transition event when the state changed, else an event of the operation's kind.
+ */
+export function recordOutcome(deps: AgentDeps, ref: ComponentRef, outcome: Outcome): void {
+  const container = outcome.container;
+  const state = container?.state ?? MISSING;
+  const message = `${outcome.operation}: ${outcome.error ?? outcome.message}`;
+  const version = container === undefined ? undefined : parseImageReference(container.image)?.tag;
+  const change = deps.registry.recordObservedState(ref, {
+    state,
+    ...(container === undefined ? {} : { containerId: container.id }),
+    ...(version === undefined ? {} : { version }),
+    ...(container?.startedAt === undefined || state !== 'running' ? {} : { startedAt: container.startedAt }),
+    message,
+  });
+  if (outcome.error !== undefined) {
+    deps.registry.recordEvent({ ...ref, kind: `${outcome.operation}-failed`, fromState: change.previous, toState: state, message });
+  } else if (change.event === undefined) {
+    deps.registry.recordEvent({ ...ref, kind: outcome.operation, fromState: change.previous, toState: state, message });
+  }
+}
+
+/**
+ * After a failed operation, records what is really there (a deploy that removed the old container and could
+ * not start the new one leaves none: "missing") and the failure event. When the runtime cannot even be asked,
+ * only the event is recorded and the last observation stays.
+ */
+export async function recordFailure(deps: AgentDeps, ref: ComponentRef, operation: string, error: unknown): Promise<void> {
+  const text = errorText(error);
+  let container: ContainerDetails | undefined;
+  try {
+    container = await findOwnContainer(deps, ref.service, ref.component);
+  } catch {
+    deps.registry.recordEvent({ ...ref, kind: `${operation}-failed`, message: `${operation}: ${text}` });
+    return;
+  }
+  recordOutcome(deps, ref, { operation, ...(container === undefined ? {} : { container }), message: text, error: text });
+}
+
+/** Text for a step's error: the message of what was thrown. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function shortId(container: ContainerDetails): string {
+  return container.id.slice(0, 12);
+}

@@ -1,0 +1,92 @@
+import type { ComponentSpec } from '@mcp/registry';
+import { describe, expect, it } from 'vitest';
+import { containerSpecFor } from './container-spec.js';
+import { FailedPreconditionError } from './errors.js';
+
+const base: ComponentSpec = {
+  name: 'app',
+  image: 'localhost/app:1.0',
+  runtime: 'container',
+  ports: [],
+  volumes: [],
+  env: [],
+  routes: [],
+};
+
+function specOf(component: Partial<ComponentSpec>) {
+  return containerSpecFor({ node: 'rift', service: 'web', component: { ...base, ...component } });
+}
+
+describe('container spec of a recorded component', () => {
+  it('sets $PORT and $PORT_<NAME> for a single named route', () => {
+    const spec = specOf({ routes: [{ name: 'admin-api', port: 8443, mode: 'l4', public: false, hostPort: 10001 }] });
+    expect(spec.env).toEqual({ PORT: '10001', PORT_ADMIN_API: '10001' });
+  });
+
+  it('sets only $PORT_<NAME> when there are several routes', () => {
+    const spec = specOf({
+      routes: [
+        { name: 'http', port: 8443, mode: 'l4', public: false, hostPort: 10001 },
+        { name: 'grpc', port: 9443, mode: 'l4', public: false, hostPort: 10002 },
+      ],
+    });
+    expect(spec.env).toEqual({ PORT_HTTP: '10001', PORT_GRPC: '10002' });
+  });
+
+  it('sets $PORT for a single unnamed route', () => {
+    expect(specOf({ routes: [{ name: '', port: 8443, mode: 'l4', public: false, hostPort: 10003 }] }).env).toEqual({ PORT: '10003' });
+  });
+
+  it('publishes each route port on the same number, then the explicit ports', () => {
+    const spec = specOf({
+      routes: [{ name: 'http', port: 8443, mode: 'l4', public: false, hostPort: 10001 }],
+      ports: ['127.0.0.1:9000:90/udp'],
+    });
+    expect(spec.ports).toEqual([
+      { hostPort: 10001, containerPort: 10001, protocol: 'tcp' },
+      { hostIp: '127.0.0.1', hostPort: 9000, containerPort: 90, protocol: 'udp' },
+    ]);
+  });
+
+  it('keeps the definition env, split at the first "="', () => {
+    expect(specOf({ env: ['A=1', 'URL=x=y', 'EMPTY='] }).env).toEqual({ A: '1', URL: 'x=y', EMPTY: '' });
+  });
+
+  it('carries volumes, network, user, restart and cmd', () => {
+    const spec = specOf({
+      volumes: ['/srv/web:/data:ro,Z', 'cache:/cache'],
+      network: 'bridge',
+      user: '1000:1000',
+      restart: 'unless-stopped',
+      cmd: ['serve'],
+    });
+    expect(spec).toMatchObject({
+      service: 'web',
+      component: 'app',
+      node: 'rift',
+      image: 'localhost/app:1.0',
+      volumes: [
+        { source: '/srv/web', target: '/data', options: ['ro', 'Z'] },
+        { source: 'cache', target: '/cache', options: [] },
+      ],
+      network: 'bridge',
+      user: '1000:1000',
+      restart: 'unless-stopped',
+      cmd: ['serve'],
+    });
+  });
+
+  it('leaves cmd, network, user and restart out when the definition has none', () => {
+    const spec = specOf({});
+    for (const key of ['cmd', 'network', 'user', 'restart']) expect(spec).not.toHaveProperty(key);
+  });
+
+  it('refuses a route without a host port, saying how to get one', () => {
+    expect(() => specOf({ routes: [{ name: 'http', port: 8443, mode: 'l4', public: false }] })).toThrow(FailedPreconditionError);
+    expect(() => specOf({ routes: [{ name: 'http', port: 8443, mode: 'l4', public: false }] })).toThrow(/has no host port.*start or deploy/);
+  });
+
+  it('refuses a malformed recorded entry instead of passing it to podman', () => {
+    expect(() => specOf({ ports: ['x:y'] })).toThrow(/malformed ports entry "x:y"/);
+  });
+});

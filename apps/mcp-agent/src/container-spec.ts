@@ -1,0 +1,89 @@
+// The one translation of a recorded component into what the runtime runs (deploy, start, restart and recover use it).
+import type { ComponentSpec, RouteSpec } from '@mcp/registry';
+import type { ContainerSpec, PortMapping, VolumeMount } from '@mcp/runtime';
+import { parseEnvEntry, parsePortMapping, parseVolumeMount, routePortVariable } from '@mcp/servicedef';
+import { FailedPreconditionError } from './errors.js';
+
+export interface ContainerSpecInput {
+  readonly node: string;
+  readonly service: string;
+  /** As recorded: routes carry their allocated host ports. */
+  readonly component: ComponentSpec;
+}
+
+function malformed(input: ContainerSpecInput, key: string, value: string): FailedPreconditionError {
+  return new FailedPreconditionError(
+    `component "${input.component.name}" of service "${input.service}" has a malformed ${key} entry "${value}" in the registry; deploy the service again to record a valid definition`,
+  );
+}
+
+function hostPortOf(input: ContainerSpecInput, route: RouteSpec): number {
+  if (route.hostPort === undefined) {
+    const label = route.name === '' ? `on listener ${route.port}` : `"${route.name}"`;
+    throw new FailedPreconditionError(
+      `route ${label} of component "${input.component.name}" of service "${input.service}" has no host port (the service was undeployed); start or deploy the service to allocate one`,
+    );
+  }
+  return route.hostPort;
+}
+
+/**
+ * `$PORT_<NAME>` for every named route and `$PORT` when the component has exactly one route, set after the
+ * definition's own env (validation refuses those keys there, so nothing is overridden in practice).
+ */
+export function routeEnvironment(input: ContainerSpecInput): Record<string, string> {
+  const env: Record<string, string> = {};
+  const routes = input.component.routes;
+  for (const route of routes) {
+    if (route.name !== '') env[routePortVariable(route.name)] = String(hostPortOf(input, route));
+  }
+  const only = routes.length === 1 ? routes[0] : undefined;
+  if (only !== undefined) env.PORT = String(hostPortOf(input, only));
+  return env;
+}
+
+/**
+ * The app listens on its route's host port inside the container and podman publishes it on the same number
+ * (SPEC §3), so a route port means the same thing inside and outside; the explicit `ports` come after.
+ */
+export function publishedPorts(input: ContainerSpecInput): PortMapping[] {
+  const routePorts = input.component.routes.map((route): PortMapping => {
+    const port = hostPortOf(input, route);
+    return { hostPort: port, containerPort: port, protocol: 'tcp' };
+  });
+  const explicit = input.component.ports.map((text): PortMapping => {
+    const mapping = parsePortMapping(text);
+    if (mapping === undefined) throw malformed(input, 'ports', text);
+    return mapping;
+  });
+  return [...routePorts, ...explicit];
+}
+
+export function containerSpecFor(input: ContainerSpecInput): ContainerSpec {
+  const { component } = input;
+  const env: Record<string, string> = {};
+  for (const entry of component.env) {
+    const parsed = parseEnvEntry(entry);
+    if (parsed === undefined) throw malformed(input, 'env', entry);
+    env[parsed.key] = parsed.value;
+  }
+  Object.assign(env, routeEnvironment(input));
+  const volumes = component.volumes.map((text): VolumeMount => {
+    const mount = parseVolumeMount(text);
+    if (mount === undefined) throw malformed(input, 'volumes', text);
+    return mount;
+  });
+  return {
+    service: input.service,
+    component: component.name,
+    node: input.node,
+    image: component.image,
+    ports: publishedPorts(input),
+    env,
+    volumes,
+    ...(component.network === undefined ? {} : { network: component.network }),
+    ...(component.user === undefined ? {} : { user: component.user }),
+    ...(component.restart === undefined ? {} : { restart: component.restart }),
+    ...(component.cmd === undefined ? {} : { cmd: component.cmd }),
+  };
+}

@@ -1,0 +1,146 @@
+// Deploy of a whole service or one component (SPEC §4): pull → ports → certificate → container → proxy → DNS → record.
+// The caller holds the service's lock (service-lock.ts) and has validated the definition (wire/spec.ts).
+import type { ComponentResult, StepResult } from '@mcp/proto';
+import { routeIdentity, type Component, type ComponentSpec, type Service, type ServiceSpec } from '@mcp/registry';
+import type { ContainerDetails } from '@mcp/runtime';
+import { NO_VM_BACKEND, errorText, recordFailure, recordOutcome, replaceContainer, shortId } from './component-container.js';
+import type { AgentDeps } from './deps.js';
+import { removeDroppedComponent, stopService, type ComponentsOutcome } from './lifecycle.js';
+import { certificateStep, dnsStep, proxyStep } from './routing-steps.js';
+import { allSucceeded, componentResult, stepFailed, stepOk, stepSkipped } from './wire/spec.js';
+
+export interface DeployInput {
+  /** The whole definition, validated; recorded as desired state even when one component is deployed. */
+  readonly spec: ServiceSpec;
+  /** Deploy only this component (it must be in spec). */
+  readonly component?: string;
+  /** Do not pull an image that is already present. */
+  readonly noPull: boolean;
+}
+
+/** Pulls each distinct image once; a failure is the step's outcome, not an exception. */
+async function pullSteps(deps: AgentDeps, targets: readonly ComponentSpec[], noPull: boolean): Promise<Map<string, StepResult>> {
+  const byImage = new Map<string, StepResult>();
+  for (const { image } of targets) {
+    if (byImage.has(image)) continue;
+    try {
+      if (noPull && (await deps.runtime.imageExists(image))) {
+        byImage.set(image, stepSkipped('pull', `image ${image} is present and no_pull was asked`));
+      } else {
+        await deps.runtime.pullImage(image);
+        byImage.set(image, stepOk('pull', `pulled ${image}`));
+      }
+    } catch (error) {
+      byImage.set(image, stepFailed('pull', `cannot pull image "${image}": ${errorText(error)}`));
+    }
+  }
+  return byImage;
+}
+
+function routeLabel(route: { readonly name: string; readonly port: number }): string {
+  return route.name === '' ? `:${route.port}` : route.name;
+}
+
+/** Says which host port each route got, and whether it kept the one it had (SPEC §10, failure 2). */
+function portsStep(component: Component, previous: Service | undefined): StepResult {
+  if (component.routes.length === 0) return stepSkipped('ports', 'no routes');
+  const before = previous?.components.find((candidate) => candidate.name === component.name);
+  const parts = component.routes.map((route) => {
+    const old = before?.routes.find((candidate) => routeIdentity(candidate) === routeIdentity(route))?.hostPort;
+    return `${routeLabel(route)} → ${route.hostPort ?? 'none'}${old !== undefined && old === route.hostPort ? ' (kept)' : ' (new)'}`;
+  });
+  return stepOk('ports', parts.join(', '));
+}
+
+/** Container → proxy → DNS → registry for one component whose image and ports are ready. */
+async function runComponent(deps: AgentDeps, service: string, component: Component, steps: StepResult[]): Promise<ComponentResult> {
+  const ref = { service, component: component.name };
+  steps.push(certificateStep(component));
+  let container: ContainerDetails;
+  try {
+    container = await replaceContainer(deps, service, component);
+    steps.push(stepOk('container', `replaced ${container.name} (${shortId(container)})`));
+  } catch (error) {
+    steps.push(stepFailed('container', errorText(error)));
+    await recordFailure(deps, ref, 'deploy', error);
+    return componentResult(component.name, steps, { routes: component.routes });
+  }
+  steps.push(proxyStep(component, 'register'), dnsStep('register'));
+  try {
+    recordOutcome(deps, ref, { operation: 'deploy', container, message: `deployed ${component.image} as ${container.name}` });
+    steps.push(stepOk('registry', `recorded ${container.state} (${shortId(container)})`));
+  } catch (error) {
+    steps.push(stepFailed('registry', errorText(error)));
+  }
+  return componentResult(component.name, steps, { routes: component.routes });
+}
+
+/**
+ * Deploys the service (or one component). Every image is pulled before anything changes, and the definition is
+ * recorded (allocating host ports) in one transaction, so a missing image or exhausted ports change nothing. A
+ * container that then fails to start fails its component only; the registry keeps the new definition as desired
+ * state and records the component as it is ("missing"), so the drift shows and Recover can retry.
+ * A whole-service deploy also removes the containers of recorded components the definition no longer has (their
+ * results follow the defined ones); their rows stay until PurgeComponent. A definition with active = false is
+ * recorded and the service stopped, as SyncDesiredState does.
+ */
+export async function deployService(deps: AgentDeps, input: DeployInput): Promise<ComponentsOutcome> {
+  const { spec } = input;
+  if (!spec.active) {
+    deps.registry.upsertService(spec);
+    return stopService(deps, spec.name);
+  }
+  const targets = spec.components.filter((component) => input.component === undefined || component.name === input.component);
+  const containers = targets.filter((component) => component.runtime === 'container');
+  const steps = new Map<string, StepResult[]>(targets.map((component) => [component.name, []]));
+  const stepsOf = (name: string): StepResult[] => steps.get(name) ?? [];
+  const finished = new Map<string, ComponentResult>();
+  for (const component of targets) {
+    if (component.runtime !== 'container') finished.set(component.name, componentResult(component.name, [stepFailed('runtime', NO_VM_BACKEND)]));
+  }
+  const inOrder = (dropped: readonly ComponentResult[] = []): ComponentsOutcome => {
+    const results = [...targets.flatMap((component) => finished.get(component.name) ?? []), ...dropped];
+    return { results, success: allSucceeded(results) };
+  };
+
+  const pulls = await pullSteps(deps, containers, input.noPull);
+  for (const component of containers) {
+    const pull = pulls.get(component.image);
+    if (pull !== undefined) stepsOf(component.name).push(pull);
+  }
+  const unpulled = containers.filter((component) => pulls.get(component.image)?.success === false);
+  if (unpulled.length > 0) {
+    const names = unpulled.map((component) => `"${component.name}"`).join(', ');
+    for (const component of containers) {
+      const error = `not deployed: the image of component ${names} could not be pulled, so nothing was changed`;
+      const failedHere = unpulled.includes(component);
+      finished.set(component.name, componentResult(component.name, stepsOf(component.name), failedHere ? {} : { error }));
+    }
+    return inOrder();
+  }
+
+  const previous = deps.registry.findService(spec.name);
+  let recorded: Service;
+  try {
+    recorded = deps.registry.upsertService(spec);
+  } catch (error) {
+    for (const component of containers) {
+      finished.set(component.name, componentResult(component.name, [...stepsOf(component.name), stepFailed('ports', errorText(error))]));
+    }
+    return inOrder();
+  }
+  for (const target of containers) {
+    const component = recorded.components.find((candidate) => candidate.name === target.name);
+    if (component === undefined) throw new Error(`deploy: component "${target.name}" missing from the registry right after it was recorded`);
+    const componentSteps = [...stepsOf(component.name), portsStep(component, previous)];
+    finished.set(component.name, await runComponent(deps, spec.name, component, componentSteps));
+  }
+  const dropped: ComponentResult[] = [];
+  if (input.component === undefined) {
+    const defined = new Set(spec.components.map((component) => component.name));
+    for (const component of recorded.components.filter((candidate) => !defined.has(candidate.name))) {
+      dropped.push(await removeDroppedComponent(deps, spec.name, component));
+    }
+  }
+  return inOrder(dropped);
+}

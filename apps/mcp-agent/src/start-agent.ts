@@ -1,0 +1,158 @@
+// Builds a running agent from its config: podman, registry, tokens, handlers, the gRPC server, recover.
+import { createAuthInterceptor, createTokenFileValidator, mcpPolicy } from '@mcp/auth';
+import { openRegistry, type Registry } from '@mcp/registry';
+import { createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
+import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto';
+import { createClient } from '@connectrpc/connect';
+import { createPodmanRuntime, pingPodmanSocket, startPodmanService, type PodmanService } from '@mcp/runtime';
+import { clientTlsOptions, serverTlsOptions } from '@mcp/tls';
+import { mkdir, readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { arch } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { assembleAgentHandlers, type HandlerGroup } from './agent-handlers.js';
+import { classifyAgentError } from './classify-error.js';
+import type { AgentConfig } from './config.js';
+import type { AgentDeps, AgentLog } from './deps.js';
+import { measureNodeLoad } from './node-load.js';
+import { createHostPortProbe } from './port-probe.js';
+import { MasterRegistration, goArch } from './registration.js';
+import { deferredRpcs } from './rpc/deferred-rpcs.js';
+
+export interface StartAgentOptions {
+  config: AgentConfig;
+  log: AgentLog;
+  version: string;
+  /** The RPC groups this agent serves (main.ts passes all of them). */
+  groups: readonly HandlerGroup[];
+  /** Runs once in the background after the server is up (main.ts passes Recover). */
+  afterStart?: (deps: AgentDeps) => Promise<void>;
+  /** What this node reports it can run (podman, qemu), for registration. */
+  runtimes?: (deps: AgentDeps) => Promise<RuntimeInfo[]>;
+}
+
+export interface RunningAgent {
+  readonly deps: AgentDeps;
+  readonly server: RunningServer;
+  readonly capabilities: readonly string[];
+  /** Stops serving, closes the registry, stops the podman service the agent started. */
+  close(): Promise<void>;
+}
+
+/** Uses the configured podman socket, or one already answering in the data dir, or starts one. */
+async function podmanSocket(config: AgentConfig, log: AgentLog): Promise<{ socketPath: string; service?: PodmanService }> {
+  if (config.podmanSocket !== undefined) return { socketPath: config.podmanSocket };
+  const socketPath = join(config.dataDir, 'podman.sock');
+  if (await pingPodmanSocket(socketPath)) {
+    log.info({ socketPath }, 'reusing the podman service already answering in the data dir');
+    return { socketPath };
+  }
+  const service = await startPodmanService({ socketPath });
+  log.info({ socketPath, pid: service.pid }, 'started podman system service');
+  return { socketPath, service };
+}
+
+export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
+  const { config, log } = options;
+  await mkdir(config.dataDir, { recursive: true });
+  const validator = await createTokenFileValidator({ path: config.tokenFile });
+  const tls = await serverTlsOptions({ certPath: config.tls.certPath, keyPath: config.tls.keyPath });
+  const podman = await podmanSocket(config, log);
+  const runtime = createPodmanRuntime({ socketPath: podman.socketPath });
+  let registry: Registry | undefined;
+  let server: RunningServer | undefined;
+  let registration: MasterRegistration | undefined;
+  const close = async (): Promise<void> => {
+    await registration?.stop();
+    await server?.close();
+    registry?.close();
+    runtime.close();
+    await podman.service?.stop();
+  };
+  try {
+    registry = openRegistry({
+      path: config.registryPath,
+      clock: { now: () => new Date() },
+      isPortFree: createHostPortProbe(),
+      portRange: config.ports,
+    });
+    if (registry.migration.applied.length > 0) {
+      log.info({ applied: registry.migration.applied }, 'registry migrated');
+    }
+    const deps: AgentDeps = {
+      node: config.node,
+      runtime,
+      registry,
+      clock: { now: () => new Date() },
+      log,
+      files: { root: config.filesRoot, maxFileBytes: config.maxFileBytes },
+      version: options.version,
+      startedAt: new Date(),
+      listenAddress: `${config.listen.host}:${config.listen.port}`,
+    };
+    const { impl, capabilities } = assembleAgentHandlers(deps, options.groups, deferredRpcs);
+    server = await startGrpcServer({
+      host: config.listen.host,
+      port: config.listen.port,
+      tls,
+      routes: (router) => router.service(McpAgentService, impl),
+      interceptors: [
+        createAuthInterceptor({ validator, policy: mcpPolicy, log: log.child({ component: 'audit' }), clock: { now: () => Date.now() } }),
+        createErrorInterceptor({ classify: classifyAgentError, log }),
+      ],
+      readMaxBytes: config.maxFileBytes + 64 * 1024,
+    });
+    const running: RunningAgent = { deps: { ...deps, listenAddress: `${config.listen.host}:${server.port}` }, server, capabilities, close };
+    if (config.master !== undefined) {
+      registration = await startRegistration(config.master, running.deps, options);
+    }
+    if (options.afterStart) {
+      const task = options.afterStart(running.deps);
+      task.catch((error: unknown) => log.error({ err: error }, 'start-up task failed'));
+    }
+    return running;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** host:port others reach the agent at: the node's address with the port actually served on. */
+export function advertisedAddress(host: string, listenAddress: string): string {
+  const port = listenAddress.slice(listenAddress.lastIndexOf(':') + 1);
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+async function readToken(path: string): Promise<string> {
+  try {
+    const token = (await readFile(path, 'utf8')).trim();
+    if (token === '') throw new Error('the file is empty');
+    return token;
+  } catch (error) {
+    throw new Error(`cannot read the agent's master token ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Registers with the master in the background (SPEC §4): backoff, then heartbeats. */
+async function startRegistration(
+  master: NonNullable<AgentConfig['master']>,
+  deps: AgentDeps,
+  options: StartAgentOptions,
+): Promise<MasterRegistration> {
+  const token = await readToken(master.tokenPath);
+  const tls = await clientTlsOptions({ caPath: master.caPath });
+  const client = createClient(McpMasterService, createGrpcClientTransport({ address: master.address, tls, token: () => token }));
+  const registration = new MasterRegistration({
+    master: client,
+    node: { ...deps.node, address: advertisedAddress(deps.node.address, deps.listenAddress) },
+    version: deps.version,
+    arch: goArch(arch()),
+    runtimes: () => options.runtimes?.(deps) ?? Promise.resolve([]),
+    load: () => measureNodeLoad(deps),
+    log: deps.log.child({ component: 'registration' }),
+    sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),
+  });
+  registration.start();
+  return registration;
+}

@@ -1,0 +1,207 @@
+// Service definitions and per-step outcomes between the wire (protobuf) and the agent's domain (the registry's types).
+import { create } from '@bufbuild/protobuf';
+import {
+  ComponentResultSchema,
+  ComponentSpecSchema,
+  ResultStatus,
+  RouteBindingSchema,
+  RouteSpecSchema,
+  ServiceSpecSchema,
+  SnapshotConfigSchema,
+  StepResultSchema,
+  type ComponentResult,
+  type RouteBinding,
+  type ServiceSpec as ProtoServiceSpec,
+  type StepResult,
+} from '@mcp/proto';
+import type { ComponentSpec, RouteSpec, ServiceSpec } from '@mcp/registry';
+import { definitionFromProto, validateDefinition, type DefinitionProblem, type ServiceDefinition } from '@mcp/servicedef';
+import { InvalidArgumentError } from '../errors.js';
+
+/** One problem of a service definition received over RPC, named by its request field. */
+export interface SpecProblem {
+  /** e.g. `service.components[0].image`. */
+  readonly field: string;
+  /** `<field>: <what is wrong>; expected <what would be right>`. */
+  readonly message: string;
+}
+
+/** A service definition in a request breaks the rules of a definition file; lists every problem at once. */
+export class InvalidServiceSpecError extends InvalidArgumentError {
+  readonly problems: readonly SpecProblem[];
+
+  constructor(problems: readonly SpecProblem[], value: unknown) {
+    const first = problems[0] ?? { field: 'service', message: 'service: is not a valid service definition' };
+    super({ field: first.field, value, problem: 'is not a valid service definition', expected: 'a definition as in a service file' });
+    this.name = 'InvalidServiceSpecError';
+    this.problems = problems;
+    this.message = problems.map((problem) => problem.message).join('\n');
+  }
+}
+
+// Definition key paths use the TOML key names; a caller of the RPC knows the proto field names.
+const protoFieldNames: readonly (readonly [RegExp, string])[] = [
+  [/^components\[(\d+)\]\.memory$/, 'components[$1].memory_mb'],
+  [/^snapshot\.exclude(?=$|\[)/, 'snapshot.excludes'],
+  [/^build\.images(?=$|\.)/, 'build_images'],
+];
+
+function protoFieldOf(keyPath: string, prefix: string): string {
+  if (keyPath === '') return prefix;
+  const field = protoFieldNames.reduce((path, [pattern, replacement]) => path.replace(pattern, replacement), keyPath);
+  return `${prefix}.${field}`;
+}
+
+function problemOf(problem: DefinitionProblem, source: string, prefix: string): SpecProblem {
+  const field = protoFieldOf(problem.keyPath, prefix);
+  // validateDefinition words it `<source>: <keyPath>: <what is wrong>; expected …`; only the field name changes.
+  const lead = problem.keyPath === '' ? `${source}: ` : `${source}: ${problem.keyPath}: `;
+  const rest = problem.message.startsWith(lead) ? problem.message.slice(lead.length) : problem.message;
+  return { field, message: `${field}: ${rest}` };
+}
+
+/**
+ * Reads a service definition from a request with the rules of a definition file (the same ones `mcp validate`
+ * applies), so an RPC cannot record what a file could not say. `field` names it in errors (`service`,
+ * `services[2]`). Throws InvalidServiceSpecError listing every problem.
+ */
+export function serviceSpecFromProto(spec: ProtoServiceSpec | undefined, field = 'service'): ServiceSpec {
+  if (spec === undefined) {
+    throw new InvalidServiceSpecError([{ field, message: `${field}: missing; expected a service definition` }], undefined);
+  }
+  const source = 'request';
+  const definition = definitionFromProto(spec);
+  const problems = validateDefinition(definition, source);
+  if (problems.length > 0) throw new InvalidServiceSpecError(problems.map((problem) => problemOf(problem, source, field)), spec);
+  return serviceSpecOfDefinition(definition);
+}
+
+/**
+ * The registry keeps what the agent needs to run a service; `path` and `build_images` are the CLI's
+ * (build workspace) and are not recorded. A pinned service has no tier in its definition; the registry
+ * requires one, so it records "worker", and serviceSpecToProto leaves it out again when `node` is set.
+ */
+export function serviceSpecOfDefinition(definition: ServiceDefinition): ServiceSpec {
+  return {
+    name: definition.name,
+    active: definition.active,
+    tier: definition.tier ?? 'worker',
+    ...(definition.node === undefined ? {} : { node: definition.node }),
+    ...(definition.comment === undefined ? {} : { comment: definition.comment }),
+    snapshot: { method: definition.snapshot.method, excludes: [...definition.snapshot.exclude] },
+    components: definition.components.map(
+      (component): ComponentSpec => ({
+        name: component.name,
+        image: component.image,
+        runtime: component.runtime,
+        ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
+        vcpus: component.vcpus,
+        ...(component.network === undefined ? {} : { network: component.network }),
+        ...(component.user === undefined ? {} : { user: component.user }),
+        ...(component.restart === undefined ? {} : { restart: component.restart }),
+        ports: [...component.ports],
+        volumes: [...component.volumes],
+        ...(component.cmd === undefined ? {} : { cmd: [...component.cmd] }),
+        env: [...component.env],
+        routes: component.routes.map(
+          (route): RouteSpec => ({
+            name: route.name,
+            port: route.port,
+            mode: route.mode,
+            ...(route.hostname === undefined ? {} : { hostname: route.hostname }),
+            public: route.public,
+          }),
+        ),
+      }),
+    ),
+  };
+}
+
+export function routeSpecToProto(route: RouteSpec) {
+  return create(RouteSpecSchema, {
+    name: route.name,
+    port: route.port,
+    mode: route.mode,
+    hostname: route.hostname ?? '',
+    public: route.public,
+  });
+}
+
+export function componentSpecToProto(component: ComponentSpec) {
+  return create(ComponentSpecSchema, {
+    name: component.name,
+    image: component.image,
+    network: component.network ?? '',
+    user: component.user ?? '',
+    restart: component.restart ?? '',
+    ports: [...component.ports],
+    volumes: [...component.volumes],
+    cmd: [...(component.cmd ?? [])],
+    routes: component.routes.map(routeSpecToProto),
+    env: [...component.env],
+    runtime: component.runtime,
+    memoryMb: component.memoryMb ?? 0,
+    vcpus: component.vcpus ?? 1,
+  });
+}
+
+/** The recorded definition as the wire carries it (ListServices, `mcp service export`). */
+export function serviceSpecToProto(spec: ServiceSpec): ProtoServiceSpec {
+  return create(ServiceSpecSchema, {
+    name: spec.name,
+    active: spec.active,
+    components: spec.components.map(componentSpecToProto),
+    comment: spec.comment ?? '',
+    tier: spec.node === undefined ? spec.tier : '',
+    node: spec.node ?? '',
+    snapshot: create(SnapshotConfigSchema, { method: spec.snapshot.method, excludes: [...spec.snapshot.excludes] }),
+  });
+}
+
+/** A route with the host port allocated for it (0 once released). */
+export function routeBinding(route: RouteSpec): RouteBinding {
+  return create(RouteBindingSchema, { route: routeSpecToProto(route), hostPort: route.hostPort ?? 0 });
+}
+
+export function stepOk(step: string, detail = ''): StepResult {
+  return create(StepResultSchema, { step, success: true, status: ResultStatus.OK, detail });
+}
+
+export function stepSkipped(step: string, reason: string): StepResult {
+  return create(StepResultSchema, { step, success: true, status: ResultStatus.SKIPPED, detail: reason });
+}
+
+export function stepFailed(step: string, error: string): StepResult {
+  return create(StepResultSchema, { step, success: false, status: ResultStatus.FAILED, error });
+}
+
+/** FAILED when a step failed, OK when one was done, SKIPPED when none applied. */
+export function overallStatus(steps: readonly StepResult[]): ResultStatus {
+  if (steps.some((step) => step.status === ResultStatus.FAILED)) return ResultStatus.FAILED;
+  if (steps.some((step) => step.status === ResultStatus.OK)) return ResultStatus.OK;
+  return ResultStatus.SKIPPED;
+}
+
+export interface ComponentResultOptions {
+  /** Routes with their host ports, reported after a deploy or start. */
+  readonly routes?: readonly RouteSpec[];
+  /** Fails the component although none of its own steps failed (another component's failure stopped it). */
+  readonly error?: string;
+}
+
+/** A component's outcome from its steps: the first failure (or options.error) is its error. */
+export function componentResult(name: string, steps: readonly StepResult[], options: ComponentResultOptions = {}): ComponentResult {
+  const status = options.error === undefined ? overallStatus(steps) : ResultStatus.FAILED;
+  return create(ComponentResultSchema, {
+    name,
+    success: status !== ResultStatus.FAILED,
+    error: options.error ?? steps.find((step) => step.status === ResultStatus.FAILED)?.error ?? '',
+    status,
+    steps: [...steps],
+    routes: (options.routes ?? []).map(routeBinding),
+  });
+}
+
+export function allSucceeded(results: readonly { readonly success: boolean }[]): boolean {
+  return results.every((result) => result.success);
+}
