@@ -95,8 +95,19 @@ describe('registration with the master', () => {
     await agent.stop();
     expect(waits).toEqual([1000, 2000, 4000, 15_000, 15_000, 15_000]);
     expect(master.registers).toHaveLength(4);
+    expect(master.heartbeats).toHaveLength(3);
     expect(master.registers[3]).toMatchObject({ name: 'rift', role: 'worker', address: '100.64.0.7:9444', arch: 'amd64', agentVersion: '1.2.3' });
     expect(agent.registered).toBe(true);
+  });
+
+  it('heartbeats right after registering, before the first wait', async () => {
+    const master = scriptedMaster({ registerFailures: 0 });
+    const { waits, sleep } = recordingSleep(1);
+    const agent = registration(master, sleep);
+    agent.start();
+    await until(() => waits.length >= 1);
+    await agent.stop();
+    expect(master.heartbeats).toHaveLength(1);
   });
 
   it('sends CPU, memory, disk and container count in each heartbeat', async () => {

@@ -105,12 +105,13 @@ export class MasterRegistration {
     return undefined;
   }
 
-  /** Heartbeats until stopped or until the master asks for a new registration. */
+  /**
+   * Heartbeats until stopped or until the master asks for a new registration. The first one goes right
+   * after registering: a node takes placements only once the master has heard from it.
+   */
   async #heartbeat(intervalMs: number, signal: AbortSignal): Promise<void> {
     const { master, node, log } = this.#options;
     while (!signal.aborted) {
-      await this.#options.sleep(intervalMs, signal);
-      if (signal.aborted) return;
       try {
         const load = await this.#options.load();
         const request = create(HeartbeatRequestSchema, {
@@ -131,6 +132,7 @@ export class MasterRegistration {
         // A missed heartbeat is the master's to judge (it probes, then marks the node unhealthy).
         log.warn({ err: describe(error) }, 'heartbeat to the master failed');
       }
+      await this.#options.sleep(intervalMs, signal);
     }
   }
 }

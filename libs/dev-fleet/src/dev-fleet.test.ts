@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeAgentHome } from './agent-home.js';
+import { writeMasterHome } from './master-home.js';
 import { mintFleetTokens, writeTokenForClient } from './fleet-tokens.js';
 
 describe('dev fleet files', () => {
@@ -46,5 +47,32 @@ describe('dev fleet files', () => {
     expect(config).toContain('listen = "127.0.0.2:9444"');
     expect(config).toContain('name = "rift"');
     expect(home.address).toBe('127.0.0.2:9444');
+  });
+
+  it('lays out a master home with its certificate, its own token readable by the owner only, and a config', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mcp-dev-fleet-'));
+    const authority = await createCertificateAuthority({ dir: join(dir, 'ca'), commonName: 'dev CA' });
+    const home = await writeMasterHome({
+      dir: join(dir, 'master'),
+      node: 'rift',
+      host: '127.0.0.3',
+      port: 9555,
+      authority,
+      tokenFile: join(dir, 'tokens.toml'),
+      masterToken: 'mcp_master_token',
+      allowNodes: ['orion'],
+      bootstrapNodes: [{ name: 'orion', role: 'worker', address: '127.0.0.4:9444' }],
+      health: { heartbeatIntervalMs: 1000, unhealthyAfterMs: 3000 },
+    });
+    const cert = new X509Certificate(await readFile(join(home.dir, 'tls', 'master.pem')));
+    expect(cert.checkIP('127.0.0.3')).toBe('127.0.0.3');
+    expect(await readFile(home.tokenPath, 'utf8')).toBe('mcp_master_token\n');
+    expect((await stat(home.tokenPath)).mode & 0o777).toBe(0o600);
+    const config = await readFile(home.configPath, 'utf8');
+    expect(config).toContain('listen = "127.0.0.3:9555"');
+    expect(config).toContain('allow_nodes = ["orion"]');
+    expect(config).toContain('heartbeat_interval_ms = 1000');
+    expect(config).not.toContain('probe_timeout_ms');
+    expect(home).toMatchObject({ address: '127.0.0.3:9555', caPath: authority.certPath });
   });
 });

@@ -1,5 +1,5 @@
-// Opens the SQLite file with the settings the registry relies on: WAL, foreign keys, busy timeout.
-import BetterSqlite3 from 'better-sqlite3';
+// Opens the registry's SQLite file (WAL, foreign keys, busy timeout: @mcp/sqlite) behind drizzle.
+import { SqliteOpenError, openSqliteFile } from '@mcp/sqlite';
 import type { Database } from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -16,35 +16,11 @@ export interface Connection {
 export function openConnection(path: string, busyTimeoutMs: number): Connection {
   let sqlite: Database;
   try {
-    sqlite = new BetterSqlite3(path, { fileMustExist: false });
-  } catch (cause) {
-    throw new RegistryOpenError(
-      `cannot open registry database ${path}: ${String(cause)}`,
-      { path },
-      { cause },
-    );
-  }
-  try {
-    // Set first, so that switching to WAL below already waits for a concurrent opener.
-    sqlite.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-    const mode = sqlite.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') {
-      throw new Error(`journal_mode is "${String(mode)}" after asking for WAL`);
-    }
-    // In WAL mode NORMAL loses no committed transaction when the process dies (kill -9);
-    // only a power cut can drop the last few.
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    if (sqlite.pragma('foreign_keys', { simple: true }) !== 1) {
-      throw new Error('foreign_keys stayed off');
-    }
-  } catch (cause) {
-    sqlite.close();
-    throw new RegistryOpenError(
-      `cannot configure registry database ${path}: ${String(cause)}`,
-      { path },
-      { cause },
-    );
+    sqlite = openSqliteFile(path, { busyTimeoutMs, label: 'registry database' });
+  } catch (error) {
+    // The registry's callers know its own error classes; the message is already the full story.
+    if (error instanceof SqliteOpenError) throw new RegistryOpenError(error.message, { path }, { cause: error.cause });
+    throw error;
   }
   return { sqlite, db: drizzle(sqlite, { schema }) };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { describeDatabase, type TableShape } from '@mcp/sqlite/testing';
 import { generateSQLiteDrizzleJson, generateSQLiteMigration } from 'drizzle-kit/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Migration } from './migrate.js';
@@ -11,56 +11,9 @@ import * as schema from './schema.js';
 import { openTempRegistry } from './testing.js';
 
 // The expected side is the DDL drizzle-kit generates from schema.ts, run in a fresh file; the
-// actual side is a file built by the migrations. SQLite itself describes both (pragmas), so
-// the comparison does not depend on how either SQL text is spelled. (drizzle-kit's own
+// actual side is a file built by the migrations. SQLite itself describes both (pragmas, through
+// @mcp/sqlite/testing), so the comparison does not depend on how either SQL text is spelled. (drizzle-kit's own
 // introspection is not used: 0.31.11 attaches every table's CHECKs to every table.)
-
-interface TableShape {
-  columns: unknown[];
-  foreignKeys: unknown[];
-  indexes: unknown[];
-  checks: string[];
-}
-
-function describeDatabase(sqlite: SqliteDatabase): Record<string, TableShape> {
-  const tables = sqlite
-    .prepare<[], { name: string; sql: string }>(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-    )
-    .all();
-  return Object.fromEntries(
-    tables.map(({ name, sql }) => [
-      name,
-      {
-        columns: sqlite.prepare('SELECT * FROM pragma_table_xinfo(?) ORDER BY cid').all(name),
-        foreignKeys: sqlite
-          .prepare('SELECT * FROM pragma_foreign_key_list(?) ORDER BY id, seq')
-          .all(name),
-        indexes: sqlite
-          .prepare<[string], { name: string; unique: number; origin: string; partial: number }>(
-            'SELECT name, "unique", origin, partial FROM pragma_index_list(?) ORDER BY name',
-          )
-          .all(name)
-          .map((index) => ({
-            ...index,
-            // Auto-index names (sqlite_autoindex_t_1) depend on constraint order only.
-            columns: sqlite
-              .prepare('SELECT seqno, name, "desc", coll, key FROM pragma_index_xinfo(?) ORDER BY seqno')
-              .all(index.name),
-          })),
-        checks: checkConstraints(sql),
-      },
-    ]),
-  );
-}
-
-/** `CONSTRAINT "x" CHECK(...)` clauses, quoting and spacing normalised. */
-function checkConstraints(createSql: string): string[] {
-  const normalised = createSql.replace(/[`"]/g, '').replace(/\s+/g, ' ');
-  return [...normalised.matchAll(/CONSTRAINT (\w+) CHECK ?\((.*?)\)(?=,|\s*\)\s*$)/g)]
-    .map((match) => `${match[1]}: ${match[2]}`)
-    .sort();
-}
 
 async function drizzleKitDdl(): Promise<string[]> {
   const empty = await generateSQLiteDrizzleJson({});
@@ -124,15 +77,5 @@ describe('schema.ts and the migrations', () => {
     };
     expect(widened.sql).not.toEqual(first.sql);
     expect(migratedShape([widened, second])).not.toEqual(expected);
-  });
-});
-
-describe('checkConstraints', () => {
-  it('reads every named check of a CREATE TABLE', () => {
-    expect(
-      checkConstraints(
-        'CREATE TABLE `r` (\n\t`m` text,\n\tCONSTRAINT "r_m" CHECK("r"."m" IN (\'a\', \'b\')),\n\tCONSTRAINT "r_p" CHECK("r"."p" BETWEEN 1 AND 2)\n)',
-      ),
-    ).toEqual(["r_m: r.m IN ('a', 'b')", 'r_p: r.p BETWEEN 1 AND 2']);
   });
 });

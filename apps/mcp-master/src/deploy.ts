@@ -1,0 +1,221 @@
+// Master Deploy (SPEC §6): validate → place → agent Deploy → DNS → edge routes → record, one result per step.
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { placeService, type PlacementRefused } from '@mcp/placement';
+import {
+  MasterDeployResponseSchema,
+  ResultStatus,
+  type ComponentResult,
+  type MasterDeployResponse,
+  type ServiceSpec,
+  type StepResult,
+} from '@mcp/proto';
+import { definitionToProto, isValidName, type ServiceDefinition } from '@mcp/servicedef';
+import { agentName, isUnreachable } from './agent-calls.js';
+import type { MasterDeps, NodeRecord, PlacementRecord } from './deps.js';
+import { FleetError } from './fleet-errors.js';
+import { nodeSnapshotOf, placementOf, serviceToPlaceOf } from './placement-input.js';
+import { allowedDomainOf, chooseEdgeNode, publicRoutesOf, routesOutsideAllowedDomains, type PublicRoute } from './public-routes.js';
+import { serviceLocksFor } from './service-lock.js';
+import { definitionOfSpec } from './spec-input.js';
+import { errorText, firstFailure, stepFailed, stepOk, stepSkipped } from './step-results.js';
+
+/** Settings of the fleet operations that come from the master's configuration. */
+export interface FleetOptions {
+  /** Public hostnames must be under one of these (whole labels); empty: none configured, nothing refused. */
+  readonly allowedPublicDomains: readonly string[];
+  /**
+   * Deadline of an agent's Deploy or UndeployService, in ms. Long, because a deploy pulls images; finite, because
+   * the service's lock is held meanwhile. Fan-out calls (Status, reconciliation) use `agentTimeoutMs` instead.
+   */
+  readonly agentOperationTimeoutMs: number;
+}
+
+export const DEFAULT_FLEET_OPTIONS: FleetOptions = { allowedPublicDomains: [], agentOperationTimeoutMs: 15 * 60_000 };
+
+/** Why an agent call failed without an answer, for an Unavailable message. */
+export function unansweredReason(error: unknown, timeoutMs: number): string {
+  const connectError = ConnectError.from(error);
+  return connectError.code === Code.DeadlineExceeded
+    ? `did not finish within ${timeoutMs} ms (it may still be working: check with mcp status)`
+    : `is unreachable (${connectError.rawMessage})`;
+}
+
+export interface DeployInput {
+  readonly spec: ServiceSpec | undefined;
+  /** "" deploys every component. */
+  readonly component: string;
+  readonly noPull: boolean;
+}
+
+/** A deploy request whose fields have been checked. */
+export interface CheckedDeploy {
+  readonly definition: ServiceDefinition;
+  readonly component: string;
+  readonly noPull: boolean;
+}
+
+export const DNS_SKIPPED =
+  'the master has no DNS (MCNS) configuration in this version; the agent reports its own dns step per component';
+export const EDGE_NOT_IN_VERSION = 'edge routing is not in this version';
+
+/** Checks the request (InvalidArgument naming the field) before anything is changed. */
+export function checkDeployInput(input: DeployInput, options: FleetOptions, field = 'service'): CheckedDeploy {
+  const definition = definitionOfSpec(input.spec, field);
+  const names = definition.components.map((component) => component.name);
+  if (input.component !== '' && (!isValidName(input.component) || !names.includes(input.component))) {
+    throw new FleetError(
+      'invalid-argument',
+      `component: ${JSON.stringify(input.component)} is not a component of service ${definition.name}; ` +
+        `expected one of ${names.map((name) => JSON.stringify(name)).join(', ')}, or "" for every component`,
+    );
+  }
+  const outside = routesOutsideAllowedDomains(publicRoutesOf(definition), options.allowedPublicDomains);
+  if (outside.length > 0) {
+    const allowed = options.allowedPublicDomains.join(', ');
+    throw new FleetError(
+      'invalid-argument',
+      outside
+        .map(
+          (route) =>
+            `${field}.components[${route.componentIndex}].routes[${route.routeIndex}].hostname: ${route.hostname} is public but ` +
+            `not under an allowed public domain; expected a name under ${allowed} (whole labels)`,
+        )
+        .join('\n'),
+    );
+  }
+  return { definition, component: input.component, noPull: input.noPull };
+}
+
+function refusalMessage(refusal: PlacementRefused): string {
+  const perNode = refusal.rejected.map((rejection) => `\n  ${rejection.node}: ${rejection.reason}`).join('');
+  return `cannot place: ${refusal.reason}${perNode}`;
+}
+
+function deployStep(node: NodeRecord, components: readonly ComponentResult[], success: boolean): StepResult {
+  if (success) return stepOk('deploy', `${components.map((component) => component.name).join(', ')} deployed on ${agentName(node)}`);
+  const failed = components.filter((component) => component.status === ResultStatus.FAILED || !component.success);
+  const why = failed.map((component) => `${component.name}: ${component.error}`).join('; ');
+  return stepFailed('deploy', `on ${agentName(node)}: ${why === '' ? 'the agent reported a failure' : why}`);
+}
+
+function edgeRouteStep(route: PublicRoute, nodes: readonly NodeRecord[], options: FleetOptions): StepResult {
+  const domain = allowedDomainOf(route.hostname, options.allowedPublicDomains);
+  const domainNote =
+    options.allowedPublicDomains.length === 0 ? 'no allowed public domains are configured' : `under allowed domain ${domain ?? '?'}`;
+  const edge = chooseEdgeNode(nodes);
+  const edgeNote = edge === undefined ? 'no healthy edge node is registered' : `edge node ${edge.name} would serve it`;
+  return stepSkipped(
+    `edge_route ${route.hostname}`,
+    `${EDGE_NOT_IN_VERSION}: no public route was set up for ${route.hostname} (component ${route.component}, port ${route.port}); ` +
+      `${domainNote}; ${edgeNote}`,
+  );
+}
+
+function edgeSummary(routes: readonly PublicRoute[]): StepResult {
+  if (routes.length === 0) return stepSkipped('edge_route', 'no public routes');
+  return stepSkipped(
+    'edge_route',
+    `${EDGE_NOT_IN_VERSION}: ${routes.length} public route(s) not set up: ${routes.map((route) => route.hostname).join(', ')}`,
+  );
+}
+
+function placementTier(definition: ServiceDefinition): string {
+  return definition.node !== undefined ? '' : (definition.tier ?? 'worker');
+}
+
+async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: FleetOptions): Promise<MasterDeployResponse> {
+  const { definition } = checked;
+  const log = deps.log.child({ rpc: 'Deploy', service: definition.name });
+  const nodes = deps.store.listNodes();
+  const previous = deps.store.findPlacement(definition.name);
+  const decision = placeService({
+    nodes: nodes.map(nodeSnapshotOf),
+    placements: deps.store.listPlacements().map(placementOf),
+    service: serviceToPlaceOf(definition),
+  });
+  if (!decision.ok) throw new FleetError('failed-precondition', refusalMessage(decision));
+  const node = nodes.find((candidate) => candidate.name === decision.node);
+  if (node === undefined) throw new Error(`placement chose node ${decision.node}, which is not in the node list`);
+  const steps: StepResult[] = [stepOk('place', `node ${node.name}: ${decision.reason}`)];
+
+  // The definition is sent and recorded in its canonical form, so that Sync compares like with like.
+  const spec = definitionToProto(definition);
+  let components: ComponentResult[] = [];
+  let deployed: StepResult;
+  let refused = false;
+  try {
+    const answer = await deps.agents
+      .forAddress(node.address)
+      .deploy({ service: spec, component: checked.component, noPull: checked.noPull }, { timeoutMs: options.agentOperationTimeoutMs });
+    components = answer.results;
+    deployed = deployStep(node, components, answer.success);
+  } catch (error) {
+    if (isUnreachable(error)) {
+      throw new FleetError(
+        'unavailable',
+        `cannot deploy service ${definition.name}: ${agentName(node)} ${unansweredReason(error, options.agentOperationTimeoutMs)}; ` +
+          'nothing was recorded, deploy again when the node answers',
+        { cause: error },
+      );
+    }
+    refused = true;
+    deployed = stepFailed('deploy', `${agentName(node)} refused the deploy: ${errorText(ConnectError.from(error))}`);
+  }
+  steps.push(deployed);
+
+  const routes = publicRoutesOf(definition);
+  let dns: StepResult;
+  let edge: StepResult;
+  if (refused) {
+    // The agent refused the whole request: it changed and recorded nothing, so neither does the master.
+    dns = stepSkipped('dns', 'not attempted: the agent refused the deploy');
+    edge = stepSkipped('edge_route', 'not attempted: the agent refused the deploy');
+    steps.push(dns, edge);
+    steps.push(
+      stepSkipped(
+        'record',
+        previous === undefined ? 'nothing recorded: the agent refused the deploy' : `placement on node ${previous.node} unchanged`,
+      ),
+    );
+  } else {
+    dns = stepSkipped('dns', DNS_SKIPPED);
+    edge = edgeSummary(routes);
+    steps.push(dns, ...routes.map((route) => edgeRouteStep(route, nodes, options)));
+    // Recorded even when a component failed to start: the agent now holds this definition as desired state,
+    // so the service lives on this node and a retry must come back here (Status shows the drift).
+    const placement: PlacementRecord = {
+      service: definition.name,
+      node: node.name,
+      tier: placementTier(definition),
+      spec,
+      deployedAt: deps.clock.now(),
+    };
+    deps.store.putPlacement(placement);
+    steps.push(stepOk('record', `placement recorded: service ${definition.name} on node ${node.name}`));
+  }
+
+  const error = firstFailure(steps);
+  const summary = steps.map((step) => `${step.step}=${ResultStatus[step.status]}`);
+  (error === undefined ? log.info.bind(log) : log.warn.bind(log))({ node: node.name, steps: summary, ...(error === undefined ? {} : { error }) }, 'deploy finished');
+  return create(MasterDeployResponseSchema, {
+    node: node.name,
+    success: error === undefined,
+    error: error ?? '',
+    deployResult: deployed,
+    edgeRouteResult: edge,
+    dnsResult: dns,
+    steps,
+    components,
+  });
+}
+
+/** Deploys under the service's lock; a second deploy of the same service waits and then sees this one's placement. */
+export function deployChecked(deps: MasterDeps, checked: CheckedDeploy, options: FleetOptions = DEFAULT_FLEET_OPTIONS): Promise<MasterDeployResponse> {
+  return serviceLocksFor(deps.store).run(checked.definition.name, () => deployLocked(deps, checked, options));
+}
+
+/** Master Deploy: bad input → InvalidArgument, cannot place → FailedPrecondition, agent unreachable → Unavailable. */
+export async function deployService(deps: MasterDeps, input: DeployInput, options: FleetOptions = DEFAULT_FLEET_OPTIONS): Promise<MasterDeployResponse> {
+  return deployChecked(deps, checkDeployInput(input, options), options);
+}

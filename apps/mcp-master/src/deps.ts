@@ -1,0 +1,89 @@
+// What the master's behaviour needs from the world: its state, clients to agents, a clock and a log.
+// This file is the contract between the master's parts (state and nodes / fleet operations).
+import type { Client } from '@connectrpc/connect';
+import type { McpAgentService, ServiceSpec } from '@mcp/proto';
+
+export type NodeRole = 'master' | 'worker' | 'edge';
+/** unknown: listed in config or registered, no heartbeat yet; unhealthy: missed heartbeats and failed the probe. */
+export type NodeHealth = 'healthy' | 'unhealthy' | 'unknown';
+
+export interface NodeRecord {
+  readonly name: string;
+  readonly role: NodeRole;
+  /** host:port of the node's agent. */
+  readonly address: string;
+  readonly arch: string;
+  readonly agentVersion: string;
+  readonly status: NodeHealth;
+  /** Running containers and VMs, from the last heartbeat. */
+  readonly containers: number;
+  /** Whether the node can run unikernel components (it reported a usable qemu). */
+  readonly canRunVms: boolean;
+  readonly cpuMillicores: number;
+  readonly memoryBytes: number;
+  readonly diskBytes: number;
+  readonly registeredAt?: Date;
+  readonly lastHeartbeat?: Date;
+}
+
+export interface PlacementRecord {
+  readonly service: string;
+  readonly node: string;
+  /** "core" | "worker" | "" (pinned). */
+  readonly tier: string;
+  /** The definition last deployed: Sync compares against it (changed → redeploy). */
+  readonly spec: ServiceSpec;
+  readonly deployedAt: Date;
+}
+
+/** The master's SQLite state (nodes, placements; edge routes and snapshots join with their issues). */
+export interface MasterStore {
+  listNodes(): NodeRecord[];
+  findNode(name: string): NodeRecord | undefined;
+  /** Inserts or updates a node; returns whether it existed before (re-registration). */
+  upsertNode(node: NodeRecord): { existed: boolean };
+  /** Records load and time, and marks the node healthy (a heartbeat is the node speaking). @throws UnknownNodeError */
+  recordHeartbeat(name: string, heartbeat: {
+    at: Date; cpuMillicores: number; memoryBytes: number; diskBytes: number; containers: number;
+  }): void;
+  /** @throws UnknownNodeError */
+  setNodeStatus(name: string, status: NodeHealth): void;
+  countNodes(): number;
+
+  listPlacements(): PlacementRecord[];
+  findPlacement(service: string): PlacementRecord | undefined;
+  /** Inserts or replaces the service's placement; its node must be known. @throws UnknownNodeError */
+  putPlacement(placement: PlacementRecord): void;
+  /** Deleting a placement that does not exist changes nothing. */
+  deletePlacement(service: string): void;
+
+  close(): void;
+}
+
+export type AgentClient = Client<typeof McpAgentService>;
+
+/** Clients to agents, authenticated as `mcp-master`, verified against the platform CA; pooled per address. */
+export interface AgentClients {
+  /** A client for the node's agent at `address`. */
+  forAddress(address: string): AgentClient;
+  close(): void;
+}
+
+/** pino's Logger satisfies this. */
+export interface MasterLog {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+  child(bindings: Record<string, unknown>): MasterLog;
+}
+
+export interface MasterDeps {
+  readonly store: MasterStore;
+  readonly agents: AgentClients;
+  readonly clock: { now(): Date };
+  readonly log: MasterLog;
+  /** Fan-out calls to agents (Status, ListNodes) give up on a node after this long. */
+  readonly agentTimeoutMs: number;
+  readonly version: string;
+}

@@ -1,0 +1,89 @@
+import { createClient, type Client } from '@connectrpc/connect';
+import { mintFleetTokens, writeMasterHome } from '@mcp/dev-fleet';
+import { McpMasterService } from '@mcp/proto';
+import { createGrpcClientTransport } from '@mcp/rpc';
+import { clientTlsOptions, createCertificateAuthority } from '@mcp/tls';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadMasterConfig } from './config.js';
+import type { IntervalTimer } from './health-monitor.js';
+import { createNodeRpcs } from './rpc/node-rpcs.js';
+import { startMaster, type RunningMaster } from './start-master.js';
+import { captureLog } from './testing/scripted-agents.js';
+
+interface Started {
+  readonly master: RunningMaster;
+  readonly as: (token: string) => Client<typeof McpMasterService>;
+  readonly tokens: Awaited<ReturnType<typeof mintFleetTokens>>;
+}
+
+describe('startMaster', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** A master from a dev fleet home on loopback, port 0, with ticks the test fires. */
+  async function start(options: { bootstrapAddress?: string; timer?: IntervalTimer } = {}): Promise<Started> {
+    const dir = await mkdtemp(join(tmpdir(), 'mcp-start-master-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const authority = await createCertificateAuthority({ dir: join(dir, 'ca'), commonName: 'test CA' });
+    const tokenFile = join(dir, 'tokens.toml');
+    const tokens = await mintFleetTokens({ tokenFile, operator: 'operator', nodes: ['rift', 'orion'] });
+    const home = await writeMasterHome({
+      dir: join(dir, 'master'),
+      node: 'rift',
+      host: '127.0.0.1',
+      port: 0,
+      authority,
+      tokenFile,
+      masterToken: tokens.master,
+      allowNodes: ['orion'],
+      bootstrapNodes: options.bootstrapAddress === undefined ? [] : [{ name: 'rift', role: 'master', address: options.bootstrapAddress }],
+    });
+    const config = await loadMasterConfig({ path: home.configPath, env: {} });
+    const groups = [
+      createNodeRpcs({ masterNode: 'rift', allowNodes: config.registration.allowNodes, maxNodes: 16, allowTcgVms: false, heartbeatIntervalMs: 30_000 }),
+    ];
+    const master = await startMaster({ config, log: captureLog().log, version: '0.0.0-test', groups, ...(options.timer ? { timer: options.timer } : {}) });
+    cleanups.push(() => master.close());
+    const tls = await clientTlsOptions({ caPath: authority.certPath });
+    const as = (token: string) => createClient(McpMasterService, createGrpcClientTransport({ address: master.address, tls, token: () => token }));
+    return { master, as, tokens };
+  }
+
+  it('serves Register over gRPC and TLS to an agent identity, recording the node in master.db', async () => {
+    const { master, as, tokens } = await start();
+    const answer = await as(tokens.agents['orion'] ?? '').register({ name: 'orion', role: 'worker', address: '127.0.0.9:9444' });
+    expect(answer.accepted).toBe(true);
+    expect(master.deps.store.findNode('orion')?.address).toBe('127.0.0.9:9444');
+  });
+
+  it('lists the RPCs its groups implement and answers the deferred ones with Unimplemented', async () => {
+    const { master, as, tokens } = await start();
+    expect(master.implemented).toEqual(['ListNodes', 'Register', 'Heartbeat']);
+    await expect(as(tokens.operator).listSnapshots({})).rejects.toThrow(/ListSnapshots: this master version has no snapshots yet/);
+  });
+
+  it('records the bootstrap nodes of its config as unknown', async () => {
+    const { master } = await start({ bootstrapAddress: '127.0.0.1:9444' });
+    expect(master.deps.store.findNode('rift')).toMatchObject({ role: 'master', address: '127.0.0.1:9444', status: 'unknown' });
+  });
+
+  it('schedules the health monitor on its check period and cancels it on close', async () => {
+    const scheduled: number[] = [];
+    let cancelled = false;
+    const timer: IntervalTimer = {
+      every: (periodMs) => {
+        scheduled.push(periodMs);
+        return { cancel: () => void (cancelled = true) };
+      },
+    };
+    const { master } = await start({ timer });
+    expect(scheduled).toEqual([10_000]);
+    await master.close();
+    expect(cancelled).toBe(true);
+  });
+});

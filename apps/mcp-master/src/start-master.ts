@@ -1,0 +1,97 @@
+// Builds a running master from its config: store, tokens, agent clients, handlers, the gRPC server, health monitor.
+import { createTokenFileValidator } from '@mcp/auth';
+import { McpMasterService } from '@mcp/proto';
+import { startGrpcServer, type RunningServer } from '@mcp/rpc';
+import { serverTlsOptions } from '@mcp/tls';
+import { mkdir } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { loadAgentClients } from './agent-clients.js';
+import { recordBootstrapNodes } from './bootstrap-nodes.js';
+import type { MasterConfig } from './config.js';
+import type { AgentClients, MasterDeps, MasterLog } from './deps.js';
+import { HealthMonitor, systemTimer, type IntervalTimer } from './health-monitor.js';
+import { assembleMasterHandlers, type HandlerGroup } from './master-handlers.js';
+import { masterInterceptors } from './master-interceptors.js';
+import { deferredRpcs } from './rpc/deferred-rpcs.js';
+import { openMasterStore, type OpenedMasterStore } from './store/open-master-store.js';
+
+export interface StartMasterOptions {
+  config: MasterConfig;
+  log: MasterLog;
+  version: string;
+  /** The RPC groups this master serves (main.ts passes the node and fleet groups). */
+  groups: readonly HandlerGroup[];
+  /** Runs once in the background after the server is up (start-up reconciliation). */
+  afterStart?: (deps: MasterDeps) => Promise<void>;
+  /** The health monitor's schedule; tests pass one they fire themselves. */
+  timer?: IntervalTimer;
+}
+
+export interface RunningMaster {
+  readonly deps: MasterDeps;
+  readonly server: RunningServer;
+  /** host:port it serves on (the real port when the config asked for 0). */
+  readonly address: string;
+  readonly implemented: readonly string[];
+  readonly monitor: HealthMonitor;
+  /** Stops the monitor, the server, the agent clients, then closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startMaster(options: StartMasterOptions): Promise<RunningMaster> {
+  const { config, log } = options;
+  await mkdir(config.dataDir, { recursive: true });
+  const validator = await createTokenFileValidator({ path: config.tokenFile });
+  const tls = await serverTlsOptions({ certPath: config.tls.certPath, keyPath: config.tls.keyPath });
+  const clock = { now: () => new Date() };
+  let agents: AgentClients | undefined;
+  let store: OpenedMasterStore | undefined;
+  let server: RunningServer | undefined;
+  let monitor: HealthMonitor | undefined;
+  const close = async (): Promise<void> => {
+    await monitor?.stop();
+    await server?.close();
+    agents?.close();
+    store?.close();
+  };
+  try {
+    agents = await loadAgentClients({ caPath: config.agents.caPath, tokenPath: config.agents.tokenPath, timeoutMs: config.agents.callTimeoutMs });
+    store = openMasterStore({ path: config.databasePath, clock });
+    if (store.migration.applied.length > 0) log.info({ applied: store.migration.applied, path: store.path }, 'master database migrated');
+    recordBootstrapNodes(store, config.bootstrapNodes, log);
+    const deps: MasterDeps = { store, agents, clock, log, agentTimeoutMs: config.agents.callTimeoutMs, version: options.version };
+    const { impl, implemented } = assembleMasterHandlers(deps, options.groups, deferredRpcs);
+    server = await startGrpcServer({
+      host: config.listen.host,
+      port: config.listen.port,
+      tls,
+      routes: (router) => router.service(McpMasterService, impl),
+      interceptors: masterInterceptors({
+        validator,
+        log,
+        rateLimits: config.rateLimits,
+        clocks: { wallMs: () => Date.now(), monotonicMs: () => performance.now() },
+      }),
+    });
+    monitor = new HealthMonitor({
+      store,
+      agents,
+      log,
+      clock,
+      timer: options.timer ?? systemTimer,
+      unhealthyAfterMs: config.health.unhealthyAfterMs,
+      probeTimeoutMs: config.health.probeTimeoutMs,
+      checkPeriodMs: config.health.checkPeriodMs,
+    });
+    monitor.start();
+    log.info({ allowNodes: config.registration.allowNodes, maxNodes: config.registration.maxNodes }, 'registration open to the allow-listed nodes');
+    const running: RunningMaster = { deps, server, address: `${config.listen.host}:${server.port}`, implemented, monitor, close };
+    if (options.afterStart) {
+      options.afterStart(deps).catch((error: unknown) => log.error({ err: error }, 'start-up task failed'));
+    }
+    return running;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,5 @@
+// The master database's migrations, in the order they apply; append new ones, never edit or reorder.
+import type { Migration } from '@mcp/sqlite';
+import { migration0001 } from './0001-nodes-placements-edge-routes-snapshots.js';
+
+export const masterMigrations: readonly Migration[] = [migration0001];

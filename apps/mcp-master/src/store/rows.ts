@@ -1,0 +1,65 @@
+// Converts between the master's records (deps.ts) and the rows of its tables.
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ServiceSpecSchema } from '@mcp/proto';
+import type { NodeRecord, PlacementRecord } from '../deps.js';
+import type { nodes, placements } from './schema.js';
+
+type NodeRow = typeof nodes.$inferSelect;
+type PlacementRow = typeof placements.$inferSelect;
+
+export function nodeRecordOf(row: NodeRow): NodeRecord {
+  return {
+    name: row.name,
+    role: row.role,
+    address: row.address,
+    arch: row.arch,
+    agentVersion: row.agentVersion,
+    status: row.status,
+    containers: row.containers,
+    canRunVms: row.canRunVms,
+    cpuMillicores: row.cpuMillicores,
+    memoryBytes: row.memoryBytes,
+    diskBytes: row.diskBytes,
+    ...(row.registeredAt === null ? {} : { registeredAt: row.registeredAt }),
+    ...(row.lastHeartbeat === null ? {} : { lastHeartbeat: row.lastHeartbeat }),
+  };
+}
+
+export function nodeRowOf(node: NodeRecord, updatedAt: Date): NodeRow {
+  return {
+    name: node.name,
+    role: node.role,
+    address: node.address,
+    arch: node.arch,
+    agentVersion: node.agentVersion,
+    status: node.status,
+    containers: node.containers,
+    canRunVms: node.canRunVms,
+    cpuMillicores: node.cpuMillicores,
+    memoryBytes: node.memoryBytes,
+    diskBytes: node.diskBytes,
+    registeredAt: node.registeredAt ?? null,
+    lastHeartbeat: node.lastHeartbeat ?? null,
+    updatedAt,
+  };
+}
+
+export function placementRecordOf(row: PlacementRow): PlacementRecord {
+  return {
+    service: row.service,
+    node: row.node,
+    tier: row.tier,
+    spec: fromBinary(ServiceSpecSchema, new Uint8Array(row.spec)),
+    deployedAt: row.deployedAt,
+  };
+}
+
+export function placementRowOf(placement: PlacementRecord): PlacementRow {
+  return {
+    service: placement.service,
+    node: placement.node,
+    tier: placement.tier,
+    spec: Buffer.from(toBinary(ServiceSpecSchema, placement.spec)),
+    deployedAt: placement.deployedAt,
+  };
+}
