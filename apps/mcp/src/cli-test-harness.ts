@@ -20,7 +20,8 @@ export interface CliSandbox {
   readonly defaultServicesDir: string;
   /** Writes a file under root (relative) or at an absolute path, creating its directories. */
   write(path: string, text: string): Promise<string>;
-  run(argv: readonly string[], env?: CliEnvironment): Promise<CliRun>;
+  /** Runs `mcp <argv>`; `now` fixes the clock the command sees. */
+  run(argv: readonly string[], env?: CliEnvironment, now?: () => Date): Promise<CliRun>;
   remove(): Promise<void>;
 }
 
@@ -38,7 +39,7 @@ export async function createCliSandbox(): Promise<CliSandbox> {
       await writeFile(absolute, text);
       return absolute;
     },
-    async run(argv, env = {}) {
+    async run(argv, env = {}, now = undefined) {
       const stdout: string[] = [];
       const stderr: string[] = [];
       const exitCode = await runCli(argv, {
@@ -47,6 +48,7 @@ export async function createCliSandbox(): Promise<CliSandbox> {
         env,
         cwd: root,
         homedir: home,
+        now,
       });
       return { exitCode, stdout: stdout.join(''), stderr: stderr.join('') };
     },

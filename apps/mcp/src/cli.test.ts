@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCliSandbox, validDefinition, type CliSandbox } from './cli-test-harness.js';
 import { cliVersion } from './version.js';
 
+const commandNames = ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'push', 'pull', 'node', 'agent'].join(', ');
+
 let sandbox: CliSandbox;
 beforeEach(async () => {
   sandbox = await createCliSandbox();
@@ -19,7 +21,10 @@ describe('version and help', () => {
   it('lists only the commands that are implemented in --help', async () => {
     const { exitCode, stdout } = await sandbox.run(['--help']);
     const commands = stdout.split('\n').filter((line) => /^ {2}mcp \w/.test(line));
-    expect([exitCode, commands.map((line) => line.trim().split(/\s+/)[1])]).toEqual([0, ['validate']]);
+    expect([exitCode, commands.map((line) => line.trim().split(/\s+/)[1])]).toEqual([
+      0,
+      ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'push', 'pull', 'node', 'agent'],
+    ]);
   });
 
   it('documents the global options and exit codes in --help', async () => {
@@ -35,10 +40,10 @@ describe('version and help', () => {
 
 describe('usage errors exit 2 with the message', () => {
   it('refuses an unknown command', async () => {
-    const { exitCode, stderr } = await sandbox.run(['deploy', 'web']);
+    const { exitCode, stderr } = await sandbox.run(['migrate', 'web']);
     expect([exitCode, stderr]).toEqual([
       2,
-      'mcp: Unknown command: deploy; expected one of: validate\nRun "mcp --help" for usage.\n',
+      `mcp: Unknown command: migrate; expected one of: ${commandNames}\nRun "mcp --help" for usage.\n`,
     ]);
   });
 
@@ -58,10 +63,10 @@ describe('usage errors exit 2 with the message', () => {
   });
 
   it('prints a usage error as a JSON error document under --json', async () => {
-    const { exitCode, stdout, stderr } = await sandbox.run(['deploy', '--json']);
+    const { exitCode, stdout, stderr } = await sandbox.run(['migrate', '--json']);
     expect([exitCode, JSON.parse(stdout), stderr]).toEqual([
       2,
-      { error: { code: 'usage', message: 'Unknown command: deploy; expected one of: validate' } },
+      { error: { code: 'usage', message: `Unknown command: migrate; expected one of: ${commandNames}` } },
       '',
     ]);
   });
@@ -108,7 +113,7 @@ describe('config file', () => {
   it('exits 2 naming the file, key and expected keys for an unknown config key', async () => {
     const config = await sandbox.write('mcp.toml', '[services]\ndirectory = "defs"\n');
     const { exitCode, stderr } = await sandbox.run(['validate'], { MCP_CONFIG: config });
-    expect([exitCode, stderr]).toEqual([2, `mcp: ${config}: services.directory: unknown key; expected one of "dir"\n`]);
+    expect([exitCode, stderr]).toEqual([2, `mcp: ${config}: services.directory: unknown key; expected one of: dir\n`]);
   });
 
   it('prints a config error as a JSON error document under --json', async () => {
@@ -116,7 +121,7 @@ describe('config file', () => {
     const { exitCode, stdout } = await sandbox.run(['validate', '--json', '--config', config]);
     expect([exitCode, JSON.parse(stdout)]).toEqual([
       2,
-      { error: { code: 'config', message: expect.stringContaining(`${config}: master.address: is an integer 9443`) } },
+      { error: { code: 'config', message: expect.stringContaining(`${config}: master.address: got number 9443; expected an address "host:port"`) } },
     ]);
   });
 });

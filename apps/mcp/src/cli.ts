@@ -1,6 +1,22 @@
 // The testable core of `mcp`: parses the command line, loads the config, runs one command, maps errors.
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
+import { adoptCommand } from './commands/adopt.js';
+import { agentCommand } from './commands/agent.js';
+import { deployCommand } from './commands/deploy.js';
+import { listCommand } from './commands/list.js';
+import { logsCommand } from './commands/logs.js';
+import { nodeCommand } from './commands/node.js';
+import { psCommand } from './commands/ps.js';
+import { pullCommand } from './commands/pull.js';
+import { purgeCommand } from './commands/purge.js';
+import { pushCommand } from './commands/push.js';
+import { restartCommand } from './commands/restart.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { stopCommand } from './commands/stop.js';
+import { syncCommand } from './commands/sync.js';
+import { undeployCommand } from './commands/undeploy.js';
 import { validateCommand } from './commands/validate.js';
 import { loadCliConfig } from './config.js';
 import type { CliCommand, CliIo, CommandAction, GlobalOptions } from './context.js';
@@ -9,7 +25,25 @@ import { createOutput } from './output.js';
 import { cliVersion } from './version.js';
 
 /** Only commands that work are registered; each later command adds its module here. */
-const commands: readonly CliCommand[] = [validateCommand];
+const commands: readonly CliCommand[] = [
+  validateCommand,
+  deployCommand,
+  undeployCommand,
+  stopCommand,
+  startCommand,
+  restartCommand,
+  syncCommand,
+  listCommand,
+  psCommand,
+  statusCommand,
+  logsCommand,
+  adoptCommand,
+  purgeCommand,
+  pushCommand,
+  pullCommand,
+  nodeCommand,
+  agentCommand,
+];
 
 type CommandLine =
   | { kind: 'run'; action: CommandAction; options: GlobalOptions }
@@ -36,7 +70,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       cwd: io.cwd,
       homedir: io.homedir,
     });
-    return await commandLine.action({ config, output, cwd: io.cwd });
+    const now = io.now ?? (() => new Date());
+    return await commandLine.action({ config, output, cwd: io.cwd, direct: commandLine.options.direct, now });
   } catch (error) {
     const failure = toFailure(error);
     output.failure(failure);
@@ -64,6 +99,11 @@ function createParser(argv: readonly string[], columns: number | undefined): Arg
       requiresArg: true,
       describe: 'CLI config file (default: $MCP_CONFIG, else ~/.config/mcp/mcp.toml)',
     })
+    .option('direct', {
+      type: 'boolean',
+      default: false,
+      describe: 'Talk to the agents of [[nodes]] directly instead of mcp-master',
+    })
     .demandCommand(1, 'no command given')
     .epilogue('Exit codes: 0 success, 1 operation failed, 2 bad input or usage.');
 }
@@ -84,7 +124,7 @@ function parseCommandLine(argv: readonly string[], columns: number | undefined):
     });
     if (failure !== undefined) return { kind: 'usage', message: explainUsage(failure) };
     if (action === undefined) return { kind: 'printed', text };
-    return { kind: 'run', action, options: { json: args.json, config: args.config } };
+    return { kind: 'run', action, options: { json: args.json, config: args.config, direct: args.direct } };
   } catch (error) {
     return { kind: 'usage', message: explainUsage(error instanceof Error ? error.message : String(error)) };
   }

@@ -1,8 +1,7 @@
-// Turns the text of mcp.toml into a validated, frozen CliConfig, reporting every problem at once.
-import { parse } from '@iarna/toml';
-import { dirname, join, resolve } from 'node:path';
+// Turns the text of mcp.toml into a validated, frozen CliConfig through @mcp/config's schema checks.
+import { parseConfig, path, string, tables, type Field, type Parsed } from '@mcp/config';
+import { dirname } from 'node:path';
 import type { CliConfig, MciasSettings, NodeEntry } from './config.js';
-import { ConfigError, type ConfigProblem } from './errors.js';
 
 export interface ParseConfigOptions {
   /** The file the text came from (relative paths resolve against its directory); undefined for defaults. */
@@ -10,196 +9,93 @@ export interface ParseConfigOptions {
   readonly homedir: string;
 }
 
-const sectionKeys = {
-  services: ['dir'],
-  master: ['address'],
-  nodes: ['name', 'address'],
-  auth: ['token_path'],
-  mcias: ['server_url', 'service_name'],
-  tls: ['ca_cert'],
-  build: ['workspace'],
-} as const;
-
 const nodeNamePattern = /^[a-z][a-z0-9-]{0,62}$/;
+const nodeNameExpected = 'a node name of lower-case letters, digits and "-", starting with a letter, at most 63 characters';
 // host:port with a DNS name, an IPv4 address or a bracketed IPv6 address.
 const addressPattern = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
 
-/** Parses and validates mcp.toml; throws ConfigError listing every problem in the file. */
-export function parseCliConfig(text: string, options: ParseConfigOptions): CliConfig {
-  const file = options.file ?? '(defaults)';
-  const problems: ConfigProblem[] = [];
-  const report = (keyPath: string, problem: string, expected: string, line?: number): void => {
-    const where = keyPath === '' ? '' : `${keyPath}: `;
-    const at = line === undefined ? '' : ` (line ${line})`;
-    const message = `${file}: ${where}${problem}; expected ${expected}${at}`;
-    problems.push(line === undefined ? { file, keyPath, expected, message } : { file, keyPath, expected, message, line });
-  };
-
-  let document: Record<string, unknown>;
-  try {
-    // A UTF-8 byte-order mark is legal in a file but not in TOML's grammar.
-    document = parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    report('', `invalid TOML: ${syntaxReason(error)}`, 'a valid TOML document', syntaxLine(error));
-    throw new ConfigError(file, problems, { cause: error });
-  }
-
-  const baseDir = options.file === undefined ? options.homedir : dirname(options.file);
-  const fields = createFieldReader(report, (path) => resolve(baseDir, expandHome(path, options.homedir)));
-  const defaultsDir = join(options.homedir, '.config', 'mcp');
-
-  refuseUnknown(document, '', Object.keys(sectionKeys), 'section', report);
-  const services = fields.table(document['services'], 'services', sectionKeys.services);
-  const master = fields.table(document['master'], 'master', sectionKeys.master);
-  const auth = fields.table(document['auth'], 'auth', sectionKeys.auth);
-  const mciasTable = fields.table(document['mcias'], 'mcias', sectionKeys.mcias);
-  const tls = fields.table(document['tls'], 'tls', sectionKeys.tls);
-  const build = fields.table(document['build'], 'build', sectionKeys.build);
-
-  const config: CliConfig = {
-    file: options.file,
-    servicesDir: fields.path(services?.['dir'], 'services.dir') ?? join(defaultsDir, 'services'),
-    masterAddress: fields.address(master?.['address'], 'master.address'),
-    nodes: readNodes(document['nodes'], fields, report),
-    tokenPath: fields.path(auth?.['token_path'], 'auth.token_path') ?? join(defaultsDir, 'token'),
-    mcias: readMcias(mciasTable, fields, report),
-    caCertPath: fields.path(tls?.['ca_cert'], 'tls.ca_cert'),
-    buildWorkspace: fields.path(build?.['workspace'], 'build.workspace'),
-  };
-  if (problems.length > 0) throw new ConfigError(file, inFileOrder(problems, Object.keys(document)));
-  return deepFreeze(config);
-}
-
-type Report = (keyPath: string, problem: string, expected: string, line?: number) => void;
-type FieldReader = ReturnType<typeof createFieldReader>;
-
-// Each reader returns undefined for an absent value and reports (then returns undefined) for a wrong one.
-function createFieldReader(report: Report, resolvePath: (path: string) => string) {
-  const string = (value: unknown, keyPath: string, expected: string): string | undefined => {
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value === '') {
-      report(keyPath, `is ${describeValue(value)}`, expected);
-      return undefined;
-    }
-    return value;
-  };
+/**
+ * Every key of mcp.toml. Built per parse: the node-name field remembers the names it has seen, so a
+ * name listed twice is reported in the same pass as every other problem.
+ */
+function cliConfigSchema() {
   return {
-    table(value: unknown, keyPath: string, known: readonly string[]): Record<string, unknown> | undefined {
-      if (value === undefined) return undefined;
-      if (!isTable(value)) {
-        report(keyPath, `is ${describeValue(value)}`, `a table [${keyPath}]`);
-        return undefined;
-      }
-      refuseUnknown(value, keyPath, known, 'key', report);
-      return value;
+    services: { dir: path({ doc: 'one <name>.toml per service', default: '~/.config/mcp/services' }) },
+    master: { address: optional(address('mcp-master')) },
+    nodes: tables('agents reachable with --direct', { name: uniqueNodeName(new Set()), address: address('the agent') }),
+    auth: { token_path: path({ doc: 'bearer token file (written by `mcp login`)', default: '~/.config/mcp/token' }) },
+    mcias: {
+      server_url: optional(httpsUrl()),
+      service_name: string({ doc: 'name presented to MCIAS', default: 'mcp', nonEmpty: true }),
     },
-    string,
-    path(value: unknown, keyPath: string): string | undefined {
-      const path = string(value, keyPath, 'a non-empty path string');
-      return path === undefined ? undefined : resolvePath(path);
-    },
-    address(value: unknown, keyPath: string): string | undefined {
-      const expected = 'an address "host:port" with a port from 1 to 65535';
-      const address = string(value, keyPath, expected);
-      if (address === undefined) return undefined;
-      const port = addressPattern.exec(address)?.[1];
-      if (port === undefined || Number(port) < 1 || Number(port) > 65535) {
-        report(keyPath, `"${address}" is not a host:port address`, expected);
-        return undefined;
-      }
-      return address;
-    },
+    tls: { ca_cert: path({ doc: 'PEM bundle servers are verified against', optional: true }) },
+    build: { workspace: path({ doc: 'where service sources live for `mcp build`', optional: true }) },
   };
 }
 
-function readNodes(value: unknown, fields: FieldReader, report: Report): NodeEntry[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    report('nodes', `is ${describeValue(value)}`, 'an array of tables [[nodes]]');
-    return [];
-  }
-  const nodes: NodeEntry[] = [];
-  const seen = new Set<string>();
-  value.forEach((entry: unknown, index) => {
-    const at = `nodes[${index}]`;
-    const table = fields.table(entry, at, sectionKeys.nodes);
-    if (table === undefined) return;
-    const expectedName = 'a node name of lower-case letters, digits and "-", starting with a letter, at most 63 characters';
-    const name = fields.string(table['name'], `${at}.name`, expectedName);
-    const address = fields.address(table['address'], `${at}.address`);
-    if (table['name'] === undefined) report(`${at}.name`, 'is missing', expectedName);
-    if (table['address'] === undefined) report(`${at}.address`, 'is missing', 'an address "host:port"');
-    if (name !== undefined && !nodeNamePattern.test(name)) {
-      report(`${at}.name`, `"${name}" is not a valid node name`, expectedName);
-    } else if (name !== undefined && seen.has(name)) {
-      report(`${at}.name`, `node "${name}" is listed twice`, 'each node name once');
-    }
-    if (name !== undefined) seen.add(name);
-    if (name !== undefined && address !== undefined) nodes.push({ name, address });
+/** Parses and validates mcp.toml; throws @mcp/config's ConfigError listing every problem in the file. */
+export function parseCliConfig(text: string, options: ParseConfigOptions): CliConfig {
+  const raw = parseConfig(cliConfigSchema(), {
+    // A UTF-8 byte-order mark is legal in a file but not in TOML's grammar.
+    text: text.replace(/^\uFEFF/, ''),
+    source: options.file ?? '(defaults)',
+    // The CLI's keys have no environment overrides: config.ts reads only MCP_CONFIG.
+    env: {},
+    homedir: options.homedir,
+    baseDir: options.file === undefined ? options.homedir : dirname(options.file),
   });
-  return nodes;
+  const nodes: NodeEntry[] = raw.nodes.map((node) => ({ name: node.name, address: node.address }));
+  const mcias: MciasSettings | undefined =
+    raw.mcias.server_url === undefined ? undefined : { serverUrl: raw.mcias.server_url, serviceName: raw.mcias.service_name };
+  return deepFreeze({
+    file: options.file,
+    servicesDir: raw.services.dir,
+    masterAddress: raw.master.address,
+    nodes,
+    tokenPath: raw.auth.token_path,
+    mcias,
+    caCertPath: raw.tls.ca_cert,
+    buildWorkspace: raw.build.workspace,
+  });
 }
 
-function readMcias(table: Record<string, unknown> | undefined, fields: FieldReader, report: Report): MciasSettings | undefined {
-  if (table === undefined) return undefined;
-  const expectedUrl = 'an https:// URL';
-  const serverUrl = fields.string(table['server_url'], 'mcias.server_url', expectedUrl);
-  const serviceName = fields.string(table['service_name'], 'mcias.service_name', 'a non-empty string') ?? 'mcp';
-  if (table['server_url'] === undefined) report('mcias.server_url', 'is missing', expectedUrl);
-  if (serverUrl === undefined) return undefined;
-  if (!isHttpsUrl(serverUrl)) {
-    report('mcias.server_url', `"${serverUrl}" is not an https URL`, expectedUrl);
+// A string field of the lib, narrowed further by `check` (which returns the problem, or undefined).
+function checkedString(doc: string, expected: string, check: (text: string) => string | undefined): Field<string> {
+  const base = string({ doc, nonEmpty: true });
+  const parse = (value: unknown, context: Parameters<Field<string>['parse']>[1]): Parsed<string> => {
+    const parsed = base.parse(value, context);
+    if (!parsed.ok) return parsed;
+    const problem = check(parsed.value);
+    return problem === undefined ? parsed : { ok: false, what: problem };
+  };
+  return { ...base, expected, parse, parseEnv: parse };
+}
+
+function optional(field: Field<string>): Field<string | undefined> {
+  return { ...field, optional: true };
+}
+
+function address(what: string): Field<string> {
+  return checkedString(`"host:port" of ${what}`, 'an address "host:port" with a port from 1 to 65535', (text) => {
+    const port = addressPattern.exec(text)?.[1];
+    const valid = port !== undefined && Number(port) >= 1 && Number(port) <= 65535;
+    return valid ? undefined : `"${text}" is not a host:port address`;
+  });
+}
+
+function httpsUrl(): Field<string> {
+  return checkedString('https URL of MCIAS', 'an https:// URL', (text) =>
+    URL.canParse(text) && new URL(text).protocol === 'https:' ? undefined : `"${text}" is not an https URL`,
+  );
+}
+
+function uniqueNodeName(seen: Set<string>): Field<string> {
+  return checkedString("the node's name", `${nodeNameExpected}, each listed once`, (name) => {
+    if (!nodeNamePattern.test(name)) return `"${name}" is not a valid node name`;
+    if (seen.has(name)) return `node "${name}" is listed twice`;
+    seen.add(name);
     return undefined;
-  }
-  return { serverUrl, serviceName };
-}
-
-// Sections are checked one by one; report problems in the order their sections appear in the file.
-function inFileOrder(problems: readonly ConfigProblem[], sections: readonly string[]): ConfigProblem[] {
-  const rank = (problem: ConfigProblem) => sections.indexOf(problem.keyPath.split(/[.[]/)[0] ?? '');
-  return [...problems].sort((a, b) => rank(a) - rank(b));
-}
-
-function refuseUnknown(table: Record<string, unknown>, keyPath: string, known: readonly string[], kind: string, report: Report): void {
-  const expected = `one of ${known.map((key) => `"${key}"`).join(', ')}`;
-  for (const key of Object.keys(table)) {
-    if (!known.includes(key)) report(keyPath === '' ? key : `${keyPath}.${key}`, `unknown ${kind}`, expected);
-  }
-}
-
-function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-function isHttpsUrl(text: string): boolean {
-  return URL.canParse(text) && new URL(text).protocol === 'https:';
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value === '' ? 'an empty string' : `a string "${value}"`;
-  if (typeof value === 'number') return Number.isInteger(value) ? `an integer ${value}` : `a float ${value}`;
-  if (typeof value === 'boolean') return `a boolean ${value}`;
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Date) return 'a date';
-  return 'a table';
-}
-
-// @iarna/toml reports a 0-based row and a message ending in an excerpt of the file; keep the sentence.
-function syntaxLine(error: unknown): number | undefined {
-  const line = typeof error === 'object' && error !== null && 'line' in error ? error.line : undefined;
-  return typeof line === 'number' ? line + 1 : undefined;
-}
-
-function syntaxReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? message).replace(/ at row \d+, col \d+, pos \d+:?$/, '');
-}
-
-/** `~` and `~/x` mean the home directory; anything else is returned unchanged. */
-export function expandHome(path: string, homedir: string): string {
-  if (path === '~') return homedir;
-  if (path.startsWith('~/')) return join(homedir, path.slice(2));
-  return path;
+  });
 }
 
 function deepFreeze<T>(value: T): T {
@@ -209,4 +105,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-

@@ -1,9 +1,9 @@
 // The CLI's configuration: which file to read (--config, MCP_CONFIG, default) and the typed result.
 // The only module that reads process.env.
+import { ConfigError, configProblem, resolvePath } from '@mcp/config';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { ConfigError } from './errors.js';
-import { expandHome, parseCliConfig } from './config-parse.js';
+import { join } from 'node:path';
+import { parseCliConfig } from './config-parse.js';
 
 /** An agent the CLI can reach with --direct (`[[nodes]]`). */
 export interface NodeEntry {
@@ -66,7 +66,7 @@ export interface ConfigSources {
 /** Which config file applies: --config, else MCP_CONFIG, else `~/.config/mcp/mcp.toml`. */
 export function locateConfig(sources: ConfigSources): { path: string; explicit: boolean } {
   const named = nonEmpty(sources.flag) ?? nonEmpty(sources.env.MCP_CONFIG);
-  if (named !== undefined) return { path: resolve(sources.cwd, expandHome(named, sources.homedir)), explicit: true };
+  if (named !== undefined) return { path: resolvePath(named, { baseDir: sources.cwd, homedir: sources.homedir }), explicit: true };
   return { path: join(sources.homedir, '.config', 'mcp', 'mcp.toml'), explicit: false };
 }
 
@@ -80,9 +80,7 @@ export async function loadCliConfig(sources: ConfigSources): Promise<CliConfig> 
     if (isNotFound(error) && !explicit) return defaultCliConfig(sources.homedir);
     const reason = isNotFound(error) ? 'config file not found' : `cannot read config file (${describe(error)})`;
     const expected = 'a readable TOML file (named by --config or MCP_CONFIG)';
-    throw new ConfigError(path, [{ file: path, keyPath: '', expected, message: `${path}: ${reason}; expected ${expected}` }], {
-      cause: error,
-    });
+    throw new ConfigError([configProblem(path, '', reason, expected)], { cause: error });
   }
   return parseCliConfig(text, { file: path, homedir: sources.homedir });
 }
@@ -102,4 +100,9 @@ function isNotFound(error: unknown): boolean {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** How messages name the config: its path, or a note that none was found. */
+export function describeConfigSource(config: CliConfig): string {
+  return config.file ?? 'the CLI config (no file found: every default applies)';
 }

@@ -15,12 +15,17 @@ export interface CliIo {
   readonly homedir: string;
   /** Terminal width for help text; undefined when stdout is not a terminal. */
   readonly columns?: number | undefined;
+  /** The clock (`logs --since 10m` counts back from it); the system clock when absent. */
+  readonly now?: (() => Date) | undefined;
 }
 
 export interface CommandContext {
   readonly config: CliConfig;
   readonly output: Output;
   readonly cwd: string;
+  /** --direct: talk to the agents of `[[nodes]]` instead of the master. */
+  readonly direct: boolean;
+  readonly now: () => Date;
 }
 
 /** A command's work, run after parsing succeeded; an expected outcome such as "invalid" is an exit code. */
@@ -41,4 +46,5 @@ export interface CliCommand {
 export interface GlobalOptions {
   json: boolean;
   config: string | undefined;
+  direct: boolean;
 }

@@ -1,10 +1,12 @@
 // Finds and loads the service definitions named on a command line (file paths or service names).
 import {
+  definitionOrThrow,
   loadDefinitionDir,
   parseDefinition,
   resolveDefinitionPath,
   type DefinitionProblem,
   type DefinitionResult,
+  type ServiceDefinition,
 } from '@mcp/servicedef';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -32,6 +34,28 @@ export async function loadDefinitionTarget(target: string, lookup: DefinitionLoo
     return { ok: false, file, problems: [unreadableProblem(file, error, isServiceName ? target : undefined, lookup)] };
   }
   return parseDefinition(text, file);
+}
+
+/** A valid definition and the file it came from. */
+export interface LoadedDefinition {
+  readonly file: string;
+  readonly definition: ServiceDefinition;
+}
+
+/** The definition of `service`; a missing or invalid file throws a ServiceDefError listing every problem. */
+export async function loadServiceDefinition(service: string, lookup: DefinitionLookup): Promise<LoadedDefinition> {
+  const result = await loadDefinitionTarget(service, lookup);
+  return { file: result.file, definition: definitionOrThrow(result) };
+}
+
+/** Like loadServiceDefinition, but a service without a file is undefined (undeploy, logs… need none). */
+export async function findServiceDefinition(service: string, lookup: DefinitionLookup): Promise<LoadedDefinition | undefined> {
+  const file = resolve(lookup.cwd, resolveDefinitionPath(lookup.servicesDir, service));
+  const exists = await stat(file).then(
+    () => true,
+    (error: unknown) => !(error instanceof Error && 'code' in error && error.code === 'ENOENT'),
+  );
+  return exists ? loadServiceDefinition(service, lookup) : undefined;
 }
 
 /** Loads every definition in the services dir; a missing dir is bad input (exit 2) naming it. */

@@ -48,3 +48,23 @@ describe('failure rendering', () => {
     expect([out.stdout(), out.stderr()]).toEqual(['', 'mcp: first\nmcp: second\nRun "mcp --help" for usage.\n']);
   });
 });
+
+describe('progress and records', () => {
+  it('prints progress on stderr for people', () => {
+    const { output, stdout, stderr } = capture(false);
+    output.progress('deploying web to rift');
+    expect([stdout(), stderr()]).toEqual(['', 'deploying web to rift\n']);
+  });
+
+  it('prints no progress under --json, so stderr stays empty', () => {
+    const { output, stderr } = capture(true);
+    output.progress('deploying web to rift');
+    expect(stderr()).toBe('');
+  });
+
+  it('prints a record as one compact JSON line', () => {
+    const { output, stdout } = capture(true);
+    output.record({ component: 'api', line: 'ready' });
+    expect(stdout()).toBe('{"component":"api","line":"ready"}\n');
+  });
+});

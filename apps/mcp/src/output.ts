@@ -23,6 +23,10 @@ export interface Output {
   line(text: string): void;
   /** A diagnostic for people (problems, progress), on stderr. */
   note(text: string): void;
+  /** Progress of a long operation, on stderr; silent under --json, where stderr stays empty. */
+  progress(text: string): void;
+  /** One compact JSON value on its own line (JSON Lines: `logs --json` streams these). */
+  record(value: unknown): void;
   /** An error: `{"error":{"code","message"}}` on stdout under --json, `mcp: <message>` on stderr otherwise. */
   failure(failure: Failure): void;
 }
@@ -35,6 +39,10 @@ export function createOutput(options: OutputOptions): Output {
     table: (headers, rows) => stdout.write(formatTable(headers, rows)),
     line: (text) => stdout.write(`${text}\n`),
     note: (text) => stderr.write(`${text}\n`),
+    progress: (text) => {
+      if (!json) stderr.write(`${text}\n`);
+    },
+    record: (value) => stdout.write(`${JSON.stringify(value)}\n`),
     failure: (failure) => {
       if (json) {
         const error = { code: failure.code, message: failure.message };

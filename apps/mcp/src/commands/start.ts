@@ -1,0 +1,15 @@
+// `mcp start <service>`: changes the desired state on the service's node, then `active = true` in its file.
+import type { CliCommand } from '../context.js';
+import { changeDesiredState } from '../desired-state.js';
+import { withNodeOption } from '../command-options.js';
+
+export const startCommand: CliCommand = {
+  name: 'start',
+  register: (parser, select) =>
+    parser.command(
+      'start <service>',
+      'Start a service on its node and set active = true in its file',
+      (command) => withNodeOption(command.positional('service', { type: 'string', demandOption: true, describe: 'Service name' })),
+      (args) => select((context) => changeDesiredState(context, args.service, args.node, true)),
+    ),
+};
