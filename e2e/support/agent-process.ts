@@ -46,6 +46,12 @@ async function readLog(path: string): Promise<Record<string, unknown>[]> {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
+/** A window of 50 host ports of its own, so agents of parallel test files never race for a port. */
+function routePortWindow(): { first: number; last: number } {
+  const first = 20_000 + Math.floor(Math.random() * 800) * 50;
+  return { first, last: first + 49 };
+}
+
 /** Starts the built mcp-agent for `node` of `fleet` and waits until it says it is ready. */
 export async function startAgentProcess(
   fleet: TestFleet,
@@ -63,6 +69,7 @@ export async function startAgentProcess(
     authority: fleet.authority,
     tokenFile: fleet.tokenFile,
     logLevel: 'debug',
+    ports: routePortWindow(),
   });
   const logPath = join(home.dir, 'agent.log');
   let child: ChildProcess | undefined;

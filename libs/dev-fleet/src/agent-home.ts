@@ -16,6 +16,9 @@ export interface AgentHomeOptions {
   tokenFile: string;
   /** podman's API socket to use; absent lets the agent start its own in its data dir. */
   podmanSocket?: string;
+  /** Host ports handed to routes; absent means the agent's default (10000–60000). Agents sharing a
+   * host (a dev fleet, tests) get windows of their own so they never race for the same port. */
+  ports?: { first: number; last: number };
   logLevel?: string;
 }
 
@@ -66,6 +69,7 @@ export async function writeAgentHome(options: AgentHomeOptions): Promise<AgentHo
     `root = ${tomlString(filesRoot)}`,
     '',
     ...(options.podmanSocket === undefined ? [] : ['[podman]', `socket = ${tomlString(options.podmanSocket)}`, '']),
+    ...(options.ports === undefined ? [] : ['[ports]', `first = ${options.ports.first}`, `last = ${options.ports.last}`, '']),
     '[log]',
     `level = ${tomlString(options.logLevel ?? 'info')}`,
     '',
