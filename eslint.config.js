@@ -3,6 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 
+// No deep imports: a lib is used through its public surface (src/index.ts) or its ./testing entry.
+const deepImport = {
+  regex: '^@mcp/[^/]+/(?!testing$).+',
+  message: 'Import a lib through its public surface (its index, or ./testing in tests), never a file inside it.',
+};
+// Dependencies flow apps → libs, never back. The nx rule only sees imports it can resolve, and an app
+// exposes no module to resolve, so libs name the apps as forbidden outright.
+const appImport = {
+  regex: '^@mcp/mcp(-agent|-master)?(/.*)?$|(^|/)apps/',
+  message: 'Libs never import apps: move what both need into a lib.',
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/src/gen/**', '.nx/**', 'tools/**'] },
   js.configs.recommended,
@@ -13,6 +25,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': ['error', { patterns: [deepImport] }],
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports (house style).' },
@@ -34,6 +47,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['libs/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [deepImport, appImport] }] },
   },
   {
     files: ['**/*.test.ts', 'e2e/**/*.ts', '**/vitest.config.ts'],
