@@ -1,18 +1,71 @@
 #!/usr/bin/env bash
-# The README's first command: from a fresh clone, install what MCP needs, build the programs and run
-# the main job on its embedded default. Today that is checking the example service definitions with
-# `mcp validate`; the local fleet (`mcp dev up`) joins here when the master lands.
+# The README's first command: from a fresh clone, install what MCP needs, build the programs and run the main job
+# on its embedded default: a local fleet (`mcp dev up`: a master and agents for the roles master, worker and edge
+# on loopback, SQLite, generated TLS, a local token file) in .dev/fleet, with the example service `hello` deployed
+# through the master. Running it again reuses the fleet (and starts whatever of it is not running).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export npm_config_nodedir="${npm_config_nodedir:-/usr}" NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 PNPM_VERSION=10.34.9
+FLEET_DIR=.dev/fleet
 
+step() { printf '\n==> %s\n' "$*"; }
+mcp() { node apps/mcp/bin/mcp.js "$@"; }
+
+step "system packages (podman, busybox-static, openssl, …)"
+bash scripts/setup-system.sh
+
+step "pnpm ${PNPM_VERSION} and the dependencies (frozen lockfile)"
 if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install -g "pnpm@${PNPM_VERSION}"
 fi
 pnpm install --frozen-lockfile
+
+step "build mcp, mcp-master and mcp-agent"
 pnpm exec nx run-many -t build --outputStyle=static
 
-echo
-echo "==> mcp validate examples/services/*.toml"
-pnpm exec mcp validate examples/services/*.toml
+step "mcp validate examples/services/*.toml"
+mcp validate examples/services/*.toml
+
+step "the example image (localhost/mcp-busybox:test)"
+bash scripts/build-example-image.sh
+
+step "mcp dev up --dir ${FLEET_DIR}"
+mcp dev up --dir "$FLEET_DIR"
+export MCP_CONFIG="$PWD/${FLEET_DIR}/mcp.toml"
+
+step "mcp deploy --no-pull hello   (examples/services/hello.toml, through the master; the image is local)"
+cp examples/services/hello.toml "${FLEET_DIR}/services/hello.toml"
+mcp deploy --no-pull hello
+
+step "mcp ps"
+mcp ps
+
+step "mcp node list"
+mcp node list
+
+step "hello answers on its host port"
+port=$(mcp status hello --json | node -e '
+  let text = "";
+  process.stdin.on("data", (chunk) => (text += chunk)).on("end", () => {
+    const service = JSON.parse(text).response.services.find((entry) => entry.name === "hello");
+    console.log(service.components[0].routes[0].hostPort);
+  });')
+node -e '
+  const url = `http://127.0.0.1:${process.argv[1]}/`;
+  const deadline = Date.now() + 30000;
+  const attempt = () =>
+    fetch(url).then(
+      async (answer) => process.stdout.write(`GET ${url} -> ${answer.status}: ${await answer.text()}`),
+      (error) => (Date.now() < deadline ? setTimeout(attempt, 200) : (console.error(`${url}: ${error.message}`), process.exit(1))),
+    );
+  attempt();' "$port"
+
+cat <<DONE
+
+The fleet keeps running in ${FLEET_DIR} (logs: ${FLEET_DIR}/<node>/*.log). Drive it with:
+  export MCP_CONFIG=${MCP_CONFIG}
+  node apps/mcp/bin/mcp.js status        # or: pnpm exec mcp status
+Stop it (the data stays) with:
+  node apps/mcp/bin/mcp.js dev down --dir ${FLEET_DIR}
+DONE

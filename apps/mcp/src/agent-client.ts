@@ -1,23 +1,15 @@
-// Connections to agents for --direct: token and CA from the config, a capability check before each RPC,
+// Connections to agents: a capability check before each RPC,
 // and every Connect error tagged with the node, its address and the RPC (errors.ts words the message).
 import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
 import { McpAgentService, type NodeStatusResponse } from '@mcp/proto';
 import { createGrpcClientTransport } from '@mcp/rpc';
-import { clientTlsOptions, TlsError } from '@mcp/tls';
-import { readFile } from 'node:fs/promises';
-import type { SecureClientSessionOptions } from 'node:http2';
-import { describeConfigSource, type CliConfig, type NodeEntry } from './config.js';
-import { AgentCallError, AgentLacksError, CliError, exitCodes } from './errors.js';
+import type { NodeEntry } from './config.js';
+import type { Credentials } from './credentials.js';
+import { AgentCallError, AgentLacksError } from './errors.js';
 
 export type AgentClient = Client<typeof McpAgentService>;
 /** An RPC of McpAgentService by its local name ("deploy", "logs", …). */
 export type AgentMethod = keyof typeof McpAgentService.method;
-
-/** What every call to every agent carries. */
-export interface Credentials {
-  readonly token: string;
-  readonly tls: SecureClientSessionOptions;
-}
 
 export interface AgentConnection {
   readonly node: NodeEntry;
@@ -32,12 +24,6 @@ export interface AgentConnection {
 
 /** NodeStatus answers quickly; a node that does not is down, whatever the command would have done. */
 const statusTimeoutMs = 15_000;
-
-/** Reads the token (`[auth] token_path`) and the CA (`[tls] ca_cert`); either missing is bad input (exit 2). */
-export async function loadCredentials(config: CliConfig): Promise<Credentials> {
-  const [token, tls] = await Promise.all([readToken(config), tlsOptions(config)]);
-  return { token, tls };
-}
 
 export function connectAgent(node: NodeEntry, credentials: Credentials): AgentConnection {
   const transport = createGrpcClientTransport({ address: node.address, tls: credentials.tls, token: () => credentials.token });
@@ -74,39 +60,4 @@ export function connectAgent(node: NodeEntry, credentials: Credentials): AgentCo
       return tagged(method, () => run(client));
     },
   };
-}
-
-async function readToken(config: CliConfig): Promise<string> {
-  const where = `[auth] token_path in ${describeConfigSource(config)}`;
-  let text: string;
-  try {
-    text = await readFile(config.tokenPath, 'utf8');
-  } catch (error) {
-    const missing = error instanceof Error && 'code' in error && error.code === 'ENOENT';
-    const reason = missing ? 'does not exist' : `cannot be read (${error instanceof Error ? error.message : String(error)})`;
-    throw new CliError(
-      'unauthenticated',
-      `no token: ${config.tokenPath} (${where}) ${reason}; run "mcp login" to get a token, or set token_path to the token file`,
-      exitCodes.badInput,
-      { cause: error },
-    );
-  }
-  const token = text.trim();
-  if (token === '') {
-    throw new CliError('unauthenticated', `no token: ${config.tokenPath} (${where}) is empty; run "mcp login" to get a token`, exitCodes.badInput);
-  }
-  return token;
-}
-
-// Without [tls] ca_cert the agents' certificates are checked against Node's public roots, still TLS 1.3 only.
-async function tlsOptions(config: CliConfig): Promise<SecureClientSessionOptions> {
-  if (config.caCertPath === undefined) return { minVersion: 'TLSv1.3', ALPNProtocols: ['h2'], rejectUnauthorized: true };
-  try {
-    return await clientTlsOptions({ caPath: config.caCertPath });
-  } catch (error) {
-    if (!(error instanceof TlsError)) throw error;
-    throw new CliError('config', `${error.message} ([tls] ca_cert in ${describeConfigSource(config)})`, exitCodes.badInput, {
-      cause: error,
-    });
-  }
 }

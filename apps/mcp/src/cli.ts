@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { adoptCommand } from './commands/adopt.js';
 import { agentCommand } from './commands/agent.js';
 import { deployCommand } from './commands/deploy.js';
+import { devCommand } from './commands/dev.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
 import { nodeCommand } from './commands/node.js';
@@ -18,7 +19,7 @@ import { stopCommand } from './commands/stop.js';
 import { syncCommand } from './commands/sync.js';
 import { undeployCommand } from './commands/undeploy.js';
 import { validateCommand } from './commands/validate.js';
-import { loadCliConfig } from './config.js';
+import { daemonEnvironment, defaultCliConfig, loadCliConfig } from './config.js';
 import type { CliCommand, CliIo, CommandAction, GlobalOptions } from './context.js';
 import { exitCodes, toFailure, usageFailure, type ExitCode } from './errors.js';
 import { createOutput } from './output.js';
@@ -43,10 +44,11 @@ const commands: readonly CliCommand[] = [
   pullCommand,
   nodeCommand,
   agentCommand,
+  devCommand,
 ];
 
 type CommandLine =
-  | { kind: 'run'; action: CommandAction; options: GlobalOptions }
+  | { kind: 'run'; action: CommandAction; options: GlobalOptions; withoutConfig: boolean }
   | { kind: 'printed'; text: string }
   | { kind: 'usage'; message: string };
 
@@ -64,14 +66,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return exitCodes.ok;
   }
   try {
-    const config = await loadCliConfig({
-      flag: commandLine.options.config,
-      env: io.env,
-      cwd: io.cwd,
-      homedir: io.homedir,
-    });
+    const config = commandLine.withoutConfig
+      ? defaultCliConfig(io.homedir)
+      : await loadCliConfig({ flag: commandLine.options.config, env: io.env, cwd: io.cwd, homedir: io.homedir });
     const now = io.now ?? (() => new Date());
-    return await commandLine.action({ config, output, cwd: io.cwd, direct: commandLine.options.direct, now });
+    const daemonEnv = io.daemonEnv ?? daemonEnvironment();
+    return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv });
   } catch (error) {
     const failure = toFailure(error);
     output.failure(failure);
@@ -102,7 +102,7 @@ function createParser(argv: readonly string[], columns: number | undefined): Arg
     .option('direct', {
       type: 'boolean',
       default: false,
-      describe: 'Talk to the agents of [[nodes]] directly instead of mcp-master',
+      describe: 'Talk to the agents of [[nodes]] directly instead of through mcp-master ([master] address)',
     })
     .demandCommand(1, 'no command given')
     .epilogue('Exit codes: 0 success, 1 operation failed, 2 bad input or usage.');
@@ -110,8 +110,13 @@ function createParser(argv: readonly string[], columns: number | undefined): Arg
 
 function parseCommandLine(argv: readonly string[], columns: number | undefined): CommandLine {
   let action: CommandAction | undefined;
+  let withoutConfig = false;
   const parser = commands.reduce(
-    (built, command) => command.register(built, (selected) => (action = selected)),
+    (built, command) =>
+      command.register(built, (selected, options) => {
+        action = selected;
+        withoutConfig = options?.withoutConfig ?? false;
+      }),
     createParser(argv, columns),
   );
   let failure: string | undefined;
@@ -124,7 +129,7 @@ function parseCommandLine(argv: readonly string[], columns: number | undefined):
     });
     if (failure !== undefined) return { kind: 'usage', message: explainUsage(failure) };
     if (action === undefined) return { kind: 'printed', text };
-    return { kind: 'run', action, options: { json: args.json, config: args.config, direct: args.direct } };
+    return { kind: 'run', action, options: { json: args.json, config: args.config, direct: args.direct }, withoutConfig };
   } catch (error) {
     return { kind: 'usage', message: explainUsage(error instanceof Error ? error.message : String(error)) };
   }

@@ -55,6 +55,14 @@ export function readEnvironment(): CliEnvironment {
   return { MCP_CONFIG: process.env['MCP_CONFIG'] };
 }
 
+/**
+ * The environment of the daemons `mcp dev up` starts: this process's, without any MCP_* variable, so that an
+ * operator's MCP_MASTER_ADDRESS (read by agents) or MCP_CONFIG never points a dev fleet at a real one.
+ */
+export function daemonEnvironment(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('MCP_')));
+}
+
 export interface ConfigSources {
   /** --config, when given. */
   readonly flag: string | undefined;

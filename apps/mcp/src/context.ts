@@ -17,15 +17,21 @@ export interface CliIo {
   readonly columns?: number | undefined;
   /** The clock (`logs --since 10m` counts back from it); the system clock when absent. */
   readonly now?: (() => Date) | undefined;
+  /** Environment of the daemons `mcp dev up` starts; default: this process's, without MCP_* variables. */
+  readonly daemonEnv?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 export interface CommandContext {
   readonly config: CliConfig;
   readonly output: Output;
   readonly cwd: string;
+  /** `~` of default paths (`mcp dev up`'s default directory). */
+  readonly homedir: string;
   /** --direct: talk to the agents of `[[nodes]]` instead of the master. */
   readonly direct: boolean;
   readonly now: () => Date;
+  /** Environment of the daemons `mcp dev up` starts. */
+  readonly daemonEnv: Readonly<Record<string, string | undefined>>;
 }
 
 /** A command's work, run after parsing succeeded; an expected outcome such as "invalid" is an exit code. */
@@ -39,7 +45,15 @@ export type CommandAction = (context: CommandContext) => Promise<ExitCode>;
 export interface CliCommand {
   /** The word that selects the command (`mcp <name>`). */
   readonly name: string;
-  register(parser: Argv<GlobalOptions>, select: (action: CommandAction) => void): Argv<GlobalOptions>;
+  register(parser: Argv<GlobalOptions>, select: (action: CommandAction, options?: SelectOptions) => void): Argv<GlobalOptions>;
+}
+
+export interface SelectOptions {
+  /**
+   * The command does not read the CLI config (`mcp dev up` writes one): it gets the defaults, so that an
+   * MCP_CONFIG naming the file it is about to write does not stop it.
+   */
+  readonly withoutConfig?: boolean;
 }
 
 /** Options every command accepts. */

@@ -1,18 +1,25 @@
-// stop and start: change a service's desired state on its node, then write the same `active` into the
-// operator's file, so the file never claims a state the node does not have.
+// stop and start: change a service's desired state in the fleet, then write the same `active` into the operator's
+// file, so the file never claims a state the fleet does not have.
 import { create, type JsonValue } from '@bufbuild/protobuf';
 import {
+  MasterDeployRequestSchema,
+  MasterDeployResponseSchema,
+  ResultStatus,
   StartServiceRequestSchema,
   StartServiceResponseSchema,
   StopServiceRequestSchema,
   StopServiceResponseSchema,
 } from '@mcp/proto';
-import { setActiveInFile } from '@mcp/servicedef';
+import { definitionToProto, setActiveInFile } from '@mcp/servicedef';
+import { agentForService } from './agent-targets.js';
+import { refuseNodeThroughMaster } from './command-options.js';
 import type { NodeEntry } from './config.js';
 import type { CommandContext } from './context.js';
-import { loadServiceDefinition } from './definitions.js';
-import { agentForService, requireDirect } from './direct-mode.js';
+import { loadServiceDefinition, type LoadedDefinition } from './definitions.js';
 import type { ExitCode } from './errors.js';
+import { connectMaster, requireMasterAddress } from './master-client.js';
+import { placedNode } from './master-directory.js';
+import { masterStepLines, reportMasterOperation } from './master-report.js';
 import { responseJson } from './node-documents.js';
 import { componentLines, reportOperation } from './operation-report.js';
 import { parseServiceTarget } from './service-target.js';
@@ -25,7 +32,7 @@ export interface RecordedState {
 }
 
 /**
- * Writes `active` into the definition file after the node accepted the change. A file that cannot be
+ * Writes `active` into the definition file after the fleet accepted the change. A file that cannot be
  * written does not undo what the node did: the report says so, names the file and the fix (exit 1).
  */
 export async function recordDesiredState(
@@ -45,15 +52,53 @@ export async function recordDesiredState(
 
 /**
  * Order: the definition is read first (it must exist and be valid, since it is rewritten), then the RPC,
- * then the file. When the RPC fails (unreachable, refused) the node's desired state did not change and
- * the file is left as it was; when the agent answers, its desired state changed even if a component
- * failed to stop or start, so the file follows it and the failures are reported (exit 1).
+ * then the file. When the RPC fails (unreachable, refused) the desired state did not change and the file
+ * is left as it was; when the change was accepted it changed even if a component failed to stop or start,
+ * so the file follows it and the failures are reported (exit 1).
  */
 export async function changeDesiredState(context: CommandContext, text: string, flag: string | undefined, active: boolean): Promise<ExitCode> {
-  const command = active ? 'start' : 'stop';
-  requireDirect(context, command);
+  if (!context.direct) {
+    refuseNodeThroughMaster(active ? 'start' : 'stop', flag);
+    requireMasterAddress(context.config);
+  }
   const { service } = parseServiceTarget(text, { allowComponent: false });
   const loaded = await loadServiceDefinition(service, { servicesDir: context.config.servicesDir, cwd: context.cwd });
+  return context.direct ? changeDirect(context, loaded, flag, active) : changeViaMaster(context, loaded, active);
+}
+
+/**
+ * The master has no Stop/Start RPC: the definition goes to its Deploy with `active` set (images already on the
+ * node are not pulled again), so the master records the new desired state and the agent stops or starts the
+ * service on the node it is placed on. A service the master has not placed is refused rather than placed now.
+ * The file is written once the master recorded the change ("record" ok).
+ */
+async function changeViaMaster(context: CommandContext, loaded: LoadedDefinition, active: boolean): Promise<ExitCode> {
+  const service = loaded.definition.name;
+  const master = await connectMaster(context.config);
+  const node = await placedNode(master, service);
+  context.output.progress(`${active ? 'starting' : 'stopping'} ${service} on node ${node} via the master (${master.address})…`);
+  const request = create(MasterDeployRequestSchema, {
+    service: definitionToProto({ ...loaded.definition, active }),
+    component: '',
+    noPull: true,
+  });
+  const response = await master.call('deploy', (client) => client.deploy(request));
+  const accepted = response.steps.some((step) => step.step === 'record' && step.status === ResultStatus.OK);
+  const recorded = accepted
+    ? await recordDesiredState({ name: response.node, address: master.address }, loaded.file, { service, active, verb: active ? 'started' : 'stopped' })
+    : undefined;
+  const unchanged = `${loaded.file}: left as it was (the master did not record the change)`;
+  return reportMasterOperation(context.output, {
+    address: master.address,
+    response: responseJson(MasterDeployResponseSchema, response),
+    lines: [...masterStepLines(response.steps, response.components, 'deploy'), ...(recorded?.lines ?? [unchanged])],
+    success: response.success && (recorded?.written ?? false),
+    extra: { definition: recorded?.json ?? { file: loaded.file, active: loaded.definition.active, written: false } },
+  });
+}
+
+async function changeDirect(context: CommandContext, loaded: LoadedDefinition, flag: string | undefined, active: boolean): Promise<ExitCode> {
+  const service = loaded.definition.name;
   const agent = await agentForService(context, { service, flag, definition: loaded });
   const answer = active
     ? await agent.call('startService', async (client) => {

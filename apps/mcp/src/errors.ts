@@ -1,6 +1,7 @@
 // The CLI's error types and the one place that maps anything thrown to a message, code and exit code.
 import { Code, type ConnectError } from '@connectrpc/connect';
 import { ConfigError } from '@mcp/config';
+import { DevFleetError } from '@mcp/dev-fleet';
 import { ServiceDefError } from '@mcp/servicedef';
 import { TlsError } from '@mcp/tls';
 
@@ -62,6 +63,20 @@ export class AgentCallError extends Error {
   }
 }
 
+/** A call to mcp-master failed with a Connect code; toFailure turns it into a message naming the master. */
+export class MasterCallError extends Error {
+  override readonly name = 'MasterCallError';
+  constructor(
+    /** The master's "host:port" from `[master] address`. */
+    readonly address: string,
+    /** Bare RPC name, e.g. "Deploy". */
+    readonly rpc: string,
+    readonly connectError: ConnectError,
+  ) {
+    super(`${rpc} on mcp-master (${address}): ${connectError.message}`, { cause: connectError });
+  }
+}
+
 /** The agent's NodeStatus does not list RPCs this command needs (an older agent: SPEC 10, failure 9). */
 export class AgentLacksError extends Error {
   override readonly name = 'AgentLacksError';
@@ -89,10 +104,14 @@ export function toFailure(error: unknown): Failure {
     return { code: error.code, message: error.message, exitCode: error.exitCode };
   }
   if (error instanceof AgentCallError) return agentCallFailure(error.target, error.connectError);
+  if (error instanceof MasterCallError) return masterCallFailure(error);
   if (error instanceof AgentLacksError) {
     return { code: 'unimplemented', message: error.message, exitCode: exitCodes.failed };
   }
   if (error instanceof ServiceDefError) {
+    return { code: 'invalid_input', message: error.message, exitCode: exitCodes.badInput };
+  }
+  if (error instanceof DevFleetError) {
     return { code: 'invalid_input', message: error.message, exitCode: exitCodes.badInput };
   }
   if (error instanceof ConfigError || error instanceof TlsError) {
@@ -112,7 +131,8 @@ function agentCallFailure(target: CallTarget, error: ConnectError): Failure {
       message: `${node}: its certificate does not verify against the configured CA (${error.rawMessage}, ${tlsCode}); check [tls] ca_cert and the node's certificate`,
       exitCode: exitCodes.failed,
     };
-  }  const said = error.rawMessage;
+  }
+  const said = error.rawMessage;
   const bad = (code: FailureCode, message: string): Failure => ({ code, message, exitCode: exitCodes.badInput });
   const failed = (code: FailureCode, message: string): Failure => ({ code, message, exitCode: exitCodes.failed });
   switch (error.code) {
@@ -132,6 +152,44 @@ function agentCallFailure(target: CallTarget, error: ConnectError): Failure {
       return failed('unimplemented', `${node} does not implement ${target.rpc} (${said}); upgrade mcp-agent on ${target.node}`);
     default:
       return failed('failed', `${target.rpc} failed on ${node}: ${said} [${Code[error.code]}]`);
+  }
+}
+
+// The master's refusals of what was sent are bad input; "cannot place" (FailedPrecondition), an unreachable master
+// or hosting agent (Unavailable: the message says which) and everything else are failed operations.
+function masterCallFailure(error: MasterCallError): Failure {
+  const master = `mcp-master (${error.address})`;
+  const { rpc, connectError } = error;
+  const tlsCode = tlsVerificationCode(connectError.cause);
+  if (tlsCode !== undefined) {
+    return {
+      code: 'unavailable',
+      message: `${master}: its certificate does not verify against the configured CA (${connectError.rawMessage}, ${tlsCode}); check [tls] ca_cert and the master's certificate`,
+      exitCode: exitCodes.failed,
+    };
+  }
+  const said = connectError.rawMessage;
+  const bad = (code: FailureCode, message: string): Failure => ({ code, message, exitCode: exitCodes.badInput });
+  const failed = (code: FailureCode, message: string): Failure => ({ code, message, exitCode: exitCodes.failed });
+  switch (connectError.code) {
+    case Code.Unauthenticated:
+      return bad('unauthenticated', `${master} refused the token for ${rpc}: ${said}; run "mcp login" for a fresh token`);
+    case Code.PermissionDenied:
+      return bad('permission_denied', `${master} does not allow ${rpc} for this token: ${said}`);
+    case Code.InvalidArgument:
+      return bad('invalid_input', `${master} refused ${rpc}: ${said}`);
+    case Code.NotFound:
+      return bad('not_found', `${master}: ${said}`);
+    case Code.FailedPrecondition:
+      return failed('failed', `${master} could not carry out ${rpc}: ${said}`);
+    case Code.Unavailable:
+      return failed('unavailable', `${rpc} through ${master} failed: ${said}; if the master itself is down, --direct talks to the agents of [[nodes]]`);
+    case Code.DeadlineExceeded:
+      return failed('unavailable', `${master} did not answer ${rpc} in time: ${said}`);
+    case Code.Unimplemented:
+      return failed('unimplemented', `${master} does not implement ${rpc} (${said}); upgrade mcp-master`);
+    default:
+      return failed('failed', `${rpc} failed on ${master}: ${said} [${Code[connectError.code]}]`);
   }
 }
 

@@ -19,7 +19,19 @@ export interface AgentHomeOptions {
   /** Host ports handed to routes; absent means the agent's default (10000–60000). Agents sharing a
    * host (a dev fleet, tests) get windows of their own so they never race for the same port. */
   ports?: { first: number; last: number };
+  /** The master this agent registers with (`[master]`); absent: the agent runs without one. */
+  master?: AgentMasterLink;
   logLevel?: string;
+}
+
+/** What an agent needs to register with its master: where it is, its CA, and the agent's own token file. */
+export interface AgentMasterLink {
+  /** The master's "host:port". */
+  address: string;
+  /** CA the master's certificate chains to. */
+  caPath: string;
+  /** File holding this agent's plain token (identity agent-<node>). */
+  tokenPath: string;
 }
 
 export interface AgentHome {
@@ -70,6 +82,15 @@ export async function writeAgentHome(options: AgentHomeOptions): Promise<AgentHo
     '',
     ...(options.podmanSocket === undefined ? [] : ['[podman]', `socket = ${tomlString(options.podmanSocket)}`, '']),
     ...(options.ports === undefined ? [] : ['[ports]', `first = ${options.ports.first}`, `last = ${options.ports.last}`, '']),
+    ...(options.master === undefined
+      ? []
+      : [
+          '[master]',
+          `address = ${tomlString(options.master.address)}`,
+          `ca_cert = ${tomlString(options.master.caPath)}`,
+          `token_path = ${tomlString(options.master.tokenPath)}`,
+          '',
+        ]),
     '[log]',
     `level = ${tomlString(options.logLevel ?? 'info')}`,
     '',

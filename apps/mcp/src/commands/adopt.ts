@@ -3,7 +3,7 @@ import { create } from '@bufbuild/protobuf';
 import { AdoptContainersRequestSchema, AdoptContainersResponseSchema, ResultStatus } from '@mcp/proto';
 import { withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentForService, requireDirect } from '../direct-mode.js';
+import { agentForService } from '../agent-targets.js';
 import { exitCodes, type ExitCode } from '../errors.js';
 import { nodeDocument, responseJson } from '../node-documents.js';
 import { resultWord } from '../operation-report.js';
@@ -26,7 +26,6 @@ export const adoptCommand: CliCommand = {
 };
 
 async function adopt(context: CommandContext, text: string, flag: string | undefined, dryRun: boolean): Promise<ExitCode> {
-  requireDirect(context, 'adopt');
   const { service } = parseServiceTarget(text, { allowComponent: false });
   const agent = await agentForService(context, { service, flag });
   const request = create(AdoptContainersRequestSchema, { service, dryRun });

@@ -4,7 +4,7 @@ import { create } from '@bufbuild/protobuf';
 import { RecoverRequestSchema, RecoverResponseSchema, type RecoverResult } from '@mcp/proto';
 import { withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentForNode, agentForService, requireDirect } from '../direct-mode.js';
+import { agentForNode, agentForService } from '../agent-targets.js';
 import type { ExitCode } from '../errors.js';
 import { responseJson } from '../node-documents.js';
 import { headline, outcomeOf, reportOperation, stepLines } from '../operation-report.js';
@@ -26,7 +26,6 @@ export const agentCommand: CliCommand = {
 };
 
 async function recover(context: CommandContext, serviceText: string | undefined, flag: string | undefined): Promise<ExitCode> {
-  requireDirect(context, 'agent recover');
   const service = serviceText === undefined ? '' : parseServiceTarget(serviceText, { allowComponent: false }).service;
   const agent = service === '' ? await agentForNode(context, flag) : await agentForService(context, { service, flag });
   const response = await agent.call('recover', (client) => client.recover(create(RecoverRequestSchema, { service })));

@@ -1,15 +1,18 @@
-// `mcp deploy <service>[/<component>]`: sends the service's definition to the agent of its node (--direct).
+// `mcp deploy <service>[/<component>]`: sends the service's definition to mcp-master, which places and deploys
+// it and answers step by step; with --direct, to the agent of its node.
 import { create } from '@bufbuild/protobuf';
-import { DeployRequestSchema, DeployResponseSchema } from '@mcp/proto';
+import { DeployRequestSchema, DeployResponseSchema, MasterDeployRequestSchema, MasterDeployResponseSchema } from '@mcp/proto';
 import { definitionToProto } from '@mcp/servicedef';
-import { withNodeOption } from '../command-options.js';
+import { agentForService } from '../agent-targets.js';
+import { refuseNodeThroughMaster, withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { loadServiceDefinition } from '../definitions.js';
-import { agentForService, requireDirect } from '../direct-mode.js';
+import { loadServiceDefinition, type LoadedDefinition } from '../definitions.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
+import { connectMaster, requireMasterAddress } from '../master-client.js';
+import { masterStepLines, reportMasterOperation } from '../master-report.js';
 import { responseJson } from '../node-documents.js';
 import { componentLines, reportOperation } from '../operation-report.js';
-import { describeTarget, parseServiceTarget } from '../service-target.js';
+import { describeTarget, parseServiceTarget, type ServiceTarget } from '../service-target.js';
 
 interface DeployArgs {
   readonly target: string;
@@ -22,19 +25,23 @@ export const deployCommand: CliCommand = {
   register: (parser, select) =>
     parser.command(
       'deploy <target>',
-      'Deploy a service, or one component of it, from its definition',
+      'Deploy a service, or one component of it, from its definition (placed by the master; --direct: on its node)',
       (command) =>
         withNodeOption(
           command
             .positional('target', { type: 'string', demandOption: true, describe: '<service> or <service>/<component>' })
             .option('pull', { type: 'boolean', default: true, describe: 'Pull the image first (--no-pull: use the local image when present)' }),
+          { describe: '--direct only: the node to deploy on (default: the definition\'s node, else the only node of [[nodes]])' },
         ),
       (args) => select((context) => deploy(context, { target: args.target, node: args.node, pull: args.pull })),
     ),
 };
 
 async function deploy(context: CommandContext, args: DeployArgs): Promise<ExitCode> {
-  requireDirect(context, 'deploy');
+  if (!context.direct) {
+    refuseNodeThroughMaster('deploy', args.node);
+    requireMasterAddress(context.config);
+  }
   const target = parseServiceTarget(args.target, { allowComponent: true });
   const loaded = await loadServiceDefinition(target.service, { servicesDir: context.config.servicesDir, cwd: context.cwd });
   const names = loaded.definition.components.map((component) => component.name);
@@ -45,6 +52,28 @@ async function deploy(context: CommandContext, args: DeployArgs): Promise<ExitCo
       exitCodes.badInput,
     );
   }
+  return context.direct ? deployDirect(context, args, target, loaded) : deployViaMaster(context, args, target, loaded);
+}
+
+// The master's Deploy is unary: the first line says it started, the step lines follow when the answer arrives.
+async function deployViaMaster(context: CommandContext, args: DeployArgs, target: ServiceTarget, loaded: LoadedDefinition): Promise<ExitCode> {
+  const master = await connectMaster(context.config);
+  context.output.progress(`deploying ${describeTarget(target)} via the master (${master.address})…`);
+  const request = create(MasterDeployRequestSchema, {
+    service: definitionToProto(loaded.definition),
+    component: target.component,
+    noPull: !args.pull,
+  });
+  const response = await master.call('deploy', (client) => client.deploy(request));
+  return reportMasterOperation(context.output, {
+    address: master.address,
+    response: responseJson(MasterDeployResponseSchema, response),
+    lines: masterStepLines(response.steps, response.components, 'deploy'),
+    success: response.success,
+  });
+}
+
+async function deployDirect(context: CommandContext, args: DeployArgs, target: ServiceTarget, loaded: LoadedDefinition): Promise<ExitCode> {
   const agent = await agentForService(context, { service: target.service, flag: args.node, definition: loaded });
   context.output.progress(`deploying ${describeTarget(target)} to ${agent.node.name} (${agent.node.address})`);
   const request = create(DeployRequestSchema, {

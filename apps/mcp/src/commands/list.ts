@@ -3,7 +3,7 @@ import { create } from '@bufbuild/protobuf';
 import { ListServicesRequestSchema, ListServicesResponseSchema, type ListServicesResponse } from '@mcp/proto';
 import { withFleetNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentsForFleet, requireDirect } from '../direct-mode.js';
+import { agentsForFleet } from '../agent-targets.js';
 import type { ExitCode } from '../errors.js';
 import { askEach, reportFleet, responseJson } from '../node-documents.js';
 
@@ -19,7 +19,6 @@ export const listCommand: CliCommand = {
 };
 
 async function list(context: CommandContext, flag: string | undefined): Promise<ExitCode> {
-  requireDirect(context, 'list');
   const agents = await agentsForFleet(context, flag);
   const outcomes = await askEach(agents, (agent) =>
     agent.call('listServices', (client) => client.listServices(create(ListServicesRequestSchema, {}))),

@@ -4,7 +4,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { LogsRequestSchema, LogStream, type LogLine } from '@mcp/proto';
 import { withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentForService, requireDirect } from '../direct-mode.js';
+import { agentForService } from '../agent-targets.js';
 import { exitCodes, type ExitCode } from '../errors.js';
 import { checkedTail, parseSince } from '../log-options.js';
 import { parseServiceTarget } from '../service-target.js';
@@ -47,7 +47,6 @@ export const logsCommand: CliCommand = {
 };
 
 async function logs(context: CommandContext, args: LogsArgs): Promise<ExitCode> {
-  requireDirect(context, 'logs');
   const target = parseServiceTarget(args.target, { allowComponent: true });
   const request = create(LogsRequestSchema, {
     service: target.service,

@@ -1,10 +1,13 @@
-// `mcp ps [service]`: what the runtimes of the nodes run right now (LiveCheck), one row per container or VM.
+// `mcp ps [service]`: one row per container or VM: through mcp-master what the hosting agents last observed (its
+// Status), with --direct what the runtimes of the nodes run right now (LiveCheck).
 import { create } from '@bufbuild/protobuf';
-import { LiveCheckRequestSchema, LiveCheckResponseSchema, type LiveInstance } from '@mcp/proto';
+import { LiveCheckRequestSchema, LiveCheckResponseSchema, StatusResponseSchema, type LiveInstance } from '@mcp/proto';
+import { agentsForFleet } from '../agent-targets.js';
 import { withFleetNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentsForFleet, requireDirect } from '../direct-mode.js';
-import type { ExitCode } from '../errors.js';
+import { exitCodes, type ExitCode } from '../errors.js';
+import { masterDocument } from '../master-report.js';
+import { masterPsRows, masterStatus, noteServiceErrors } from '../master-views.js';
 import { askEach, reportFleet, responseJson } from '../node-documents.js';
 import { parseServiceTarget } from '../service-target.js';
 import { durationSeconds, formatUptime } from '../time-format.js';
@@ -17,15 +20,30 @@ export const psCommand: CliCommand = {
   register: (parser, select) =>
     parser.command(
       'ps [service]',
-      'Show the containers and VMs the nodes run now: SERVICE COMPONENT NODE STATE VERSION UPTIME',
+      'Show the containers and VMs of the services (--direct: what the runtimes run now): SERVICE COMPONENT NODE STATE VERSION UPTIME',
       (command) => withFleetNodeOption(command.positional('service', { type: 'string', describe: 'Only this service' })),
       (args) => select((context) => ps(context, args.service, args.node)),
     ),
 };
 
 async function ps(context: CommandContext, serviceText: string | undefined, flag: string | undefined): Promise<ExitCode> {
-  requireDirect(context, 'ps');
   const service = serviceText === undefined ? '' : parseServiceTarget(serviceText, { allowComponent: false }).service;
+  return context.direct ? psDirect(context, service, flag) : psViaMaster(context, service, flag);
+}
+
+// The master answered for the whole fleet: a node it could not ask shows as such in the rows and on stderr.
+async function psViaMaster(context: CommandContext, service: string, flag: string | undefined): Promise<ExitCode> {
+  const { master, status } = await masterStatus(context, service, flag);
+  if (context.output.json) {
+    context.output.document(masterDocument(master.address, responseJson(StatusResponseSchema, status)));
+  } else {
+    context.output.table(psHeaders, masterPsRows(status));
+    noteServiceErrors(context.output, status);
+  }
+  return exitCodes.ok;
+}
+
+async function psDirect(context: CommandContext, service: string, flag: string | undefined): Promise<ExitCode> {
   const agents = await agentsForFleet(context, flag);
   const outcomes = await askEach(agents, (agent) =>
     agent.call('liveCheck', (client) => client.liveCheck(create(LiveCheckRequestSchema, { service }))),

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { AgentConnection } from '../agent-client.js';
 import { withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentForService, requireDirect } from '../direct-mode.js';
+import { agentForService } from '../agent-targets.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
 import { nodeDocument } from '../node-documents.js';
 import { parseServiceTarget } from '../service-target.js';
@@ -52,7 +52,6 @@ export const pullCommand: CliCommand = {
 };
 
 async function pull(context: CommandContext, args: PullArgs): Promise<ExitCode> {
-  requireDirect(context, 'pull');
   const { service } = parseServiceTarget(args.service, { allowComponent: false });
   const named = resolve(context.cwd, args.local ?? basename(args.remote));
   const isDirectory = await stat(named).then((info) => info.isDirectory(), () => false);

@@ -3,7 +3,7 @@ import { create } from '@bufbuild/protobuf';
 import { PurgeComponentRequestSchema, PurgeComponentResponseSchema, ResultStatus } from '@mcp/proto';
 import { withFleetNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentsForFleet, requireDirect } from '../direct-mode.js';
+import { agentsForFleet } from '../agent-targets.js';
 import { exitCodes, type ExitCode } from '../errors.js';
 import { askEach, reportFleet, responseJson } from '../node-documents.js';
 import { resultWord } from '../operation-report.js';
@@ -26,7 +26,6 @@ export const purgeCommand: CliCommand = {
 
 // Purge looks at rows that are no longer defined, so there is usually no definition to name the node: it asks every node.
 async function purge(context: CommandContext, text: string | undefined, flag: string | undefined, dryRun: boolean): Promise<ExitCode> {
-  requireDirect(context, 'purge');
   const target = text === undefined ? { service: '', component: '' } : parseServiceTarget(text, { allowComponent: true });
   const agents = await agentsForFleet(context, flag);
   const request = create(PurgeComponentRequestSchema, { ...target, dryRun });

@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentForService, requireDirect } from '../direct-mode.js';
+import { agentForService } from '../agent-targets.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
 import { nodeDocument, responseJson } from '../node-documents.js';
 import { parseServiceTarget } from '../service-target.js';
@@ -47,7 +47,6 @@ export const pushCommand: CliCommand = {
 };
 
 async function push(context: CommandContext, args: PushArgs): Promise<ExitCode> {
-  requireDirect(context, 'push');
   const { service } = parseServiceTarget(args.service, { allowComponent: false });
   const local = resolve(context.cwd, args.local);
   const info = await stat(local).catch(() => undefined);

@@ -3,7 +3,7 @@ import { create } from '@bufbuild/protobuf';
 import { RestartServiceRequestSchema, RestartServiceResponseSchema } from '@mcp/proto';
 import { withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentForService, requireDirect } from '../direct-mode.js';
+import { agentForService } from '../agent-targets.js';
 import type { ExitCode } from '../errors.js';
 import { responseJson } from '../node-documents.js';
 import { componentLines, reportOperation } from '../operation-report.js';
@@ -21,7 +21,6 @@ export const restartCommand: CliCommand = {
 };
 
 async function restart(context: CommandContext, text: string, flag: string | undefined): Promise<ExitCode> {
-  requireDirect(context, 'restart');
   const target = parseServiceTarget(text, { allowComponent: true });
   const agent = await agentForService(context, { service: target.service, flag });
   const request = create(RestartServiceRequestSchema, { service: target.service, component: target.component });

@@ -1,4 +1,4 @@
-// `mcp start <service>`: changes the desired state on the service's node, then `active = true` in its file.
+// `mcp start <service>`: changes the desired state through mcp-master (--direct: on the service's node), then `active = true` in its file.
 import type { CliCommand } from '../context.js';
 import { changeDesiredState } from '../desired-state.js';
 import { withNodeOption } from '../command-options.js';
@@ -9,7 +9,10 @@ export const startCommand: CliCommand = {
     parser.command(
       'start <service>',
       'Start a service on its node and set active = true in its file',
-      (command) => withNodeOption(command.positional('service', { type: 'string', demandOption: true, describe: 'Service name' })),
+      (command) =>
+        withNodeOption(command.positional('service', { type: 'string', demandOption: true, describe: 'Service name' }), {
+          describe: `--direct only: the node to start it on (default: the definition's node, else the only node of [[nodes]])`,
+        }),
       (args) => select((context) => changeDesiredState(context, args.service, args.node, true)),
     ),
 };

@@ -1,11 +1,14 @@
-// `mcp status [service]`: each service's desired and observed state, drift and recent events (registry view).
+// `mcp status [service]`: through mcp-master each placed service's node, state, components and what reconciliation
+// found; with --direct each node's registry view: desired and observed state, drift and recent events.
 import { create } from '@bufbuild/protobuf';
-import { GetServiceStatusRequestSchema, GetServiceStatusResponseSchema, type GetServiceStatusResponse } from '@mcp/proto';
+import { GetServiceStatusRequestSchema, GetServiceStatusResponseSchema, StatusResponseSchema, type GetServiceStatusResponse } from '@mcp/proto';
 import type { AgentConnection } from '../agent-client.js';
+import { agentForService, agentsForFleet } from '../agent-targets.js';
 import { withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { agentForService, agentsForFleet, requireDirect } from '../direct-mode.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
+import { masterDocument } from '../master-report.js';
+import { masterStatus, printMasterStatus } from '../master-views.js';
 import { askEach, reportFleet, responseJson } from '../node-documents.js';
 import type { Output } from '../output.js';
 import { parseServiceTarget } from '../service-target.js';
@@ -22,21 +25,35 @@ export const statusCommand: CliCommand = {
   register: (parser, select) =>
     parser.command(
       'status [service]',
-      'Show desired and observed state, drift and recent events (one service, or every service of every node)',
+      'Show each service\'s node, state and components, and what the master found wrong (--direct: drift and recent events)',
       (command) =>
         withNodeOption(command.positional('service', { type: 'string', describe: 'Only this service (asks the node that runs it)' }), {
-          describe: 'Node to ask (default: with a service, its node; without, every node of [[nodes]])',
+          describe: 'Only services on this node (--direct: the node to ask; default: with a service, its node; without, every node of [[nodes]])',
         }).option(
           'events',
-          { type: 'number', requiresArg: true, describe: 'How many recent events to show (default: the agent\'s, 20)' },
+          { type: 'number', requiresArg: true, describe: '--direct only: how many recent events to show (default: the agent\'s, 20)' },
         ),
       (args) => select((context) => status(context, { service: args.service, node: args.node, events: args.events })),
     ),
 };
 
 async function status(context: CommandContext, args: StatusArgs): Promise<ExitCode> {
-  requireDirect(context, 'status');
   const service = args.service === undefined ? '' : parseServiceTarget(args.service, { allowComponent: false }).service;
+  return context.direct ? statusDirect(context, service, args) : statusViaMaster(context, service, args);
+}
+
+// The master's Status carries no event log: --events is refused rather than ignored.
+async function statusViaMaster(context: CommandContext, service: string, args: StatusArgs): Promise<ExitCode> {
+  if (args.events !== undefined) {
+    throw new CliError('usage', `--events ${args.events}: the master's status carries no events; pass --direct to read them from the node's agent`, exitCodes.badInput);
+  }
+  const { master, status } = await masterStatus(context, service, args.node);
+  if (context.output.json) context.output.document(masterDocument(master.address, responseJson(StatusResponseSchema, status)));
+  else printMasterStatus(context.output, status);
+  return exitCodes.ok;
+}
+
+async function statusDirect(context: CommandContext, service: string, args: StatusArgs): Promise<ExitCode> {
   const eventLimit = checkedEventLimit(args.events);
   const agents: AgentConnection[] =
     service === '' ? await agentsForFleet(context, args.node) : [await agentForService(context, { service, flag: args.node })];

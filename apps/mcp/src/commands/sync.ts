@@ -1,21 +1,28 @@
-// `mcp sync [--dry-run]`: sends every definition of the services dir to the node that hosts it (--direct).
+// `mcp sync [--dry-run]`: sends every definition of the services dir to mcp-master, which deploys new, redeploys
+// changed and undeploys absent services (or only plans); with --direct, each definition to the node that hosts it.
 import { create } from '@bufbuild/protobuf';
 import {
   DesiredStateChange,
   ListServicesRequestSchema,
   ResultStatus,
+  SyncAction,
   SyncDesiredStateRequestSchema,
   SyncDesiredStateResponseSchema,
+  SyncRequestSchema,
+  SyncResponseSchema,
   type SyncDesiredStateResponse,
+  type SyncPlanItem,
 } from '@mcp/proto';
 import { definitionToProto } from '@mcp/servicedef';
-import { connectAgent, loadCredentials } from '../agent-client.js';
-import { withNodeOption } from '../command-options.js';
+import { connectAgent } from '../agent-client.js';
+import { loadCredentials } from '../credentials.js';
+import { refuseNodeThroughMaster, withNodeOption } from '../command-options.js';
 import { describeConfigSource } from '../config.js';
 import type { CliCommand, CommandContext } from '../context.js';
 import { loadServicesDir } from '../definitions.js';
-import { requireDirect } from '../direct-mode.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
+import { connectMaster, requireMasterAddress } from '../master-client.js';
+import { masterDocument } from '../master-report.js';
 import { askEach, reportFleet, responseJson } from '../node-documents.js';
 import { byName } from '../node-selection.js';
 import { assignNodes, planSync, type SyncDefinition } from '../sync-plan.js';
@@ -25,19 +32,52 @@ export const syncCommand: CliCommand = {
   register: (parser, select) =>
     parser.command(
       'sync',
-      'Send every definition of the services dir to its node (its node key, else -n, else the only node); additive',
+      'Make the fleet match the services dir: deploy new, redeploy changed, undeploy absent services (--direct: send each definition to its node; additive)',
       (command) =>
-        withNodeOption(command, { describe: 'Sync only this node: it receives the definitions without a node key; others are skipped' }).option('dry-run', {
+        withNodeOption(command, {
+          describe: '--direct only: sync only this node: it receives the definitions without a node key; others are skipped',
+        }).option('dry-run', {
           type: 'boolean',
           default: false,
-          describe: 'Print what each node would record (add, update, stop, unchanged); change nothing',
+          describe: 'Print the plan (deploy, redeploy, undeploy, unchanged per service; --direct: add, update, stop, unchanged per node); change nothing',
         }),
       (args) => select((context) => sync(context, args.node, args.dryRun)),
     ),
 };
 
 async function sync(context: CommandContext, flag: string | undefined, dryRun: boolean): Promise<ExitCode> {
-  requireDirect(context, 'sync');
+  return context.direct ? syncDirect(context, flag, dryRun) : syncViaMaster(context, flag, dryRun);
+}
+
+// Every definition goes, so the master can tell what is absent; an invalid one stops the sync before anything is sent.
+async function syncViaMaster(context: CommandContext, flag: string | undefined, dryRun: boolean): Promise<ExitCode> {
+  refuseNodeThroughMaster('sync', flag);
+  requireMasterAddress(context.config);
+  const specs = (await validDefinitions(context.config.servicesDir)).map((definition) => definition.spec);
+  const master = await connectMaster(context.config);
+  const count = `${specs.length} service${specs.length === 1 ? '' : 's'}`;
+  context.output.progress(dryRun ? `planning a sync of ${count} with the master (${master.address})…` : `syncing ${count} through the master (${master.address})…`);
+  const response = await master.call('sync', (client) => client.sync(create(SyncRequestSchema, { services: specs, dryRun })));
+  if (context.output.json) {
+    context.output.document(masterDocument(master.address, responseJson(SyncResponseSchema, response)));
+  } else {
+    const headers = dryRun ? ['SERVICE', 'ACTION', 'NODE', 'REASON'] : ['SERVICE', 'ACTION', 'NODE', 'RESULT'];
+    context.output.table(headers, response.plan.map((item) => masterSyncRow(item, dryRun)));
+  }
+  return response.success ? exitCodes.ok : exitCodes.failed;
+}
+
+/** One row of the master's plan: the reason on a dry run, the outcome (or its error) on a real one. */
+export function masterSyncRow(item: SyncPlanItem, dryRun: boolean): string[] {
+  const action = SyncAction[item.action].toLowerCase();
+  const node = item.node === '' ? '-' : item.node;
+  if (dryRun) return [item.serviceName, action, node, item.reason];
+  const result =
+    item.status === ResultStatus.FAILED ? `failed: ${item.error || 'no reason given'}` : item.status === ResultStatus.SKIPPED ? 'skipped' : 'ok';
+  return [item.serviceName, action, node, result];
+}
+
+async function syncDirect(context: CommandContext, flag: string | undefined, dryRun: boolean): Promise<ExitCode> {
   const { config, output } = context;
   if (flag !== undefined) byName(config.nodes, flag, '-n/--node', describeConfigSource(config));
   const definitions = await validDefinitions(config.servicesDir);

@@ -1,0 +1,126 @@
+// The operator's first day: `mcp dev up` starts a whole local fleet from the built programs, the built CLI deploys
+// the example service through the master onto the worker, where it answers, and `mcp dev down` stops every process
+// and keeps the data. Real processes, real podman, real SQLite files, TLS on loopback.
+import { createTempDir, requireRuntime, uniqueName, type TempDir } from '@mcp/testing';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binOf, ensureBuilt, repo, run, type Run } from './support/programs.js';
+
+const skip = await requireRuntime('podman', async () => {
+  const probe = await run('podman', ['version', '--format', '{{.Client.Version}}']);
+  return probe.exitCode === 0 ? { available: true, version: probe.stdout.trim() } : { available: false, reason: probe.stderr.trim() };
+});
+
+let dir: TempDir;
+let fleetDir: string;
+const service = uniqueName('hello');
+const nodes = ['master', 'worker', 'edge'];
+
+function mcp(...args: string[]): Promise<Run> {
+  return run(process.execPath, [binOf('mcp'), ...args], {
+    env: { ...process.env, HOME: dir.path, MCP_CONFIG: join(fleetDir, 'mcp.toml') },
+    timeoutMs: 180_000,
+  });
+}
+
+/** Every pid file of the fleet: the master's and one per agent. */
+function pidFiles(): string[] {
+  return [join(fleetDir, 'master', 'master.pid'), ...nodes.map((node) => join(fleetDir, node, 'agent.pid'))];
+}
+
+/** Whether `pid` still runs: a zombie (exited, not yet reaped by init) counts as stopped. */
+async function isRunning(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // Field 3 follows the command name in parentheses, which may itself contain spaces.
+  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
+async function httpBody(port: number): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await delay(100);
+    }
+  }
+}
+
+beforeAll(async () => {
+  if (skip !== undefined) return;
+  dir = await createTempDir('mcp-e2e-dev-fleet');
+  fleetDir = join(dir.path, 'fleet');
+  await Promise.all([ensureBuilt('mcp'), ensureBuilt('mcp-master'), ensureBuilt('mcp-agent')]);
+  // The image the quickstart builds for the examples, with the same script.
+  const image = await run('bash', [join(repo, 'scripts/build-example-image.sh')]);
+  if (image.exitCode !== 0) throw new Error(`scripts/build-example-image.sh failed:\n${image.stderr}`);
+  const up = await mcp('dev', 'up', '--dir', fleetDir);
+  if (up.exitCode !== 0) throw new Error(`mcp dev up failed (exit ${up.exitCode}):\n${up.stdout}${up.stderr}`);
+  // The example as shipped, under a name of its own so that it never meets another test's containers.
+  const example = await readFile(join(repo, 'examples/services/hello.toml'), 'utf8');
+  await writeFile(join(fleetDir, 'services', `${service}.toml`), example.replace("name = 'hello'", `name = '${service}'`));
+});
+
+afterAll(async () => {
+  if (skip !== undefined) return;
+  await mcp('dev', 'down', '--dir', fleetDir);
+  await run('podman', ['rm', '-f', '-t', '0', `${service}-web`]);
+  await dir?.remove();
+});
+
+describe.skipIf(skip !== undefined)('mcp dev up, a deploy through the master, mcp dev down', () => {
+  it('starts a master and agents that register with it as master, worker and edge', async () => {
+    const listed = await mcp('node', 'list', '--json');
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    const answer = JSON.parse(listed.stdout) as { response: { nodes: { name: string; role: string; status: string }[] } };
+    expect(answer.response.nodes.map(({ name, role, status }) => ({ name, role, status }))).toEqual([
+      { name: 'edge', role: 'edge', status: 'healthy' },
+      { name: 'master', role: 'master', status: 'healthy' },
+      { name: 'worker', role: 'worker', status: 'healthy' },
+    ]);
+  });
+
+  it('says the fleet is already running when it is, and starts nothing', async () => {
+    const before = await Promise.all(pidFiles().map((file) => readFile(file, 'utf8')));
+    const again = await mcp('dev', 'up', '--dir', fleetDir);
+    expect([again.exitCode, again.stdout.split('\n')[0]]).toEqual([0, `fleet in ${fleetDir}: already running`]);
+    expect(await Promise.all(pidFiles().map((file) => readFile(file, 'utf8')))).toEqual(before);
+  });
+
+  it('deploys the example through the master onto the worker, where it answers on its host port', async () => {
+    const deployed = await mcp('deploy', '--no-pull', service);
+    expect(deployed.exitCode, deployed.stdout + deployed.stderr).toBe(0);
+    expect(deployed.stderr).toContain(`deploying ${service} via the master`);
+    expect(deployed.stdout).toMatch(/^ {2}place: ok \(node worker: /m);
+    expect(deployed.stdout).toMatch(/^ {4}web: ok$/m);
+
+    const ps = await mcp('ps');
+    expect(ps.exitCode).toBe(0);
+    expect(ps.stdout).toMatch(new RegExp(`^${service}\\s+web\\s+worker\\s+running\\s+test\\s+\\d+[smhd]`, 'm'));
+
+    const status = await mcp('status', service, '--json');
+    const answer = JSON.parse(status.stdout) as { response: { services: { components: { routes: { hostPort: number }[] }[] }[] } };
+    const port = answer.response.services[0]?.components[0]?.routes[0]?.hostPort ?? 0;
+    expect(port).toBeGreaterThan(0);
+    expect(await httpBody(port)).toBe('hello from mcp busybox\n');
+  });
+
+  it('stops every process with mcp dev down and keeps the data', async () => {
+    const pids = await Promise.all(pidFiles().map(async (file) => Number((await readFile(file, 'utf8')).trim())));
+    expect(await Promise.all(pids.map(isRunning))).toEqual(pids.map(() => true));
+    const down = await mcp('dev', 'down', '--dir', fleetDir);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(await Promise.all(pids.map(isRunning))).toEqual(pids.map(() => false));
+    const kept = [
+      join(fleetDir, 'mcp.toml'),
+      join(fleetDir, 'services', `${service}.toml`),
+      join(fleetDir, 'master', 'mcp-master', 'data', 'master.db'),
+      ...nodes.map((node) => join(fleetDir, node, 'data', 'registry.db')),
+    ];
+    const missing = (await Promise.all(kept.map((file) => access(file).then(() => undefined, () => file)))).filter((file) => file !== undefined);
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,232 @@
+// A whole local fleet in one directory: a CA, a token file, the master's and three agents' homes, the CLI's
+// config and fleet.json. Laid out once; later runs read fleet.json back, so tokens, ports and data stay.
+import { createCertificateAuthority } from '@mcp/tls';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { writeAgentHome } from './agent-home.js';
+import { writeCliConfig } from './cli-config.js';
+import { DevFleetError } from './errors.js';
+import { formatManifest, parseManifest, type FleetManifest, type ManifestNode, type NodeRole } from './fleet-manifest.js';
+import { mintFleetTokens, writeTokenForClient } from './fleet-tokens.js';
+import { writeMasterHome } from './master-home.js';
+
+/** The nodes of a dev fleet (SPEC 5: a master and three agents with roles master, worker, edge), named after their roles. */
+export const DEV_FLEET_NODES: readonly { readonly name: string; readonly role: NodeRole }[] = [
+  { name: 'master', role: 'master' },
+  { name: 'worker', role: 'worker' },
+  { name: 'edge', role: 'edge' },
+];
+
+/** One background process of the fleet. */
+export interface DevFleetDaemon {
+  readonly program: 'mcp-master' | 'mcp-agent';
+  readonly node: string;
+  readonly role: NodeRole;
+  /** Its gRPC "host:port". */
+  readonly address: string;
+  /** Its config file (`--config`); its command line names it, which tells its process apart from others. */
+  readonly configPath: string;
+  readonly logPath: string;
+  readonly pidPath: string;
+  /** Directory it runs in. */
+  readonly workDir: string;
+}
+
+export interface DevFleetLayout {
+  readonly dir: string;
+  readonly manifest: FleetManifest;
+  readonly manifestPath: string;
+  /** D/mcp.toml: `MCP_CONFIG=<this> mcp …` drives the fleet. */
+  readonly cliConfigPath: string;
+  readonly servicesDir: string;
+  readonly caPath: string;
+  readonly operatorTokenPath: string;
+  readonly masterAddress: string;
+  /** The master daemon first, then the agents in fleet.json's order. */
+  readonly daemons: readonly DevFleetDaemon[];
+}
+
+export interface PrepareDevFleetOptions {
+  /** The fleet directory; created when missing, refused when it holds something that is not a fleet. */
+  readonly dir: string;
+  /** Loopback address every daemon serves on. Default 127.0.0.1. */
+  readonly host?: string;
+  /** Picks a free TCP port on `host`; default: one the kernel hands out. */
+  readonly pickPort?: (host: string) => Promise<number>;
+  readonly logLevel?: string;
+}
+
+const manifestName = 'fleet.json';
+/** Route host ports come from 30000–59999, in windows of this many per agent. */
+const windowSize = 100;
+const windowCount = 300;
+const firstRoutePort = 30_000;
+
+/** Where everything of a fleet is, from its directory and fleet.json (pure). */
+export function layoutOf(dir: string, manifest: FleetManifest): DevFleetLayout {
+  const root = resolve(dir);
+  const address = (port: number) => `${manifest.host}:${port}`;
+  const master = manifest.nodes.find((node) => node.name === manifest.master.node);
+  const masterDir = join(root, manifest.master.node);
+  const masterDaemon: DevFleetDaemon = {
+    program: 'mcp-master',
+    node: manifest.master.node,
+    role: master?.role ?? 'master',
+    address: address(manifest.master.port),
+    configPath: join(masterDir, 'mcp-master', 'master.toml'),
+    logPath: join(masterDir, 'master.log'),
+    pidPath: join(masterDir, 'master.pid'),
+    workDir: join(masterDir, 'mcp-master'),
+  };
+  const agents = manifest.nodes.map(
+    (node): DevFleetDaemon => ({
+      program: 'mcp-agent',
+      node: node.name,
+      role: node.role,
+      address: address(node.port),
+      configPath: join(root, node.name, 'agent.toml'),
+      logPath: join(root, node.name, 'agent.log'),
+      pidPath: join(root, node.name, 'agent.pid'),
+      workDir: join(root, node.name),
+    }),
+  );
+  return {
+    dir: root,
+    manifest,
+    manifestPath: join(root, manifestName),
+    cliConfigPath: join(root, 'mcp.toml'),
+    servicesDir: join(root, 'services'),
+    caPath: join(root, 'ca', 'ca.pem'),
+    operatorTokenPath: join(root, 'operator.token'),
+    masterAddress: address(manifest.master.port),
+    daemons: [masterDaemon, ...agents],
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+}
+
+/** The fleet laid out in `dir`, or undefined when there is none (no fleet.json). */
+export async function readDevFleet(dir: string): Promise<DevFleetLayout | undefined> {
+  const file = join(resolve(dir), manifestName);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw new DevFleetError(file, `cannot be read (${(error as Error).message})`, { cause: error });
+  }
+  return layoutOf(dir, parseManifest(text, file));
+}
+
+function kernelPort(host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const bound = server.address();
+      const port = typeof bound === 'object' && bound !== null ? bound.port : 0;
+      server.close(() => (port > 0 ? resolvePort(port) : reject(new Error(`no port assigned on ${host}`))));
+    });
+  });
+}
+
+async function distinctPorts(count: number, host: string, pick: (host: string) => Promise<number>): Promise<number[]> {
+  const ports = new Set<number>();
+  for (let attempt = 0; ports.size < count; attempt += 1) {
+    if (attempt > count * 20) throw new Error(`could not find ${count} distinct free ports on ${host}`);
+    ports.add(await pick(host));
+  }
+  return [...ports];
+}
+
+/** Distinct windows of route ports, chosen at random so that two fleets on one host rarely share one. */
+function routeWindows(count: number): { first: number; last: number }[] {
+  const chosen = new Set<number>();
+  while (chosen.size < count) chosen.add(Math.floor(Math.random() * windowCount));
+  return [...chosen].map((index) => ({ first: firstRoutePort + index * windowSize, last: firstRoutePort + (index + 1) * windowSize - 1 }));
+}
+
+async function createFleet(dir: string, options: PrepareDevFleetOptions): Promise<DevFleetLayout> {
+  const host = options.host ?? '127.0.0.1';
+  const [masterPort = 0, ...agentPorts] = await distinctPorts(DEV_FLEET_NODES.length + 1, host, options.pickPort ?? kernelPort);
+  const windows = routeWindows(DEV_FLEET_NODES.length);
+  const nodes = DEV_FLEET_NODES.map(
+    (node, index): ManifestNode => ({ ...node, port: agentPorts[index] ?? 0, routePorts: windows[index] ?? { first: 0, last: 0 } }),
+  );
+  const masterNode = DEV_FLEET_NODES.find((node) => node.role === 'master')?.name ?? 'master';
+  const manifest: FleetManifest = { format: 1, host, master: { node: masterNode, port: masterPort }, nodes };
+  const layout = layoutOf(dir, manifest);
+
+  const authority = await createCertificateAuthority({ dir: join(layout.dir, 'ca'), commonName: 'mcp dev fleet CA' });
+  const tokenFile = join(layout.dir, 'tokens.toml');
+  const tokens = await mintFleetTokens({ tokenFile, operator: 'operator', nodes: nodes.map((node) => node.name) });
+  await writeMasterHome({
+    dir: join(layout.dir, masterNode, 'mcp-master'),
+    node: masterNode,
+    host,
+    port: masterPort,
+    authority,
+    tokenFile,
+    masterToken: tokens.master,
+    allowNodes: nodes.filter((node) => node.name !== masterNode).map((node) => node.name),
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+  });
+  for (const node of nodes) {
+    const tokenPath = join(layout.dir, node.name, 'agent.token');
+    await writeAgentHome({
+      dir: join(layout.dir, node.name),
+      node: node.name,
+      role: node.role,
+      host,
+      port: node.port,
+      authority,
+      tokenFile,
+      ports: node.routePorts,
+      master: { address: layout.masterAddress, caPath: authority.certPath, tokenPath },
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    });
+    await writeTokenForClient(tokenPath, tokens.agents[node.name] ?? '');
+  }
+  await writeTokenForClient(layout.operatorTokenPath, tokens.operator);
+  await mkdir(layout.servicesDir, { recursive: true });
+  await writeCliConfig({
+    path: layout.cliConfigPath,
+    fleetDir: layout.dir,
+    servicesDir: layout.servicesDir,
+    masterAddress: layout.masterAddress,
+    tokenPath: layout.operatorTokenPath,
+    caPath: authority.certPath,
+    nodes: layout.daemons.filter((daemon) => daemon.program === 'mcp-agent').map((daemon) => ({ name: daemon.node, address: daemon.address })),
+  });
+  // Written last: a directory holding fleet.json is a complete fleet.
+  await writeFile(layout.manifestPath, formatManifest(manifest));
+  return layout;
+}
+
+/**
+ * The fleet in `options.dir`: read back when fleet.json is there, else laid out afresh in a new or empty
+ * directory (`created: true`). Anything else in the directory is refused, so no one's files are overwritten;
+ * a layout that fails half-way is removed again.
+ */
+export async function prepareDevFleet(options: PrepareDevFleetOptions): Promise<{ layout: DevFleetLayout; created: boolean }> {
+  const dir = resolve(options.dir);
+  const existing = await readDevFleet(dir);
+  if (existing !== undefined) return { layout: existing, created: false };
+  const entries = await readdir(dir).catch((error: unknown) => {
+    if (isNotFound(error)) return [];
+    throw new DevFleetError(dir, `cannot be read (${(error as Error).message}); expected a directory for the fleet`, { cause: error });
+  });
+  if (entries.length > 0) {
+    throw new DevFleetError(dir, `holds ${entries.length} entries but no ${manifestName}; expected a new or empty directory to lay a fleet out in, or one mcp dev up made`);
+  }
+  await mkdir(dir, { recursive: true });
+  try {
+    return { layout: await createFleet(dir, options), created: true };
+  } catch (error) {
+    for (const entry of await readdir(dir)) await rm(join(dir, entry), { recursive: true, force: true });
+    throw error;
+  }
+}

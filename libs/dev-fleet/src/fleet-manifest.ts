@@ -1,0 +1,87 @@
+// fleet.json: what `mcp dev up` chose when it laid a fleet out (nodes, roles, ports), read back by later runs.
+import { DevFleetError } from './errors.js';
+
+export type NodeRole = 'master' | 'worker' | 'edge';
+
+export interface ManifestNode {
+  readonly name: string;
+  readonly role: NodeRole;
+  /** The agent's gRPC port on `host`. */
+  readonly port: number;
+  /** Host ports this agent hands to routes (a window of its own: agents share the host). */
+  readonly routePorts: { readonly first: number; readonly last: number };
+}
+
+export interface FleetManifest {
+  /** Layout version; a later one is refused rather than misread. */
+  readonly format: 1;
+  /** Loopback address every daemon serves on. */
+  readonly host: string;
+  /** The master daemon: the node it runs on and its gRPC port. */
+  readonly master: { readonly node: string; readonly port: number };
+  readonly nodes: readonly ManifestNode[];
+}
+
+export function formatManifest(manifest: FleetManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+const roles: readonly string[] = ['master', 'worker', 'edge'];
+const namePattern = /^[a-z][a-z0-9-]{0,62}$/;
+
+function isPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function parseNode(value: unknown, index: number, problems: string[]): ManifestNode | undefined {
+  const node = record(value);
+  const window = record(node?.['routePorts']);
+  const where = `nodes[${index}]`;
+  const before = problems.length;
+  if (node === undefined) return void problems.push(`${where}: expected an object`);
+  const { name, role, port } = node;
+  if (typeof name !== 'string' || !namePattern.test(name)) problems.push(`${where}.name: expected a node name`);
+  if (typeof role !== 'string' || !roles.includes(role)) problems.push(`${where}.role: expected master, worker or edge`);
+  if (!isPort(port)) problems.push(`${where}.port: expected a port from 1 to 65535`);
+  const first = window?.['first'];
+  const last = window?.['last'];
+  if (!isPort(first) || !isPort(last) || first > last) problems.push(`${where}.routePorts: expected {first, last} ports with first ≤ last`);
+  if (problems.length > before) return undefined;
+  return { name: name as string, role: role as NodeRole, port: port as number, routePorts: { first: first as number, last: last as number } };
+}
+
+/** Parses fleet.json; every problem is reported at once, naming the file. */
+export function parseManifest(text: string, file: string): FleetManifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DevFleetError(file, `not JSON (${(error as Error).message}); expected the fleet.json mcp dev up writes`, { cause: error });
+  }
+  const top = record(value);
+  const problems: string[] = [];
+  if (top === undefined) throw new DevFleetError(file, 'expected a JSON object');
+  if (top['format'] !== 1) problems.push(`format: ${JSON.stringify(top['format'])} is not a layout this mcp knows; expected 1`);
+  if (typeof top['host'] !== 'string' || top['host'] === '') problems.push('host: expected a loopback address');
+  const master = record(top['master']);
+  if (master === undefined || typeof master['node'] !== 'string' || !isPort(master['port'])) {
+    problems.push('master: expected {node, port}');
+  }
+  const list = Array.isArray(top['nodes']) ? top['nodes'] : undefined;
+  if (list === undefined || list.length === 0) problems.push('nodes: expected a non-empty list');
+  const nodes = (list ?? []).map((node, index) => parseNode(node, index, problems));
+  if (master !== undefined && !nodes.some((node) => node?.name === master['node'])) {
+    problems.push(`master.node: ${JSON.stringify(master['node'])} is not one of the nodes`);
+  }
+  if (problems.length > 0) throw new DevFleetError(file, `${problems.join('; ')}`);
+  return {
+    format: 1,
+    host: top['host'] as string,
+    master: { node: master?.['node'] as string, port: master?.['port'] as number },
+    nodes: nodes.filter((node): node is ManifestNode => node !== undefined),
+  };
+}
