@@ -11,7 +11,8 @@ export function rfc3339(time: Date | undefined): string {
 
 /**
  * `status` is the recorded health, or "unreachable" when the agent did not answer now (its `error` says
- * why); containers, version and arch prefer the live answer, and fall back on the last heartbeat.
+ * why) — except that a node the master has marked unhealthy stays "unhealthy": that is what keeps new
+ * placements away from it. Containers, version and arch prefer the live answer, then the last heartbeat.
  */
 export function nodeInfoOf(node: NodeRecord, services: number, answer: AgentAnswer<NodeStatusResponse>): NodeInfo {
   const base = {
@@ -25,7 +26,7 @@ export function nodeInfoOf(node: NodeRecord, services: number, answer: AgentAnsw
   if (!answer.ok) {
     return create(NodeInfoSchema, {
       ...base,
-      status: 'unreachable',
+      status: node.status === 'unhealthy' ? 'unhealthy' : 'unreachable',
       containers: node.containers,
       agentVersion: node.agentVersion,
       error: answer.error,

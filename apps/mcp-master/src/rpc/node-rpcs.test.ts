@@ -183,6 +183,15 @@ describe('node RPCs', () => {
       expect(nodes[1]?.error).toContain('did not answer within 500 ms');
     });
 
+    it('keeps showing a node the master marked unhealthy as unhealthy when its agent does not answer', async () => {
+      await fleet.addDeadNode({ name: 'sick', status: 'unhealthy' });
+      const { nodes } = await master.as('operator').listNodes({});
+      expect(nodes.find((node) => node.name === 'sick')).toMatchObject({
+        status: 'unhealthy',
+        error: expect.stringContaining('node sick'),
+      });
+    });
+
     it('refuses an agent, which may call only Register and Heartbeat', async () => {
       expect((await failureOf(master.as('agent-orion').listNodes({}))).code).toBe(Code.PermissionDenied);
     });
