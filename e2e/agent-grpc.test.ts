@@ -6,6 +6,7 @@ import { createGrpcClientTransport } from '@mcp/rpc';
 import { createTempDir, type TempDir } from '@mcp/testing';
 import { clientTlsOptions } from '@mcp/tls';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestFleet, startAgentProcess, type AgentProcess, type TestFleet } from './support/agent-process.js';
 import { repo, run } from './support/programs.js';
@@ -45,8 +46,14 @@ async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
   throw new Error('expected the call to fail');
 }
 
-async function auditLines() {
-  return (await agent.logLines()).filter((line) => line['msg'] === 'rpc audit');
+/** The first audit line matching `wanted`; the agent's log reaches its file through a pipe, so poll for it. */
+async function auditLine(wanted: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = (await agent.logLines()).find((line) => line['msg'] === 'rpc audit' && wanted(line));
+    if (found !== undefined || Date.now() > deadline) return found;
+    await delay(50);
+  }
 }
 
 describe('agent over the wire', () => {
@@ -93,8 +100,8 @@ describe('agent over the wire', () => {
   it('answers Unauthenticated without a token, and audits the refusal', async () => {
     const error = await failureOf((await client('')).nodeStatus({}));
     expect(error.code).toBe(Code.Unauthenticated);
-    const refused = (await auditLines()).filter((line) => line['decision'] === 'refused' && line['caller'] === null);
-    expect(refused.length).toBeGreaterThan(0);
+    const refused = await auditLine((line) => line['decision'] === 'refused' && line['caller'] === null);
+    expect(refused).toMatchObject({ rpc: '/mcp.v1.McpAgentService/NodeStatus', outcome: 'unauthenticated' });
   });
 
   it('answers PermissionDenied to an agent identity calling Deploy, and audits it with the caller', async () => {
@@ -104,7 +111,7 @@ describe('agent over the wire', () => {
     });
     const error = await failureOf((await client(agentToken)).deploy(request));
     expect(error.code).toBe(Code.PermissionDenied);
-    const line = (await auditLines()).find(
+    const line = await auditLine(
       (entry) => entry['rpc'] === '/mcp.v1.McpAgentService/Deploy' && entry['caller'] === `agent-${agent.node}`,
     );
     expect(line).toMatchObject({ decision: 'refused', outcome: 'permission_denied' });
@@ -113,7 +120,7 @@ describe('agent over the wire', () => {
   it('audits accepted calls with the caller and never writes a token to its log', async () => {
     await (await client(fleet.tokens.operator)).healthCheck({}).catch(() => undefined);
     await (await client(fleet.tokens.operator)).listServices({});
-    const accepted = (await auditLines()).find(
+    const accepted = await auditLine(
       (line) => line['rpc'] === '/mcp.v1.McpAgentService/ListServices' && line['caller'] === 'operator',
     );
     expect(accepted).toMatchObject({ decision: 'accepted', outcome: 'ok' });

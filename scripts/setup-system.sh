@@ -21,8 +21,11 @@ PODMAN_PACKAGES=(podman runc catatonit netavark aardvark-dns slirp4netns fuse-ov
 REGISTRY_PACKAGES=(docker-registry)
 # openssl signs the certificates of dev fleets and tests (@mcp/tls).
 TLS_PACKAGES=(openssl)
-# >>> QEMU packages (VM issue): add them here, e.g. qemu-system-x86 qemu-utils <<<
-VM_PACKAGES=()
+# QEMU runs unikernel components as VMs (TCG here: /dev/kvm is PVM); qemu-img makes a VM's copy-on-write disk.
+# The VM test image is built from Debian's kernel package (fetched with apt-get download, never installed):
+# xz unpacks its vmlinuz into the PVH-bootable vmlinux, dpkg-deb (essential) extracts it, busybox-static (above)
+# gives the initramfs its userland and its cpio.
+VM_PACKAGES=(qemu-system-x86 qemu-utils xz-utils)
 PACKAGES=("${PODMAN_PACKAGES[@]}" "${REGISTRY_PACKAGES[@]}" "${TLS_PACKAGES[@]}" "${VM_PACKAGES[@]}")
 
 is_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }

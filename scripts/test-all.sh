@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"   # node-gyp builds against local headers, never downloads
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
-# The test setup below installs podman, so a podman test that skips here is a failure, not a skip.
-export MCP_REQUIRE_RUNTIME="${MCP_REQUIRE_RUNTIME:-podman}"
+# The test setup below installs podman and QEMU, so a test of either that skips here is a failure, not a skip.
+export MCP_REQUIRE_RUNTIME="${MCP_REQUIRE_RUNTIME:-podman,qemu}"
 PNPM_VERSION=10.34.9
 
 step() { printf '\n==> %s\n' "$*"; }

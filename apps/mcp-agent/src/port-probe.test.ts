@@ -15,7 +15,7 @@ describe('host port probe', () => {
     expect(isFree(port)).toBe(true);
   });
 
-  it('reads listening TCP sockets and bound UDP sockets from the kernel tables', () => {
+  it('counts every socket holding a local port: listeners, connections and UDP sockets', () => {
     const tcp = [
       '  sl  local_address rem_address   st tx_queue rx_queue',
       '   0: 0100007F:24D4 00000000:0000 0A 00000000:00000000',
@@ -27,6 +27,6 @@ describe('host port probe', () => {
       if (path === '/proc/net/udp6') return udp6;
       throw new Error('absent');
     });
-    expect([...ports].sort()).toEqual([8080, 9428]);
+    expect([...ports].sort()).toEqual([10000, 8080, 9428]);
   });
 });

@@ -58,10 +58,14 @@ export interface PrepareDevFleetOptions {
 }
 
 const manifestName = 'fleet.json';
-/** Route host ports come from 30000–59999, in windows of this many per agent. */
+/**
+ * Route host ports come from 10000–19999, in windows of this many per agent: below 32768, where Linux
+ * hands out ephemeral ports to outgoing connections (a port in use by one cannot be published), and
+ * apart from the 20000+ windows end-to-end tests give their own agents.
+ */
 const windowSize = 100;
-const windowCount = 300;
-const firstRoutePort = 30_000;
+const windowCount = 100;
+const firstRoutePort = 10_000;
 
 /** Where everything of a fleet is, from its directory and fleet.json (pure). */
 export function layoutOf(dir: string, manifest: FleetManifest): DevFleetLayout {

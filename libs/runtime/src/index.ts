@@ -1,4 +1,4 @@
-// Public surface of @mcp/runtime: one Runtime interface, its domain types and errors, and the podman backend.
+// Public surface of @mcp/runtime: one Runtime interface, its domain types and errors, and the podman and QEMU backends.
 export { COMPONENT_LABEL, NODE_LABEL, SERVICE_LABEL, containerName } from './types.js';
 export type {
   BuildOptions,
@@ -28,3 +28,12 @@ export type { PodmanRuntime, PodmanRuntimeOptions } from './podman/podman-runtim
 export { pingPodmanSocket, startPodmanService } from './podman/podman-service.js';
 export type { PodmanService, PodmanServiceOptions } from './podman/podman-service.js';
 export { probePodmanCli } from './podman/podman-cli.js';
+export { createQemuRuntime } from './qemu/qemu-runtime.js';
+export type { QemuRuntime, QemuRuntimeOptions } from './qemu/qemu-runtime.js';
+export { chooseAcceleration, isAccelerationSetting, readAccelerationFacts } from './qemu/acceleration.js';
+export type {
+  Acceleration,
+  AccelerationChoice,
+  AccelerationFacts,
+  AccelerationSetting,
+} from './qemu/acceleration.js';

@@ -11,6 +11,8 @@ export interface ProbeResult {
   readonly version?: string;
   /** Why the backend is unavailable, in words an operator can act on. */
   readonly reason?: string;
+  /** VM backends: the accelerator VMs get here ('kvm' only when it really works, else 'tcg'). */
+  readonly acceleration?: 'kvm' | 'tcg';
 }
 
 export interface PortMapping {
@@ -52,6 +54,10 @@ export interface ContainerSpec {
   readonly stopTimeoutSeconds?: number;
   /** Extra labels; the three `mcp.*` ownership labels always win over these. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** VMs: memory in MB (the component's `memory`); absent takes the backend's default. Containers ignore it. */
+  readonly memoryMb?: number;
+  /** VMs: virtual CPUs (the component's `vcpus`, default 1). Containers ignore it. */
+  readonly vcpus?: number;
 }
 
 export type ContainerState =
@@ -93,6 +99,9 @@ export interface ContainerDetails extends ContainerInfo {
   readonly networks: readonly string[];
   readonly volumes: readonly VolumeMount[];
   readonly finishedAt?: Date;
+  /** VMs: the memory (MB) and virtual CPUs they run with. */
+  readonly memoryMb?: number;
+  readonly vcpus?: number;
 }
 
 export interface ListOptions {

@@ -15,3 +15,19 @@ export type { ProbeLike } from './require-runtime.js';
 export { createTempDir, useTempDirs } from './temp-dirs.js';
 export type { TempDir } from './temp-dirs.js';
 export { uniqueName, uniqueNode } from './unique-names.js';
+export {
+  DEFAULT_UNBOOTABLE_VM_IMAGE,
+  DEFAULT_VM_IMAGE,
+  ensureUnbootableVmImage,
+  ensureVmTestImage,
+} from './vm-image.js';
+export type { VmTestImageOptions } from './vm-image.js';
+export {
+  VM_ARGS_MARKER,
+  VM_DEFAULT_HTTP_PORT,
+  VM_ENV_MARKER,
+  VM_INDEX_HTML,
+  VM_KERNEL_CMDLINE,
+  VM_POWERDOWN_MARKER,
+  VM_READY_MARKER,
+} from './vm-guest-init.js';
