@@ -1,13 +1,10 @@
 // Starts real mcp-agent processes on loopback with a fleet's CA and token file, as an operator would.
-import { mintFleetTokens, writeAgentHome, type AgentHome, type FleetTokens } from '@mcp/dev-fleet';
+import { mintFleetTokens, writeAgentHome, writeTokenForClient, type AgentHome, type FleetTokens } from '@mcp/dev-fleet';
 import { freeLoopbackPort, uniqueNode } from '@mcp/testing';
 import { createCertificateAuthority, type CertificateAuthority } from '@mcp/tls';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { binOf, ensureBuilt } from './programs.js';
+import { startDaemon, type LogLine } from './daemon-process.js';
+import { ensureBuilt } from './programs.js';
 
 export interface TestFleet {
   readonly dir: string;
@@ -29,39 +26,59 @@ export interface AgentProcess {
   readonly node: string;
   readonly home: AgentHome;
   readonly address: string;
-  /** Every JSON log line the agent has written so far. */
-  logLines(): Promise<Record<string, unknown>[]>;
+  /** The pid of the current run (log lines carry it); undefined when never started. */
+  pid(): number | undefined;
+  /** Every JSON log line the agent has written so far, over all its runs. */
+  logLines(): Promise<LogLine[]>;
   /** Sends a signal; resolves when the process has exited. */
   kill(signal: NodeJS.Signals): Promise<void>;
   /** Starts the same agent again (same config, data and files). */
   restart(): Promise<void>;
+  /** SIGTERM (SIGKILL if it lingers); resolves when it has exited. */
   stop(): Promise<void>;
 }
 
-async function readLog(path: string): Promise<Record<string, unknown>[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+export interface AgentProcessOptions {
+  node?: string;
+  role?: 'master' | 'worker' | 'edge';
+  /** Registers with this master: writes the [master] section and the agent's token file. */
+  master?: {
+    address: string;
+    caPath: string;
+    /** The plain token the agent presents (normally its own, agent-<node>). */
+    token: string;
+  };
+  /** A podman API socket to share (one podman service for a whole test fleet); absent: the agent starts its own. */
+  podmanSocket?: string;
+  /** Host ports for routes; absent: the next window of routePortWindow(). */
+  ports?: { first: number; last: number };
 }
 
-/** A window of 50 host ports of its own, so agents of parallel test files never race for a port. */
-function routePortWindow(): { first: number; last: number } {
-  const first = 20_000 + Math.floor(Math.random() * 800) * 50;
+let windowsHandedOut = 0;
+
+/**
+ * A window of 50 host ports of its own, so agents never race for a port: each vitest worker (the test files
+ * running at the same time) owns 1000 ports by its pool id, handed out 50 per agent; its files run one after
+ * another and stop their agents. Outside vitest, a random 1000. All below 32768, where Linux starts handing out
+ * ephemeral ports (the agents' own listeners, every client socket).
+ */
+export function routePortWindow(): { first: number; last: number } {
+  const pool = Number(process.env['VITEST_POOL_ID'] ?? Number.NaN);
+  const block = Number.isInteger(pool) && pool > 0 ? pool % 12 : Math.floor(Math.random() * 12);
+  const first = 20_000 + block * 1000 + (windowsHandedOut++ % 20) * 50;
   return { first, last: first + 49 };
 }
 
 /** Starts the built mcp-agent for `node` of `fleet` and waits until it says it is ready. */
-export async function startAgentProcess(
-  fleet: TestFleet,
-  options: { node?: string; role?: 'master' | 'worker' | 'edge' } = {},
-): Promise<AgentProcess> {
+export async function startAgentProcess(fleet: TestFleet, options: AgentProcessOptions = {}): Promise<AgentProcess> {
   await ensureBuilt('mcp-agent');
   const node = options.node ?? fleet.nodes[0] ?? uniqueNode();
   const port = await freeLoopbackPort();
+  const dir = join(fleet.dir, node);
+  const master = options.master;
+  const tokenPath = join(dir, 'master.token');
   const home = await writeAgentHome({
-    dir: join(fleet.dir, node),
+    dir,
     node,
     role: options.role ?? 'worker',
     host: '127.0.0.1',
@@ -69,48 +86,25 @@ export async function startAgentProcess(
     authority: fleet.authority,
     tokenFile: fleet.tokenFile,
     logLevel: 'debug',
-    ports: routePortWindow(),
+    ports: options.ports ?? routePortWindow(),
+    ...(options.podmanSocket === undefined ? {} : { podmanSocket: options.podmanSocket }),
+    ...(master === undefined ? {} : { master: { address: master.address, caPath: master.caPath, tokenPath } }),
   });
-  const logPath = join(home.dir, 'agent.log');
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-
-  const launch = async (): Promise<void> => {
-    const out = createWriteStream(logPath, { flags: 'a' });
-    const proc = spawn(process.execPath, [binOf('mcp-agent'), '--config', home.configPath], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env },
-    });
-    proc.stdout.pipe(out);
-    proc.stderr.pipe(out);
-    child = proc;
-    exited = new Promise((resolve) => proc.on('exit', () => resolve()));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const lines = await readLog(logPath);
-      if (lines.some((line) => line['msg'] === 'agent ready' && line['pid'] === proc.pid)) return;
-      if (proc.exitCode !== null || proc.signalCode !== null) {
-        throw new Error(`mcp-agent exited before it was ready:\n${await readFile(logPath, 'utf8').catch(() => '')}`);
-      }
-      if (Date.now() > deadline) throw new Error(`mcp-agent not ready within 60 s:\n${await readFile(logPath, 'utf8')}`);
-      await delay(50);
-    }
-  };
-  await launch();
-
-  const kill = async (signal: NodeJS.Signals): Promise<void> => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill(signal);
-      await exited;
-    }
-  };
+  if (master !== undefined) await writeTokenForClient(tokenPath, master.token);
+  const daemon = await startDaemon({
+    app: 'mcp-agent',
+    configPath: home.configPath,
+    logPath: join(home.dir, 'agent.log'),
+    readyMessage: 'agent ready',
+  });
   return {
     node,
     home,
     address: home.address,
-    logLines: () => readLog(logPath),
-    kill,
-    restart: launch,
-    stop: () => kill('SIGTERM'),
+    pid: daemon.pid,
+    logLines: daemon.logLines,
+    kill: daemon.kill,
+    restart: daemon.restart,
+    stop: () => daemon.stop(),
   };
 }

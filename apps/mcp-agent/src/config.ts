@@ -1,6 +1,7 @@
 // The agent's configuration: TOML file + MCP_AGENT_* (and the Go MCP's MCP_MASTER_*) variables →
 // validated, frozen, typed. The only module of the agent that reads process.env.
 import { homedir } from 'node:os';
+import { isAbsolute } from 'node:path';
 import {
   ConfigError,
   boolean,
@@ -10,12 +11,19 @@ import {
   optionalString,
   path,
   string,
+  stringList,
+  tables,
   withEnvPrefix,
   type ConfigOf,
   type ConfigProblem,
 } from '@mcp/config';
+import { parseCheckTarget, type CheckKind } from './boot-checks.js';
+import type { BootStage } from './boot-sequence.js';
 import type { NodeRole } from './deps.js';
+import { DEFAULT_FLAPPING } from './drift.js';
 import { parseListenAddress, type ListenAddress } from './listen-address.js';
+import { SERVICE_NAME_PATTERN } from './path-guard.js';
+import type { MonitorSettings } from './monitor/monitor.js';
 
 const nodeName = /^[a-z][a-z0-9-]{0,62}$/;
 
@@ -60,6 +68,29 @@ export const agentConfigSchema = withEnvPrefix(
     log: {
       level: string<LogLevel>({ doc: 'pino log level', default: 'info', oneOf: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] }),
     },
+    monitor: {
+      sweep_interval_ms: integer({ doc: 'pause between two sweeps of every service (runtimes listed, registry compared), in ms', default: 10_000, min: 100 }),
+      flap_threshold: integer({ doc: 'a component flaps with more than this many state changes within flap_window_ms', default: DEFAULT_FLAPPING.maxTransitions, min: 1 }),
+      flap_window_ms: integer({ doc: 'window in which state changes are counted for flapping, in ms', default: DEFAULT_FLAPPING.windowMs, min: 1000 }),
+      recovery_settle_ms: integer({ doc: 'how long a component must be as desired again before a recovery is reported, in ms', default: 30_000, min: 0 }),
+      event_retention_hours: integer({ doc: 'events (state changes, alerts) older than this are pruned, in hours', default: 7 * 24, min: 1 }),
+    },
+    alerts: {
+      command: stringList({ doc: 'alert command as an argv list, run without a shell (first element an absolute path); empty: alerts are only logged', default: [] }),
+      cooldown_ms: integer({ doc: 'after an alert, how long the same alert of a component is not repeated, in ms', default: 15 * 60_000, min: 0 }),
+      timeout_ms: integer({ doc: 'how long the alert command may run before it is killed, in ms', default: 10_000, min: 100 }),
+    },
+    boot: {
+      stages: tables('[[boot.stages]]: ordered stages of services started before the agent accepts RPCs', {
+        name: string({ doc: 'name of the stage, for logs', nonEmpty: true }),
+        services: stringList({ doc: 'services started (recovered from the registry) in this stage', default: [] }),
+        check: string<CheckKind>({ doc: 'health check: tcp connect, http GET answered 2xx, or grpc health call over HTTP/2', oneOf: ['tcp', 'grpc', 'http'] }),
+        target: string({ doc: 'host:port (tcp, grpc over TLS), http://host:port (grpc over h2c), or a URL (http)', nonEmpty: true }),
+        timeout_ms: integer({ doc: 'how long one check may take, in ms', default: 5000, min: 100 }),
+        retry_interval_ms: integer({ doc: 'pause between two checks, in ms', default: 1000, min: 10 }),
+        wait_ms: integer({ doc: 'how long a stage after the first is checked before the sequence goes on without it, in ms (the first stage waits until healthy)', default: 60_000, min: 0 }),
+      }),
+    },
   },
   'MCP_AGENT',
 );
@@ -83,6 +114,11 @@ export interface AgentConfig {
   readonly logLevel: Raw['log']['level'];
   /** Where to register; undefined: this agent runs without a master. */
   readonly master: { readonly address: string; readonly caPath: string; readonly tokenPath: string } | undefined;
+  readonly monitor: MonitorSettings;
+  /** The alert command (argv, undefined: alerts are only logged) and how long it may run. */
+  readonly alerts: { readonly command: readonly string[] | undefined; readonly timeoutMs: number };
+  /** Empty: no boot sequence. */
+  readonly bootStages: readonly BootStage[];
 }
 
 /** The variables that pick the config file. */
@@ -102,6 +138,8 @@ function derive(raw: Raw, file: string): AgentConfig {
     if (caPath === undefined) problems.push(configProblem(file, 'master.ca_cert', 'missing while master.address is set', 'a path'));
     if (tokenPath === undefined) problems.push(configProblem(file, 'master.token_path', 'missing while master.address is set', 'a path'));
   }
+  const command = checkAlertCommand(raw.alerts.command, file, problems);
+  const bootStages = bootStagesOf(raw.boot.stages, file, problems);
   if (!listen.ok || problems.length > 0) throw new ConfigError(problems);
   const master =
     address !== undefined && caPath !== undefined && tokenPath !== undefined
@@ -121,7 +159,59 @@ function derive(raw: Raw, file: string): AgentConfig {
     ports: Object.freeze({ first: raw.ports.first, last: raw.ports.last }),
     logLevel: raw.log.level,
     master,
+    monitor: Object.freeze({
+      sweepIntervalMs: raw.monitor.sweep_interval_ms,
+      eventRetentionMs: raw.monitor.event_retention_hours * 3600_000,
+      alerts: Object.freeze({
+        flapping: Object.freeze({ windowMs: raw.monitor.flap_window_ms, maxTransitions: raw.monitor.flap_threshold }),
+        cooldownMs: raw.alerts.cooldown_ms,
+        recoverySettleMs: raw.monitor.recovery_settle_ms,
+      }),
+    }),
+    alerts: Object.freeze({ command, timeoutMs: raw.alerts.timeout_ms }),
+    bootStages,
   });
+}
+
+/** An argv run without a shell: an absolute program path (no PATH lookup for a root daemon), no NUL anywhere. */
+function checkAlertCommand(command: readonly string[], file: string, problems: ConfigProblem[]): readonly string[] | undefined {
+  if (command.length === 0) return undefined;
+  const program = command[0] ?? '';
+  if (!isAbsolute(program)) {
+    problems.push(configProblem(file, 'alerts.command', `the program ${JSON.stringify(program)} is not an absolute path`, 'an absolute path first, then its arguments'));
+  }
+  if (command.some((argument) => argument.includes('\0'))) {
+    problems.push(configProblem(file, 'alerts.command', 'an argument holds a NUL character', 'arguments without NUL'));
+  }
+  return Object.freeze([...command]);
+}
+
+function bootStagesOf(stages: Raw['boot']['stages'], file: string, problems: ConfigProblem[]): readonly BootStage[] {
+  const result: BootStage[] = [];
+  stages.forEach((stage, index) => {
+    const key = `boot.stages[${index}]`;
+    for (const service of stage.services) {
+      if (!SERVICE_NAME_PATTERN.test(service)) {
+        problems.push(configProblem(file, `${key}.services`, `${JSON.stringify(service)} is not a service name`, "lower-case letters, digits and '-', starting with a letter"));
+      }
+    }
+    const target = parseCheckTarget(stage.check, stage.target);
+    if (!target.ok) {
+      problems.push(configProblem(file, `${key}.target`, target.problem, target.expected));
+      return;
+    }
+    result.push(
+      Object.freeze({
+        name: stage.name,
+        services: stage.services,
+        target: target.target,
+        timeoutMs: stage.timeout_ms,
+        retryIntervalMs: stage.retry_interval_ms,
+        waitMs: stage.wait_ms,
+      }),
+    );
+  });
+  return Object.freeze(result);
 }
 
 /** Loads the agent's config from `path` (required), with environment overrides. */

@@ -1,4 +1,5 @@
-// mcp-agent: reads its config, starts serving, recovers what should run, stops cleanly on SIGTERM/SIGINT.
+// mcp-agent: reads its config, runs the boot sequence, starts serving and monitoring, recovers what should run, stops
+// cleanly on SIGTERM/SIGINT.
 import { pino } from 'pino';
 import { configPathFromEnvironment, loadAgentConfig, processEnvironment } from './config.js';
 import { agentRpcGroups, recoverAtStartup } from './rpc/groups.js';
@@ -28,7 +29,14 @@ async function main(): Promise<void> {
   const env = processEnvironment();
   const config = await loadAgentConfig({ path: configPath(argv, env), env });
   const log = pino({ level: config.logLevel, base: { pid: process.pid, node: config.node.name } });
-  const agent = await startAgent({ config, log, version: agentVersion, groups: agentRpcGroups, afterStart: recoverAtStartup });
+  const agent = await startAgent({
+    config,
+    log,
+    version: agentVersion,
+    groups: agentRpcGroups,
+    afterStart: recoverAtStartup,
+    environment: env,
+  });
   log.info(
     { address: agent.deps.listenAddress, role: config.node.role, capabilities: agent.capabilities.length },
     'agent ready',

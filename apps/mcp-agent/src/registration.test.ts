@@ -65,8 +65,8 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
-function registration(master: ReturnType<typeof scriptedMaster>, sleep: ReturnType<typeof recordingSleep>['sleep']) {
-  return new MasterRegistration({
+function registrationOptions(master: ReturnType<typeof scriptedMaster>, sleep: ReturnType<typeof recordingSleep>['sleep']) {
+  return {
     master: master.client,
     node: { name: 'rift', role: 'worker', address: '100.64.0.7:9444' },
     version: '1.2.3',
@@ -75,7 +75,11 @@ function registration(master: ReturnType<typeof scriptedMaster>, sleep: ReturnTy
     load: async () => ({ cpuMillicores: 1500, memoryBytes: 2 ** 33, diskBytes: 10 ** 10, containers: 4 }),
     log: captureLog().log,
     sleep,
-  });
+  } satisfies ConstructorParameters<typeof MasterRegistration>[0];
+}
+
+function registration(master: ReturnType<typeof scriptedMaster>, sleep: ReturnType<typeof recordingSleep>['sleep']) {
+  return new MasterRegistration(registrationOptions(master, sleep));
 }
 
 describe('registration with the master', () => {
@@ -139,6 +143,18 @@ describe('registration with the master', () => {
     await until(() => waits.length >= 1);
     await agent.stop();
     expect(master.registers).toHaveLength(1);
+  });
+
+  it('logs why a registration failed with the code as the audit names it', async () => {
+    const master = scriptedMaster({ registerFailures: 1 });
+    const { waits, sleep } = recordingSleep(1);
+    const capture = captureLog();
+    const agent = new MasterRegistration({ ...registrationOptions(master, sleep), log: capture.log });
+    agent.start();
+    await until(() => waits.length >= 1);
+    await agent.stop();
+    const warning = capture.lines().find((line) => line['msg'] === 'registration with the master failed; retrying');
+    expect(warning).toMatchObject({ err: 'unavailable: master starting', retryInMs: 1000 });
   });
 
   it('names the architecture as the Go MCP did', () => {

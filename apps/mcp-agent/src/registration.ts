@@ -3,6 +3,7 @@
 import { create } from '@bufbuild/protobuf';
 import { durationMs } from '@bufbuild/protobuf/wkt';
 import { ConnectError, type Client } from '@connectrpc/connect';
+import { codeToString } from '@connectrpc/connect/protocol-connect';
 import { HeartbeatRequestSchema, RegisterRequestSchema, type McpMasterService, type RuntimeInfo } from '@mcp/proto';
 import type { AgentLog, NodeRole } from './deps.js';
 
@@ -138,5 +139,6 @@ export class MasterRegistration {
 }
 
 function describe(error: unknown): string {
-  return error instanceof ConnectError ? `${error.code}: ${error.rawMessage}` : error instanceof Error ? error.message : String(error);
+  // The code's wire name (permission_denied), as the audit writes it; the enum's number would mean nothing to a reader.
+  return error instanceof ConnectError ? `${codeToString(error.code)}: ${error.rawMessage}` : error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
-// Builds a running agent from its config: podman, registry, tokens, handlers, the gRPC server, recover.
+// Builds a running agent from its config: podman, registry, tokens, handlers, the boot sequence, the gRPC server,
+// the monitor, recover.
 import { createAuthInterceptor, createTokenFileValidator, mcpPolicy } from '@mcp/auth';
 import { openRegistry, type Registry } from '@mcp/registry';
 import { createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
@@ -12,9 +13,12 @@ import { arch } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { assembleAgentHandlers, type HandlerGroup } from './agent-handlers.js';
+import { runBootSequence } from './boot-sequence.js';
 import { classifyAgentError } from './classify-error.js';
 import type { AgentConfig } from './config.js';
 import type { AgentDeps, AgentLog } from './deps.js';
+import { createAlertRunner } from './monitor/alert-runner.js';
+import { Monitor } from './monitor/monitor.js';
 import { measureNodeLoad } from './node-load.js';
 import { createHostPortProbe } from './port-probe.js';
 import { MasterRegistration, goArch } from './registration.js';
@@ -30,13 +34,16 @@ export interface StartAgentOptions {
   afterStart?: (deps: AgentDeps) => Promise<void>;
   /** What this node reports it can run (podman, qemu), for registration. */
   runtimes?: (deps: AgentDeps) => Promise<RuntimeInfo[]>;
+  /** The environment the alert command inherits (main.ts passes the agent's own); default none. */
+  environment?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningAgent {
   readonly deps: AgentDeps;
   readonly server: RunningServer;
   readonly capabilities: readonly string[];
-  /** Stops serving, closes the registry, stops the podman service the agent started. */
+  readonly monitor: Monitor;
+  /** Stops serving and monitoring, closes the registry, stops the podman service the agent started. */
   close(): Promise<void>;
 }
 
@@ -63,8 +70,10 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   let registry: Registry | undefined;
   let server: RunningServer | undefined;
   let registration: MasterRegistration | undefined;
+  let monitor: Monitor | undefined;
   const close = async (): Promise<void> => {
     await registration?.stop();
+    await monitor?.stop();
     await server?.close();
     registry?.close();
     runtime.close();
@@ -92,6 +101,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       listenAddress: `${config.listen.host}:${config.listen.port}`,
     };
     const { impl, capabilities } = assembleAgentHandlers(deps, options.groups, deferredRpcs);
+    if (config.bootStages.length > 0) await runBootSequence(deps, config.bootStages);
     server = await startGrpcServer({
       host: config.listen.host,
       port: config.listen.port,
@@ -103,7 +113,14 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       ],
       readMaxBytes: config.maxFileBytes + 64 * 1024,
     });
-    const running: RunningAgent = { deps: { ...deps, listenAddress: `${config.listen.host}:${server.port}` }, server, capabilities, close };
+    const servingDeps: AgentDeps = { ...deps, listenAddress: `${config.listen.host}:${server.port}` };
+    monitor = new Monitor({
+      deps: servingDeps,
+      settings: config.monitor,
+      alertRunner: createAlertRunner({ ...config.alerts, environment: options.environment ?? {} }),
+    });
+    monitor.start();
+    const running: RunningAgent = { deps: servingDeps, server, capabilities, monitor, close };
     if (config.master !== undefined) {
       registration = await startRegistration(config.master, running.deps, options);
     }
