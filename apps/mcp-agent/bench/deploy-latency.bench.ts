@@ -4,13 +4,24 @@ import { createClient, type Client } from '@connectrpc/connect';
 import { ComponentSpecSchema, DeployRequestSchema, McpAgentService, RouteSpecSchema, ServiceSpecSchema } from '@mcp/proto';
 import { createGrpcClientTransport } from '@mcp/rpc';
 import { NODE_LABEL } from '@mcp/runtime';
-import { createTempDir, ensureBusyboxImage, freeLoopbackPort, uniqueName } from '@mcp/testing';
+import {
+  comparisonLines,
+  createTempDir,
+  ensureBusyboxImage,
+  freeLoopbackPort,
+  headerLine,
+  interleaved,
+  signedMs,
+  summarize,
+  summaryLine,
+  timeMs,
+  uniqueName,
+} from '@mcp/testing';
 import { clientTlsOptions } from '@mcp/tls';
 import { execFile } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startBenchAgent } from './bench-agent.js';
-import { comparisonLines, headerLine, signedMs, summarize, summaryLine, timeMs } from './latency.js';
 
 const WARM_UPS = 3;
 const DEPLOYS = 100;
@@ -88,23 +99,6 @@ async function undeploy(client: AgentClient, name: string): Promise<void> {
   if (!answer.success) throw new Error(`UndeployService of ${name} failed: ${JSON.stringify(answer.steps)}`);
 }
 
-/**
- * Runs each case WARM_UPS + count times, the cases taking turns (and swapping who goes first) so that both see
- * the same background load; returns the timed samples of each case after the warm-ups.
- */
-async function interleaved(count: number, cases: readonly (() => Promise<number>)[]): Promise<number[][]> {
-  const samples = cases.map((): number[] => []);
-  for (let round = 0; round < WARM_UPS + count; round += 1) {
-    const order = cases.map((_, index) => index);
-    if (round % 2 === 1) order.reverse();
-    for (const index of order) {
-      const ms = await cases[index]!();
-      if (round >= WARM_UPS) samples[index]!.push(ms);
-    }
-  }
-  return samples;
-}
-
 async function deployLatency(client: AgentClient, image: string): Promise<string[]> {
   const container = uniqueName('bench-podman');
   const port = await freeLoopbackPort();
@@ -122,7 +116,7 @@ async function deployLatency(client: AgentClient, image: string): Promise<string
     await undeploy(client, service);
     return ms;
   };
-  const [baseline, measured] = (await interleaved(DEPLOYS, [podmanRun, agentDeploy])).map(summarize);
+  const [baseline, measured] = (await interleaved([podmanRun, agentDeploy], { count: DEPLOYS, warmUps: WARM_UPS })).map(summarize);
   // Forget the service so that the next phase lists exactly its own.
   await client.purgeComponent({ service });
   const overheadMs = measured!.p99Ms - baseline!.p99Ms;
@@ -152,7 +146,7 @@ async function queryLatency(client: AgentClient, image: string, node: string): P
   const liveCheck = (): Promise<number> =>
     timeMs(async () => expect('LiveCheck', (await client.liveCheck({ service: '' })).instances.length));
   const listServices = (): Promise<number> => timeMs(async () => expect('ListServices', (await client.listServices({})).services.length));
-  const [ps, live, list] = (await interleaved(QUERIES, [podmanPs, liveCheck, listServices])).map(summarize);
+  const [ps, live, list] = (await interleaved([podmanPs, liveCheck, listServices], { count: QUERIES, warmUps: WARM_UPS })).map(summarize);
   return [
     `With ${SERVICES} containers deployed through the agent (the same ${SERVICES} listed by every call):`,
     headerLine(),

@@ -61,10 +61,8 @@ export async function startDaemonProcess(options: DaemonProcessOptions): Promise
     }
   };
   const pid = child.pid;
-  if (pid === undefined) {
-    await exited;
-    throw new Error(`${options.args[0] ?? 'the daemon'} could not be started:\n${await readFile(options.logPath, 'utf8').catch(() => '')}`);
-  }
+  // Without a pid the spawn itself failed (and 'exit' never comes): there is nothing to stop.
+  if (pid === undefined) throw new Error(`${process.execPath} ${options.args.join(' ')} could not be started`);
   const deadline = Date.now() + readyTimeoutMs;
   while (!(await hasReadyLine(options.logPath, options.readyMessage, pid))) {
     if (!running() || Date.now() > deadline) {

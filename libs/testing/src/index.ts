@@ -1,4 +1,4 @@
-// Public surface of @mcp/testing: shared test scaffolding (images, runtime gates, names, temp dirs, a registry).
+// Public surface of @mcp/testing: shared test scaffolding (images, runtime gates, names, temp dirs, a registry, built programs, daemons, benchmark figures).
 export {
   BUSYBOX_HTTP_PORT,
   BUSYBOX_INDEX_HTML,
@@ -6,8 +6,16 @@ export {
   ensureBusyboxImage,
 } from './busybox-image.js';
 export type { BusyboxImageOptions } from './busybox-image.js';
+export { appBinPath, ensureAppBuilt, workspaceRoot } from './app-build.js';
+export type { McpApp } from './app-build.js';
+export { createCleanupStack } from './cleanup-stack.js';
+export type { CleanupStack } from './cleanup-stack.js';
+export { startDaemonProcess } from './daemon-process.js';
+export type { DaemonProcess, DaemonProcessOptions } from './daemon-process.js';
 export { withFileLock } from './file-lock.js';
 export { freeLoopbackPort } from './free-port.js';
+export { comparisonLines, headerLine, interleaved, percentile, signedMs, summarize, summaryLine, timeMs } from './latency.js';
+export type { LatencySummary } from './latency.js';
 export { probeLocalRegistry, startLocalRegistry } from './local-registry.js';
 export type { LocalRegistry, LocalRegistryOptions } from './local-registry.js';
 export { RequiredRuntimeMissingError, requireRuntime, requiredRuntimes } from './require-runtime.js';

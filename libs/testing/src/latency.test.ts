@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonLines, headerLine, percentile, signedMs, summarize, summaryLine, timeMs } from './latency.js';
+import { comparisonLines, headerLine, interleaved, percentile, signedMs, summarize, summaryLine, timeMs } from './latency.js';
 
 describe('percentile', () => {
   it('takes the nearest rank: of 100 samples p99 is the second slowest', () => {
@@ -47,5 +47,18 @@ describe('printed rows', () => {
 describe('timeMs', () => {
   it('passes the failure of the timed call on', async () => {
     await expect(timeMs(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  });
+});
+
+describe('interleaved', () => {
+  it('keeps the samples after the warm-ups, per case', async () => {
+    let calls = 0;
+    const next = async () => (calls += 1);
+    const [first, second] = await interleaved([next, next], { count: 2, warmUps: 1 });
+    expect(calls).toBe(6);
+    expect([first, second]).toEqual([
+      [4, 5],
+      [3, 6],
+    ]);
   });
 });

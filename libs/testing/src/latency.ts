@@ -66,3 +66,20 @@ export function comparisonLines(measured: LatencySummary, baseline: LatencySumma
     ]),
   ];
 }
+
+/**
+ * Runs each case `warmUps + count` times, the cases taking turns (and swapping who goes first every round) so that
+ * all see the same background load; returns each case's samples after the warm-ups, in the order of `cases`.
+ */
+export async function interleaved(cases: readonly (() => Promise<number>)[], options: { count: number; warmUps: number }): Promise<number[][]> {
+  const samples = cases.map((): number[] => []);
+  for (let round = 0; round < options.warmUps + options.count; round += 1) {
+    const order = cases.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) {
+      const ms = await cases[index]!();
+      if (round >= options.warmUps) samples[index]!.push(ms);
+    }
+  }
+  return samples;
+}
