@@ -60,12 +60,12 @@ describe('prepareDevFleet', () => {
     expect(await readdir(layout.servicesDir)).toEqual([]);
   });
 
-  it('gives each agent its own window of route ports within 30000–59999', async () => {
+  it('gives each agent its own window of route ports within 10000–19999, below the ephemeral range', async () => {
     const { layout } = await prepareDevFleet({ dir: await tempDir() });
     const windows = layout.manifest.nodes.map((node) => node.routePorts).sort((a, b) => a.first - b.first);
     for (const [index, window] of windows.entries()) {
-      expect(window.first).toBeGreaterThanOrEqual(30_000);
-      expect(window.last).toBeLessThanOrEqual(59_999);
+      expect(window.first).toBeGreaterThanOrEqual(10_000);
+      expect(window.last).toBeLessThanOrEqual(19_999);
       expect(window.last - window.first).toBe(99);
       if (index > 0) expect(window.first).toBeGreaterThan(windows[index - 1]?.last ?? 0);
     }
