@@ -1,24 +1,32 @@
-// What deploy and lifecycle do to one component's container, and how each outcome is recorded in the registry.
-import type { ComponentRef, ComponentSpec } from '@mcp/registry';
-import { NODE_LABEL, containerName, isNotFound, type ContainerDetails } from '@mcp/runtime';
+// What deploy and lifecycle do to one component's container or VM, and how each outcome is recorded in the registry.
+import type { ComponentRef, ComponentRuntime, ComponentSpec } from '@mcp/registry';
+import { NODE_LABEL, containerName, isNotFound, type ContainerDetails, type Runtime } from '@mcp/runtime';
 import { parseImageReference } from '@mcp/servicedef';
 import { containerSpecFor } from './container-spec.js';
-import type { AgentDeps } from './deps.js';
+import { findRuntimeFor, runtimeFor, type AgentDeps } from './deps.js';
 import { FailedPreconditionError } from './errors.js';
 import { isOwnContainer } from './own-instances.js';
 
-/** Why a unikernel component fails here: the QEMU backend is not part of this agent version. */
-export const NO_VM_BACKEND = 'this node cannot run VMs yet (runtime = "unikernel" needs the QEMU backend, which this agent version does not have)';
+/** What picks a component's instance: its name, and its runtime (which backend holds it). */
+export type ComponentKind = Pick<ComponentSpec, 'name' | 'runtime'>;
 
 /** The observed state recorded for a component that has no container. */
 export const MISSING = 'missing';
 
-/** The component's container when this node owns it (its label, or adopted); refuses anybody else's. */
-export async function findOwnContainer(deps: AgentDeps, service: string, component: string): Promise<ContainerDetails | undefined> {
+/**
+ * The component's container or VM when this node owns it (its label, or adopted); refuses anybody else's. A node
+ * without the component's runtime (no VM backend) has none to find.
+ */
+export async function findOwnContainer(deps: AgentDeps, service: string, component: ComponentKind): Promise<ContainerDetails | undefined> {
+  const runtime = findRuntimeFor(deps, component.runtime);
+  return runtime === undefined ? undefined : findOwnIn(deps, runtime, service, component.name);
+}
+
+async function findOwnIn(deps: AgentDeps, runtime: Runtime, service: string, component: string): Promise<ContainerDetails | undefined> {
   const name = containerName(service, component);
   let details: ContainerDetails;
   try {
-    details = await deps.runtime.inspect(name);
+    details = await runtime.inspect(name);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -38,23 +46,40 @@ export function isRunning(details: ContainerDetails): boolean {
   return details.state === 'running' || details.state === 'restarting' || details.state === 'paused';
 }
 
-/** Stops (gracefully, then as the container's stop timeout says) and removes the container when there is one. */
-export async function removeOwnContainer(deps: AgentDeps, service: string, component: string): Promise<ContainerDetails | undefined> {
-  const existing = await findOwnContainer(deps, service, component);
+async function removeOwnIn(deps: AgentDeps, runtime: Runtime, service: string, component: string): Promise<ContainerDetails | undefined> {
+  const existing = await findOwnIn(deps, runtime, service, component);
   if (existing === undefined) return undefined;
-  if (isRunning(existing)) await deps.runtime.stop(existing.name);
-  await deps.runtime.remove(existing.name, { force: true });
+  if (isRunning(existing)) await runtime.stop(existing.name);
+  await runtime.remove(existing.name, { force: true });
   return existing;
 }
 
+/** Stops (gracefully, then as the instance's stop timeout says) and removes the container or VM when there is one. */
+export async function removeOwnContainer(deps: AgentDeps, service: string, component: ComponentKind): Promise<ContainerDetails | undefined> {
+  const runtime = findRuntimeFor(deps, component.runtime);
+  return runtime === undefined ? undefined : removeOwnIn(deps, runtime, service, component.name);
+}
+
+/** The runtimes other than the component's: a definition that changed runtime leaves its old instance there. */
+function otherRuntimes(deps: AgentDeps, kind: ComponentRuntime): Runtime[] {
+  const kinds: ComponentRuntime[] = ['container', 'unikernel'];
+  return kinds.flatMap((other) => {
+    const runtime = other === kind ? undefined : findRuntimeFor(deps, other);
+    return runtime === undefined ? [] : [runtime];
+  });
+}
+
 /**
- * Replaces the component's container in place: the old one is stopped and removed (it holds the name and the
- * host ports), then a new one is made from the recorded spec. Podman removes a container that cannot start.
+ * Replaces the component's container or VM in place: the old one is stopped and removed (it holds the name and
+ * the host ports; also when it ran in the other runtime before the definition changed), then a new one is made
+ * from the recorded spec. The runtime removes an instance that cannot start.
  */
 export async function replaceContainer(deps: AgentDeps, service: string, component: ComponentSpec): Promise<ContainerDetails> {
+  const runtime = runtimeFor(deps, component.runtime);
   const spec = containerSpecFor({ node: deps.node.name, service, component });
-  await removeOwnContainer(deps, service, component.name);
-  return deps.runtime.createAndStart(spec);
+  for (const other of otherRuntimes(deps, component.runtime)) await removeOwnIn(deps, other, service, component.name);
+  await removeOwnIn(deps, runtime, service, component.name);
+  return runtime.createAndStart(spec);
 }
 
 /**
@@ -62,10 +87,11 @@ export async function replaceContainer(deps: AgentDeps, service: string, compone
  * before touching the old container, so a missing image leaves a running container running.
  */
 export async function recreateFromRegistry(deps: AgentDeps, service: string, component: ComponentSpec): Promise<ContainerDetails> {
-  if (component.runtime === 'unikernel') throw new FailedPreconditionError(NO_VM_BACKEND);
-  if (!(await deps.runtime.imageExists(component.image))) {
+  const runtime = runtimeFor(deps, component.runtime);
+  if (!(await runtime.imageExists(component.image))) {
+    const what = component.runtime === 'unikernel' ? 'a VM' : 'a container';
     throw new FailedPreconditionError(
-      `image "${component.image}" is not present on this node, and a container is recreated from the registry without pulling; deploy the service to pull it`,
+      `image "${component.image}" is not present on this node, and ${what} is recreated from the registry without pulling; deploy the service to pull it`,
     );
   }
   return replaceContainer(deps, service, component);
@@ -109,11 +135,17 @@ export function recordOutcome(deps: AgentDeps, ref: ComponentRef, outcome: Outco
  * not start the new one leaves none: "missing") and the failure event. When the runtime cannot even be asked,
  * only the event is recorded and the last observation stays.
  */
-export async function recordFailure(deps: AgentDeps, ref: ComponentRef, operation: string, error: unknown): Promise<void> {
+export async function recordFailure(
+  deps: AgentDeps,
+  ref: ComponentRef,
+  runtime: ComponentRuntime,
+  operation: string,
+  error: unknown,
+): Promise<void> {
   const text = errorText(error);
   let container: ContainerDetails | undefined;
   try {
-    container = await findOwnContainer(deps, ref.service, ref.component);
+    container = await findOwnContainer(deps, ref.service, { name: ref.component, runtime });
   } catch {
     deps.registry.recordEvent({ ...ref, kind: `${operation}-failed`, message: `${operation}: ${text}` });
     return;

@@ -38,6 +38,18 @@ describe('agent config', () => {
     expect(config.ports).toEqual({ first: 10000, last: 60000 });
   });
 
+  it('runs VMs with automatic acceleration on <data.dir>/qemu unless [qemu] says otherwise', async () => {
+    const defaults = await loadAgentConfig({ path: await writeConfig(minimal), env: {} });
+    expect(defaults.qemu).toEqual({ enabled: true, acceleration: 'auto', stateDir: '/var/lib/mcp-agent/qemu' });
+    const forced = await loadAgentConfig({ path: await writeConfig(`${minimal}[qemu]\nenabled = false\nacceleration = "tcg"\n`), env: {} });
+    expect(forced.qemu).toMatchObject({ enabled: false, acceleration: 'tcg' });
+  });
+
+  it('refuses a [qemu] acceleration other than auto, kvm or tcg, naming the key', async () => {
+    const file = await writeConfig(`${minimal}[qemu]\nacceleration = "hvf"\n`);
+    await expect(loadAgentConfig({ path: file, env: {} })).rejects.toThrow(/qemu\.acceleration/);
+  });
+
   it('lets MCP_AGENT_* variables override the file', async () => {
     const file = await writeConfig(minimal);
     const config = await loadAgentConfig({
@@ -65,7 +77,7 @@ describe('agent config', () => {
     const lines = error.message.split('\n');
     expect(lines).toEqual(
       expect.arrayContaining([
-        `${file}: extra: unknown key; expected one of: node, server, auth, data, files, podman, ports, master, log, monitor, alerts, boot`,
+        `${file}: extra: unknown key; expected one of: node, server, auth, data, files, podman, qemu, ports, master, log, monitor, alerts, boot`,
         `${file}: node.name: got the string "Rift"; expected a node name`,
         `${file}: server.tls_cert: missing; expected a path`,
         `${file}: auth.token_file: missing; expected a path`,

@@ -17,6 +17,7 @@ import {
   type ConfigOf,
   type ConfigProblem,
 } from '@mcp/config';
+import type { AccelerationSetting } from '@mcp/runtime';
 import { parseCheckTarget, type CheckKind } from './boot-checks.js';
 import type { BootStage } from './boot-sequence.js';
 import type { NodeRole } from './deps.js';
@@ -55,6 +56,14 @@ export const agentConfigSchema = withEnvPrefix(
     },
     podman: {
       socket: path({ doc: "podman's API socket; when absent the agent starts `podman system service` on <data.dir>/podman.sock", optional: true }),
+    },
+    qemu: {
+      enabled: boolean({ doc: 'run runtime = "unikernel" components as QEMU VMs (state in <data.dir>/qemu) when QEMU works on this node', default: true }),
+      acceleration: string<AccelerationSetting>({
+        doc: 'auto: kvm only when the CPU has vmx/svm and /dev/kvm opens, else tcg; kvm or tcg force it',
+        default: 'auto',
+        oneOf: ['auto', 'kvm', 'tcg'],
+      }),
     },
     ports: {
       first: integer({ doc: 'lowest host port handed to routes', default: 10000, min: 1, max: 65535 }),
@@ -111,6 +120,8 @@ export interface AgentConfig {
   /** Undefined: the agent starts its own podman service. */
   readonly podmanSocket: string | undefined;
   readonly ports: { readonly first: number; readonly last: number };
+  /** The VM runtime: off, or on with its accelerator setting and state dir (`<data.dir>/qemu`). */
+  readonly qemu: { readonly enabled: boolean; readonly acceleration: AccelerationSetting; readonly stateDir: string };
   readonly logLevel: Raw['log']['level'];
   /** Where to register; undefined: this agent runs without a master. */
   readonly master: { readonly address: string; readonly caPath: string; readonly tokenPath: string } | undefined;
@@ -157,6 +168,7 @@ function derive(raw: Raw, file: string): AgentConfig {
     maxFileBytes: raw.files.max_file_bytes,
     podmanSocket: raw.podman.socket,
     ports: Object.freeze({ first: raw.ports.first, last: raw.ports.last }),
+    qemu: Object.freeze({ enabled: raw.qemu.enabled, acceleration: raw.qemu.acceleration, stateDir: `${raw.data.dir}/qemu` }),
     logLevel: raw.log.level,
     master,
     monitor: Object.freeze({

@@ -85,5 +85,8 @@ export function containerSpecFor(input: ContainerSpecInput): ContainerSpec {
     ...(component.user === undefined ? {} : { user: component.user }),
     ...(component.restart === undefined ? {} : { restart: component.restart }),
     ...(component.cmd === undefined ? {} : { cmd: component.cmd }),
+    // A VM's size (QEMU's -m and -smp); podman ignores them, as the definition allows them only for unikernels.
+    ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
+    ...(component.vcpus === undefined ? {} : { vcpus: component.vcpus }),
   };
 }

@@ -102,7 +102,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
     const [web, refused] = outcome.results;
     expect(web?.status).toBe(ResultStatus.OK);
     expect(refused).toMatchObject({ name: 'vm', status: ResultStatus.FAILED });
-    expect(refused?.error).toMatch(/^this node cannot run VMs yet/);
+    expect(refused?.error).toMatch(/^this node cannot run VMs \(runtime = "unikernel" needs the QEMU backend\): /);
     expect((await fixture.containers(spec.name)).map((container) => container.component)).toEqual(['web']);
   });
 

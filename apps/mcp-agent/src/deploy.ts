@@ -3,8 +3,8 @@
 import type { ComponentResult, StepResult } from '@mcp/proto';
 import { routeIdentity, type Component, type ComponentSpec, type Service, type ServiceSpec } from '@mcp/registry';
 import type { ContainerDetails } from '@mcp/runtime';
-import { NO_VM_BACKEND, errorText, recordFailure, recordOutcome, replaceContainer, shortId } from './component-container.js';
-import type { AgentDeps } from './deps.js';
+import { errorText, recordFailure, recordOutcome, replaceContainer, shortId } from './component-container.js';
+import { findRuntimeFor, noVmBackend, runtimeFor, type AgentDeps } from './deps.js';
 import { removeDroppedComponent, stopService, type ComponentsOutcome } from './lifecycle.js';
 import { certificateStep, dnsStep, proxyStep } from './routing-steps.js';
 import { allSucceeded, componentResult, stepFailed, stepOk, stepSkipped } from './wire/spec.js';
@@ -18,16 +18,17 @@ export interface DeployInput {
   readonly noPull: boolean;
 }
 
-/** Pulls each distinct image once; a failure is the step's outcome, not an exception. */
+/** Pulls each distinct image once (by the runtime that runs it); a failure is the step's outcome, not an exception. */
 async function pullSteps(deps: AgentDeps, targets: readonly ComponentSpec[], noPull: boolean): Promise<Map<string, StepResult>> {
   const byImage = new Map<string, StepResult>();
-  for (const { image } of targets) {
+  for (const { image, runtime: kind } of targets) {
     if (byImage.has(image)) continue;
+    const runtime = runtimeFor(deps, kind);
     try {
-      if (noPull && (await deps.runtime.imageExists(image))) {
+      if (noPull && (await runtime.imageExists(image))) {
         byImage.set(image, stepSkipped('pull', `image ${image} is present and no_pull was asked`));
       } else {
-        await deps.runtime.pullImage(image);
+        await runtime.pullImage(image);
         byImage.set(image, stepOk('pull', `pulled ${image}`));
       }
     } catch (error) {
@@ -62,7 +63,7 @@ async function runComponent(deps: AgentDeps, service: string, component: Compone
     steps.push(stepOk('container', `replaced ${container.name} (${shortId(container)})`));
   } catch (error) {
     steps.push(stepFailed('container', errorText(error)));
-    await recordFailure(deps, ref, 'deploy', error);
+    await recordFailure(deps, ref, component.runtime, 'deploy', error);
     return componentResult(component.name, steps, { routes: component.routes });
   }
   steps.push(proxyStep(component, 'register'), dnsStep('register'));
@@ -91,12 +92,13 @@ export async function deployService(deps: AgentDeps, input: DeployInput): Promis
     return stopService(deps, spec.name);
   }
   const targets = spec.components.filter((component) => input.component === undefined || component.name === input.component);
-  const containers = targets.filter((component) => component.runtime === 'container');
+  // Components whose runtime this node lacks (unikernels without QEMU) are refused; the others deploy.
+  const containers = targets.filter((component) => findRuntimeFor(deps, component.runtime) !== undefined);
   const steps = new Map<string, StepResult[]>(targets.map((component) => [component.name, []]));
   const stepsOf = (name: string): StepResult[] => steps.get(name) ?? [];
   const finished = new Map<string, ComponentResult>();
   for (const component of targets) {
-    if (component.runtime !== 'container') finished.set(component.name, componentResult(component.name, [stepFailed('runtime', NO_VM_BACKEND)]));
+    if (!containers.includes(component)) finished.set(component.name, componentResult(component.name, [stepFailed('runtime', noVmBackend(deps))]));
   }
   const inOrder = (dropped: readonly ComponentResult[] = []): ComponentsOutcome => {
     const results = [...targets.flatMap((component) => finished.get(component.name) ?? []), ...dropped];

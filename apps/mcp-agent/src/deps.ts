@@ -1,6 +1,7 @@
 // What the agent's behaviour needs from the world, passed in (real ones in main.ts, temporary ones in tests).
-import type { Registry } from '@mcp/registry';
+import type { ComponentRuntime, Registry } from '@mcp/registry';
 import type { Runtime } from '@mcp/runtime';
+import { FailedPreconditionError } from './errors.js';
 
 export type NodeRole = 'master' | 'worker' | 'edge';
 
@@ -19,8 +20,12 @@ export interface AgentClock {
 
 export interface AgentDeps {
   readonly node: { readonly name: string; readonly role: NodeRole; readonly address: string };
-  /** The container runtime (podman). VMs join through a second runtime with their issue. */
+  /** The container runtime (podman): `runtime = "container"` components. */
   readonly runtime: Runtime;
+  /** The VM runtime (QEMU) for `runtime = "unikernel"` components; absent when this node cannot run VMs. */
+  readonly vmRuntime?: Runtime;
+  /** Why there is no VM runtime (config, or what QEMU's probe said), for errors and NodeStatus. */
+  readonly vmUnavailableReason?: string;
   readonly registry: Registry;
   readonly clock: AgentClock;
   readonly log: AgentLog;
@@ -31,4 +36,25 @@ export interface AgentDeps {
   readonly startedAt: Date;
   /** host:port the agent serves on, reported in NodeStatus. */
   readonly listenAddress: string;
+}
+
+/** The error text for a unikernel component on a node without a VM runtime. */
+export function noVmBackend(deps: Pick<AgentDeps, 'vmUnavailableReason'>): string {
+  const why = deps.vmUnavailableReason ?? 'the QEMU backend is not configured';
+  return `this node cannot run VMs (runtime = "unikernel" needs the QEMU backend): ${why}`;
+}
+
+/** The runtime that runs components of this kind on this node, if it has one. */
+export function findRuntimeFor(deps: Pick<AgentDeps, 'runtime' | 'vmRuntime'>, kind: ComponentRuntime): Runtime | undefined {
+  return kind === 'unikernel' ? deps.vmRuntime : deps.runtime;
+}
+
+/**
+ * The one choice of runtime by a component's `runtime`: podman for containers, QEMU for unikernels. A node without
+ * a VM runtime refuses a unikernel component (FailedPrecondition) with the reason it has none.
+ */
+export function runtimeFor(deps: Pick<AgentDeps, 'runtime' | 'vmRuntime' | 'vmUnavailableReason'>, kind: ComponentRuntime): Runtime {
+  const runtime = findRuntimeFor(deps, kind);
+  if (runtime === undefined) throw new FailedPreconditionError(noVmBackend(deps));
+  return runtime;
 }

@@ -13,7 +13,7 @@ import {
   removeOwnContainer,
   shortId,
 } from './component-container.js';
-import type { AgentDeps } from './deps.js';
+import { runtimeFor, type AgentDeps } from './deps.js';
 import { FailedPreconditionError } from './errors.js';
 import { currentComponents } from './recorded-definition.js';
 import { certificateStep, dnsStep, proxyStep } from './routing-steps.js';
@@ -43,20 +43,21 @@ async function stopComponent(deps: AgentDeps, service: string, component: Compon
   const ref = { service, component: component.name };
   const steps = [dnsStep('remove'), proxyStep(component, 'remove')];
   try {
-    const existing = await findOwnContainer(deps, service, component.name);
+    const existing = await findOwnContainer(deps, service, component);
     if (existing === undefined || !isRunning(existing)) {
       const reason = existing === undefined ? 'no container' : `already stopped (${existing.state})`;
       steps.push(stepSkipped('container', reason));
       recordOutcome(deps, ref, { operation: 'stop', ...(existing === undefined ? {} : { container: existing }), message: reason });
     } else {
-      await deps.runtime.stop(existing.name);
-      const stopped = await deps.runtime.inspect(existing.name);
+      const runtime = runtimeFor(deps, component.runtime);
+      await runtime.stop(existing.name);
+      const stopped = await runtime.inspect(existing.name);
       steps.push(stepOk('container', `stopped ${existing.name}`));
       recordOutcome(deps, ref, { operation: 'stop', container: stopped, message: `stopped ${existing.name}` });
     }
   } catch (error) {
     steps.push(stepFailed('container', errorText(error)));
-    await recordFailure(deps, ref, 'stop', error);
+    await recordFailure(deps, ref, component.runtime, 'stop', error);
   }
   return componentResult(component.name, steps);
 }
@@ -74,7 +75,7 @@ async function startComponent(deps: AgentDeps, service: string, component: Compo
   const ref = { service, component: component.name };
   const steps: StepResult[] = [];
   try {
-    const existing = await findOwnContainer(deps, service, component.name);
+    const existing = await findOwnContainer(deps, service, component);
     if (existing !== undefined && isRunning(existing)) {
       steps.push(stepSkipped('container', `already running (${shortId(existing)})`));
       recordOutcome(deps, ref, { operation: 'start', container: existing, message: 'already running' });
@@ -85,7 +86,7 @@ async function startComponent(deps: AgentDeps, service: string, component: Compo
     }
   } catch (error) {
     steps.push(stepFailed('container', errorText(error)));
-    await recordFailure(deps, ref, 'start', error);
+    await recordFailure(deps, ref, component.runtime, 'start', error);
     return componentResult(component.name, steps, { routes: component.routes });
   }
   steps.push(proxyStep(component, 'register'), dnsStep('register'));
@@ -113,7 +114,7 @@ async function restartComponent(deps: AgentDeps, service: string, component: Com
       routes: component.routes,
     });
   } catch (error) {
-    await recordFailure(deps, ref, 'restart', error);
+    await recordFailure(deps, ref, component.runtime, 'restart', error);
     return componentResult(component.name, [stepFailed('container', errorText(error))], { routes: component.routes });
   }
 }
@@ -141,13 +142,13 @@ export async function removeDroppedComponent(deps: AgentDeps, service: string, c
   const ref = { service, component: component.name };
   const steps = [dnsStep('remove'), proxyStep(component, 'remove')];
   try {
-    const removed = await removeOwnContainer(deps, service, component.name);
+    const removed = await removeOwnContainer(deps, service, component);
     const detail = removed === undefined ? 'no container' : `removed ${removed.name}: no longer in the definition`;
     steps.push(removed === undefined ? stepSkipped('container', detail) : stepOk('container', detail));
     recordOutcome(deps, ref, { operation: 'deploy', message: detail });
   } catch (error) {
     steps.push(stepFailed('container', errorText(error)));
-    await recordFailure(deps, ref, 'deploy', error);
+    await recordFailure(deps, ref, component.runtime, 'deploy', error);
   }
   return componentResult(component.name, steps);
 }
@@ -156,13 +157,13 @@ async function removeComponent(deps: AgentDeps, service: string, component: Comp
   const ref = { service, component: component.name };
   const steps = [dnsStep('remove'), proxyStep(component, 'remove'), certificateStep(component)];
   try {
-    const removed = await removeOwnContainer(deps, service, component.name);
+    const removed = await removeOwnContainer(deps, service, component);
     steps.push(removed === undefined ? stepSkipped('container', 'no container') : stepOk('container', `removed ${removed.name}`));
     recordOutcome(deps, ref, { operation: 'undeploy', message: removed === undefined ? 'no container' : `removed ${removed.name}` });
     return { steps, removed: true };
   } catch (error) {
     steps.push(stepFailed('container', errorText(error)));
-    await recordFailure(deps, ref, 'undeploy', error);
+    await recordFailure(deps, ref, component.runtime, 'undeploy', error);
     return { steps, removed: false };
   }
 }

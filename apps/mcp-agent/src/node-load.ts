@@ -2,6 +2,7 @@
 import { statfs } from 'node:fs/promises';
 import { availableParallelism, freemem, loadavg } from 'node:os';
 import type { AgentDeps } from './deps.js';
+import { instanceSources } from './own-instances.js';
 import type { NodeLoad } from './registration.js';
 
 /** Free bytes on the filesystem holding `path`. */
@@ -15,11 +16,13 @@ export function availableCpuMillicores(cpus: number, loadAverage1m: number): num
   return Math.max(0, Math.round((cpus - loadAverage1m) * 1000));
 }
 
-export async function measureNodeLoad(deps: Pick<AgentDeps, 'runtime' | 'node' | 'files'>): Promise<NodeLoad> {
-  const [diskBytes, containers] = await Promise.all([
+/** Containers and VMs (every runtime source) count alike. */
+export async function measureNodeLoad(deps: Pick<AgentDeps, 'runtime' | 'vmRuntime' | 'node' | 'files'>): Promise<NodeLoad> {
+  const [diskBytes, lists] = await Promise.all([
     freeDiskBytes(deps.files.root),
-    deps.runtime.list({ node: deps.node.name }),
+    Promise.all(instanceSources(deps).map((source) => source.runtime.list({ node: deps.node.name }))),
   ]);
+  const containers = lists.flat();
   return {
     cpuMillicores: availableCpuMillicores(availableParallelism(), loadavg()[0] ?? 0),
     memoryBytes: freemem(),

@@ -1,7 +1,7 @@
-// Which containers (and, with their issue, VMs) are this agent's: every runtime source asked once, merged.
+// Which containers and VMs are this agent's: every runtime source (podman, QEMU) asked once, merged.
 import type { ComponentRef, ComponentRuntime, Service } from '@mcp/registry';
 import type { ContainerInfo, Runtime } from '@mcp/runtime';
-import type { AgentDeps } from './deps.js';
+import { noVmBackend, type AgentDeps } from './deps.js';
 
 /** One runtime backend the agent asks for instances, and the component runtime it serves. */
 export interface InstanceSource {
@@ -12,15 +12,15 @@ export interface InstanceSource {
 /** Every component runtime a definition may name; each needs a source before its components can be judged. */
 export const COMPONENT_RUNTIMES: readonly ComponentRuntime[] = ['container', 'unikernel'];
 
-/** Why a component runtime has no source in this agent version. */
-const NO_SOURCE: Record<ComponentRuntime, string> = {
-  container: 'no container runtime is configured',
-  unikernel: 'qemu: this agent version runs no VMs yet, so unikernel components cannot be checked',
-};
+/** Why a component runtime has no source on this node. */
+function noSource(deps: AgentDeps, runtime: ComponentRuntime): string {
+  return runtime === 'container' ? 'no container runtime is configured' : `qemu: ${noVmBackend(deps)}, so unikernel components cannot be checked`;
+}
 
-/** The runtimes this agent asks. A VM runtime joins here as a second source; nothing else changes. */
-export function instanceSources(deps: AgentDeps): readonly InstanceSource[] {
-  return [{ runtime: deps.runtime, componentRuntime: 'container' }];
+/** The runtimes this agent asks: podman, and QEMU when the node runs VMs. */
+export function instanceSources(deps: Pick<AgentDeps, 'runtime' | 'vmRuntime'>): readonly InstanceSource[] {
+  const vm: InstanceSource[] = deps.vmRuntime === undefined ? [] : [{ runtime: deps.vmRuntime, componentRuntime: 'unikernel' }];
+  return [{ runtime: deps.runtime, componentRuntime: 'container' }, ...vm];
 }
 
 /** A container or VM that is this agent's: it bears this node's label, or the registry adopted it. */
@@ -80,7 +80,7 @@ export async function observeNode(deps: AgentDeps, services: readonly Service[])
   );
   const instances: OwnInstance[] = [];
   const unclaimed: ContainerInfo[] = [];
-  const unanswered = new Map<ComponentRuntime, string>(COMPONENT_RUNTIMES.map((runtime) => [runtime, NO_SOURCE[runtime]]));
+  const unanswered = new Map<ComponentRuntime, string>(COMPONENT_RUNTIMES.map((runtime) => [runtime, noSource(deps, runtime)]));
   const sources = instanceSources(deps);
   const answers = await Promise.allSettled(
     sources.map((source) => source.runtime.list({ node: deps.node.name, includeUnlabelled: true })),

@@ -1,5 +1,5 @@
-// Recover: recreates every desired-running component that has no running container, from the registry alone
-// (SPEC §4, §10 failure 7): same name, host ports, env and everything else, and never a pull.
+// Recover: recreates every desired-running component that has no running container or VM, from the registry alone
+// (SPEC §4, §10 failures 7 and 8): same name, host ports, env and everything else, and never a pull.
 import { create } from '@bufbuild/protobuf';
 import { RecoverResultSchema, ResultStatus, type RecoverResult, type StepResult } from '@mcp/proto';
 import type { Component, Service } from '@mcp/registry';
@@ -32,7 +32,7 @@ async function recoverComponent(deps: AgentDeps, service: string, component: Com
     return create(RecoverResultSchema, { service, component: component.name, status, error, detail, steps });
   };
   try {
-    const existing = await findOwnContainer(deps, service, component.name);
+    const existing = await findOwnContainer(deps, service, component);
     if (existing !== undefined && isRunning(existing)) {
       recordOutcome(deps, ref, { operation: 'recover', container: existing, message: 'already running' });
       const reason = `already running (${shortId(existing)})`;
@@ -47,7 +47,7 @@ async function recoverComponent(deps: AgentDeps, service: string, component: Com
       dnsStep('register'),
     ]);
   } catch (error) {
-    await recordFailure(deps, ref, 'recover', error);
+    await recordFailure(deps, ref, component.runtime, 'recover', error);
     return result([stepFailed('container', errorText(error))]);
   }
 }

@@ -73,6 +73,9 @@ describe.skipIf(skipReason !== undefined)(`startAgent with monitor and boot sequ
     await appendFile(
       home.configPath,
       [
+        // VMs off: this agent runs containers only, so podman is the one event stream followed.
+        '[qemu]',
+        'enabled = false',
         '[monitor]',
         'sweep_interval_ms = 200',
         '[alerts]',

@@ -1,11 +1,11 @@
-// Builds a running agent from its config: podman, registry, tokens, handlers, the boot sequence, the gRPC server,
-// the monitor, recover.
+// Builds a running agent from its config: podman, QEMU (when it works here), registry, tokens, handlers, the boot
+// sequence, the gRPC server, the monitor, recover.
 import { createAuthInterceptor, createTokenFileValidator, mcpPolicy } from '@mcp/auth';
 import { openRegistry, type Registry } from '@mcp/registry';
 import { createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto';
 import { createClient } from '@connectrpc/connect';
-import { createPodmanRuntime, pingPodmanSocket, startPodmanService, type PodmanService } from '@mcp/runtime';
+import { createPodmanRuntime, createQemuRuntime, pingPodmanSocket, startPodmanService, type PodmanService, type Runtime } from '@mcp/runtime';
 import { clientTlsOptions, serverTlsOptions } from '@mcp/tls';
 import { mkdir, readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -22,6 +22,7 @@ import { Monitor } from './monitor/monitor.js';
 import { measureNodeLoad } from './node-load.js';
 import { createHostPortProbe } from './port-probe.js';
 import { MasterRegistration, goArch } from './registration.js';
+import { currentRuntimeInfos } from './runtime-infos.js';
 import { deferredRpcs } from './rpc/deferred-rpcs.js';
 
 export interface StartAgentOptions {
@@ -32,7 +33,7 @@ export interface StartAgentOptions {
   groups: readonly HandlerGroup[];
   /** Runs once in the background after the server is up (main.ts passes Recover). */
   afterStart?: (deps: AgentDeps) => Promise<void>;
-  /** What this node reports it can run (podman, qemu), for registration. */
+  /** What this node reports it can run, for registration; default: its runtimes' probes (podman, qemu). */
   runtimes?: (deps: AgentDeps) => Promise<RuntimeInfo[]>;
   /** The environment the alert command inherits (main.ts passes the agent's own); default none. */
   environment?: Readonly<Record<string, string | undefined>>;
@@ -58,6 +59,28 @@ async function podmanSocket(config: AgentConfig, log: AgentLog): Promise<{ socke
   const service = await startPodmanService({ socketPath });
   log.info({ socketPath, pid: service.pid }, 'started podman system service');
   return { socketPath, service };
+}
+
+/**
+ * The QEMU runtime on `<data.dir>/qemu` when enabled and its probe says it works; otherwise none, with the reason
+ * (logged, and reported in NodeStatus and registration). A node without VMs still runs containers.
+ */
+export async function vmRuntimeOf(config: Pick<AgentConfig, 'qemu'>, log: AgentLog): Promise<{ vmRuntime?: Runtime; vmUnavailableReason?: string }> {
+  if (!config.qemu.enabled) {
+    const reason = 'qemu.enabled is false in the agent config';
+    log.info({ reason }, 'VMs are off on this node');
+    return { vmUnavailableReason: reason };
+  }
+  await mkdir(config.qemu.stateDir, { recursive: true });
+  const runtime = createQemuRuntime({ stateDir: config.qemu.stateDir, acceleration: config.qemu.acceleration });
+  const probe = await runtime.probe();
+  if (!probe.available) {
+    const reason = `qemu is not usable here: ${probe.reason ?? 'its probe failed'}`;
+    log.warn({ reason, acceleration: config.qemu.acceleration }, 'running without VMs');
+    return { vmUnavailableReason: reason };
+  }
+  log.info({ version: probe.version, acceleration: probe.acceleration, stateDir: config.qemu.stateDir }, 'VMs run on QEMU');
+  return { vmRuntime: runtime };
 }
 
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
@@ -92,6 +115,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     const deps: AgentDeps = {
       node: config.node,
       runtime,
+      ...(await vmRuntimeOf(config, log)),
       registry,
       clock: { now: () => new Date() },
       log,
@@ -165,7 +189,7 @@ async function startRegistration(
     node: { ...deps.node, address: advertisedAddress(deps.node.address, deps.listenAddress) },
     version: deps.version,
     arch: goArch(arch()),
-    runtimes: () => options.runtimes?.(deps) ?? Promise.resolve([]),
+    runtimes: () => options.runtimes?.(deps) ?? currentRuntimeInfos(deps),
     load: () => measureNodeLoad(deps),
     log: deps.log.child({ component: 'registration' }),
     sleep: (ms, signal) => delay(ms, undefined, { signal }).catch(() => undefined),

@@ -3,21 +3,15 @@ import { create } from '@bufbuild/protobuf';
 import { durationFromMs, timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { HealthCheckResponseSchema, LogsResponseSchema, NodeStatusResponseSchema } from '@mcp/proto';
 import type { Service } from '@mcp/registry';
-import type { ProbeResult } from '@mcp/runtime';
 import { access } from 'node:fs/promises';
 import type { HandlerGroup } from '../agent-handlers.js';
 import type { AgentDeps } from '../deps.js';
 import { logBatches } from '../log-stream.js';
 import { logTargets } from '../log-targets.js';
 import { diskSpace, machineLoad, readMachineFacts, type DiskSpace } from '../node-facts.js';
-import { observeNode } from '../own-instances.js';
-import { logLineToWire, nodeCapacityToWire, nodeFactsToWire, runtimeInfoToWire } from '../wire/node.js';
-
-/** How qemu is reported until the VM backend arrives: a capability the node lacks, said plainly. */
-const QEMU_UNAVAILABLE: ProbeResult = {
-  available: false,
-  reason: 'this agent version has no VM backend yet; unikernel components cannot run on this node',
-};
+import { instanceSources, observeNode } from '../own-instances.js';
+import { probeRuntimes, runtimeInfos } from '../runtime-infos.js';
+import { logLineToWire, nodeCapacityToWire, nodeFactsToWire } from '../wire/node.js';
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -27,8 +21,9 @@ function message(error: unknown): string {
 async function runningInstances(deps: AgentDeps, services: readonly Service[]): Promise<{ running: number; problem?: string }> {
   const observation = await observeNode(deps, services);
   const running = observation.instances.filter((instance) => instance.info.state === 'running').length;
-  const unanswered = observation.unanswered.get('container');
-  return unanswered === undefined ? { running } : { running, problem: unanswered };
+  // A runtime the node does not have (no VM backend) is a capability, not a problem: only asked sources count.
+  const problems = instanceSources(deps).flatMap((source) => observation.unanswered.get(source.componentRuntime) ?? []);
+  return problems.length === 0 ? { running } : { running, problem: problems.join('; ') };
 }
 
 async function diskOrUndefined(root: string): Promise<DiskSpace | undefined> {
@@ -39,10 +34,10 @@ async function diskOrUndefined(root: string): Promise<DiskSpace | undefined> {
 export const nodeRpcs: HandlerGroup = (deps, context) => ({
   async nodeStatus() {
     const services = deps.registry.listServices();
-    const [facts, disk, probe, instances] = await Promise.all([
+    const [facts, disk, probes, instances] = await Promise.all([
       readMachineFacts(),
       diskOrUndefined(deps.files.root),
-      deps.runtime.probe(),
+      probeRuntimes(deps),
       runningInstances(deps, services),
     ]);
     const now = deps.clock.now();
@@ -57,10 +52,7 @@ export const nodeRpcs: HandlerGroup = (deps, context) => ({
       agentVersion: deps.version,
       facts: nodeFactsToWire(facts, disk),
       capacity: nodeCapacityToWire(machineLoad(facts.cpus), disk, counts),
-      runtimes: [
-        runtimeInfoToWire(deps.runtime.backend, 'container', probe),
-        runtimeInfoToWire('qemu', 'unikernel', QEMU_UNAVAILABLE),
-      ],
+      runtimes: runtimeInfos(deps, probes),
       capabilities: [...context.capabilities()],
       startedAt: timestampFromDate(deps.startedAt),
       uptime: durationFromMs(Math.max(0, now.getTime() - deps.startedAt.getTime())),
@@ -76,11 +68,17 @@ export const nodeRpcs: HandlerGroup = (deps, context) => ({
     } catch (error) {
       problems.push(`registry: ${message(error)}`);
     }
-    const probe = await deps.runtime.probe();
-    if (!probe.available) problems.push(`${deps.runtime.backend}: ${probe.reason ?? 'not available'}`);
+    const probes = await probeRuntimes(deps);
+    const failed = [
+      ...(probes.container.available ? [] : [`${deps.runtime.backend}: ${probes.container.reason ?? 'not available'}`]),
+      ...(probes.unikernel === undefined || probes.unikernel.available
+        ? []
+        : [`${deps.vmRuntime?.backend ?? 'qemu'}: ${probes.unikernel.reason ?? 'not available'}`]),
+    ];
+    problems.push(...failed);
     const instances = await runningInstances(deps, services);
-    // When the probe already failed, the failed listing says the same thing again.
-    if (instances.problem !== undefined && probe.available) problems.push(instances.problem);
+    // When a probe already failed, the failed listing says the same thing again.
+    if (instances.problem !== undefined && failed.length === 0) problems.push(instances.problem);
     try {
       await access(deps.files.root);
     } catch (error) {

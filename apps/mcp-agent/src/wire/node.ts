@@ -53,6 +53,7 @@ export function runtimeInfoToWire(backend: string, componentRuntime: ComponentRu
     componentRuntime,
     available: probe.available,
     version: probe.available ? (probe.version ?? '') : '',
+    acceleration: probe.available ? (probe.acceleration ?? '') : '',
     detail: probe.reason ?? '',
   });
 }
