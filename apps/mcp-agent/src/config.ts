@@ -16,13 +16,14 @@ import {
   withEnvPrefix,
   type ConfigOf,
   type ConfigProblem,
+  parseListenAddress,
+  type ListenAddress,
 } from '@mcp/config';
 import type { AccelerationSetting } from '@mcp/runtime';
 import { parseCheckTarget, type CheckKind } from './boot-checks.js';
 import type { BootStage } from './boot-sequence.js';
 import type { NodeRole } from './deps.js';
 import { DEFAULT_FLAPPING } from './drift.js';
-import { parseListenAddress, type ListenAddress } from './listen-address.js';
 import { SERVICE_NAME_PATTERN } from './path-guard.js';
 import type { MonitorSettings } from './monitor/monitor.js';
 

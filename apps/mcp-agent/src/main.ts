@@ -1,20 +1,11 @@
 // mcp-agent: reads its config, runs the boot sequence, starts serving and monitoring, recovers what should run, stops
 // cleanly on SIGTERM/SIGINT.
+import { configPathFromArgs } from '@mcp/config';
 import { pino } from 'pino';
 import { configPathFromEnvironment, loadAgentConfig, processEnvironment } from './config.js';
 import { agentRpcGroups, recoverAtStartup } from './rpc/groups.js';
 import { startAgent } from './start-agent.js';
 import { agentVersion } from './version.js';
-
-function configPath(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
-  const flag = argv.indexOf('--config');
-  if (flag >= 0) {
-    const value = argv[flag + 1];
-    if (value === undefined || value.startsWith('-')) throw new Error('--config needs a file path');
-    return value;
-  }
-  return configPathFromEnvironment(env);
-}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -27,7 +18,7 @@ async function main(): Promise<void> {
     return;
   }
   const env = processEnvironment();
-  const config = await loadAgentConfig({ path: configPath(argv, env), env });
+  const config = await loadAgentConfig({ path: configPathFromArgs(argv, () => configPathFromEnvironment(env)), env });
   const log = pino({ level: config.logLevel, base: { pid: process.pid, node: config.node.name } });
   const agent = await startAgent({
     config,

@@ -1,4 +1,5 @@
 // mcp-master: reads its config, serves the fleet, reconciles once, watches node health, stops cleanly on SIGTERM/SIGINT.
+import { configPathFromArgs } from '@mcp/config';
 import { pino } from 'pino';
 import { configPathFromEnvironment, loadMasterConfig, processEnvironment } from './config.js';
 import { reconcileFleet } from './reconcile.js';
@@ -6,16 +7,6 @@ import { createFleetRpcs } from './rpc/fleet-rpcs.js';
 import { createNodeRpcs } from './rpc/node-rpcs.js';
 import { startMaster } from './start-master.js';
 import { masterVersion } from './version.js';
-
-function configPath(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
-  const flag = argv.indexOf('--config');
-  if (flag >= 0) {
-    const value = argv[flag + 1];
-    if (value === undefined || value.startsWith('-')) throw new Error('--config needs a file path');
-    return value;
-  }
-  return configPathFromEnvironment(env);
-}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -28,7 +19,7 @@ async function main(): Promise<void> {
     return;
   }
   const env = processEnvironment();
-  const config = await loadMasterConfig({ path: configPath(argv, env), env });
+  const config = await loadMasterConfig({ path: configPathFromArgs(argv, () => configPathFromEnvironment(env)), env });
   const log = pino({ level: config.logLevel, base: { pid: process.pid, node: config.node.name } });
   const nodeRpcs = createNodeRpcs({
     masterNode: config.node.name,

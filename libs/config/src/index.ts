@@ -8,3 +8,4 @@ export { ConfigError, problem as configProblem, type ConfigProblem } from './err
 export { withEnvPrefix } from './env-names.js';
 export { parseListenAddress } from './listen-address.js';
 export type { ListenAddress, ListenAddressCheck } from './listen-address.js';
+export { configPathFromArgs } from './config-flag.js';
