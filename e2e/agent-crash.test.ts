@@ -108,4 +108,21 @@ describe('agent killed during a deploy', () => {
     expect(recovered).toBeDefined();
     expect((await nodeContainers()).filter((c) => c.state === 'running')).toHaveLength(3);
   });
+
+  it('brings back every container removed out of band when the agent restarts, without pulling', async () => {
+    const running = async (): Promise<string[]> =>
+      (await nodeContainers()).filter((c) => c.state === 'running').map((c) => c.name).sort();
+    expect(await running()).toEqual(['crash-a', 'crash-b', 'crash-c']);
+    await podman('rm', '-f', '-t', '0', 'crash-a', 'crash-b', 'crash-c');
+    expect(await nodeContainers()).toEqual([]);
+    await agent.stop();
+    await agent.restart();
+    const back = await waitFor('the removed containers back after the restart', async () => {
+      const names = await running();
+      return names.join(',') === 'crash-a,crash-b,crash-c' ? names : undefined;
+    });
+    expect(back).toHaveLength(3);
+    expect(await nodeContainers()).toHaveLength(3);
+  });
 });
+
