@@ -124,5 +124,16 @@ describe('agent killed during a deploy', () => {
     expect(back).toHaveLength(3);
     expect(await nodeContainers()).toHaveLength(3);
   });
+
+  it('stops the podman service it took over from its killed predecessor when it stops', async () => {
+    const socket = `${agent.home.dataDir}/podman.sock`;
+    const services = async (): Promise<string[]> => {
+      const { stdout } = await run('pgrep', ['-f', `system service --time=0 unix://${socket}`]);
+      return stdout.split('\n').filter((pid) => pid.trim() !== '');
+    };
+    expect(await services()).toHaveLength(1);
+    await agent.stop();
+    await waitFor('the podman service to stop', async () => ((await services()).length === 0 ? true : undefined));
+  });
 });
 

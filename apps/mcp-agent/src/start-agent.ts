@@ -7,7 +7,7 @@ import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto'
 import { createClient } from '@connectrpc/connect';
 import { createPodmanRuntime, createQemuRuntime, pingPodmanSocket, startPodmanService, type PodmanService, type Runtime } from '@mcp/runtime';
 import { clientTlsOptions, serverTlsOptions } from '@mcp/tls';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { arch } from 'node:os';
 import { join } from 'node:path';
@@ -48,17 +48,55 @@ export interface RunningAgent {
   close(): Promise<void>;
 }
 
-/** Uses the configured podman socket, or one already answering in the data dir, or starts one. */
-async function podmanSocket(config: AgentConfig, log: AgentLog): Promise<{ socketPath: string; service?: PodmanService }> {
+/** The part of a podman service the agent needs: stopping it when the agent stops. */
+type OwnedPodman = Pick<PodmanService, 'stop'>;
+
+/** Whether `pid` is alive and is a `podman system service` on `socketPath` (pids get reused). */
+async function isPodmanServiceOn(pid: number, socketPath: string): Promise<boolean> {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return cmdline.includes('system\0service') && cmdline.includes(socketPath);
+}
+
+/**
+ * Uses the configured podman socket, or one already answering in the data dir, or starts one. The agent owns
+ * the service in its data dir (its pid is kept beside the socket): one left by an agent that was killed is
+ * taken over and stopped with this agent, so restarts never pile services up.
+ */
+async function podmanSocket(config: AgentConfig, log: AgentLog): Promise<{ socketPath: string; service?: OwnedPodman }> {
   if (config.podmanSocket !== undefined) return { socketPath: config.podmanSocket };
   const socketPath = join(config.dataDir, 'podman.sock');
+  const pidPath = `${socketPath}.pid`;
   if (await pingPodmanSocket(socketPath)) {
-    log.info({ socketPath }, 'reusing the podman service already answering in the data dir');
-    return { socketPath };
+    const pid = Number((await readFile(pidPath, 'utf8').catch(() => '')).trim());
+    const owned = Number.isInteger(pid) && pid > 0 && (await isPodmanServiceOn(pid, socketPath));
+    log.info({ socketPath, pid: owned ? pid : undefined }, 'reusing the podman service already answering in the data dir');
+    if (!owned) return { socketPath };
+    return {
+      socketPath,
+      service: {
+        stop: async () => {
+          try {
+            process.kill(pid, 'SIGTERM');
+          } catch {
+            // already gone
+          }
+          await rm(pidPath, { force: true });
+        },
+      },
+    };
   }
   const service = await startPodmanService({ socketPath });
+  await writeFile(pidPath, `${service.pid}\n`);
   log.info({ socketPath, pid: service.pid }, 'started podman system service');
-  return { socketPath, service };
+  return {
+    socketPath,
+    service: {
+      stop: async () => {
+        await service.stop();
+        await rm(pidPath, { force: true });
+      },
+    },
+  };
 }
 
 /**
