@@ -15,3 +15,4 @@ export { buildImageKeys, parseImageReference, type ImageReference } from './imag
 export { parsePortMapping, type PortMapping } from './port-mapping.js';
 export { parseVolumeMount, type VolumeMount } from './volume-mount.js';
 export { parseEnvEntry, routePortVariable } from './env-entry.js';
+export { definitionFromRequest, type RequestSpecProblem, type RequestSpecResult } from './request-spec.js';

@@ -15,16 +15,11 @@ import {
   type StepResult,
 } from '@mcp/proto';
 import type { ComponentSpec, RouteSpec, ServiceSpec } from '@mcp/registry';
-import { definitionFromProto, validateDefinition, type DefinitionProblem, type ServiceDefinition } from '@mcp/servicedef';
+import { definitionFromRequest, type RequestSpecProblem, type ServiceDefinition } from '@mcp/servicedef';
 import { InvalidArgumentError } from '../errors.js';
 
 /** One problem of a service definition received over RPC, named by its request field. */
-export interface SpecProblem {
-  /** e.g. `service.components[0].image`. */
-  readonly field: string;
-  /** `<field>: <what is wrong>; expected <what would be right>`. */
-  readonly message: string;
-}
+export type SpecProblem = RequestSpecProblem;
 
 /** A service definition in a request breaks the rules of a definition file; lists every problem at once. */
 export class InvalidServiceSpecError extends InvalidArgumentError {
@@ -39,27 +34,6 @@ export class InvalidServiceSpecError extends InvalidArgumentError {
   }
 }
 
-// Definition key paths use the TOML key names; a caller of the RPC knows the proto field names.
-const protoFieldNames: readonly (readonly [RegExp, string])[] = [
-  [/^components\[(\d+)\]\.memory$/, 'components[$1].memory_mb'],
-  [/^snapshot\.exclude(?=$|\[)/, 'snapshot.excludes'],
-  [/^build\.images(?=$|\.)/, 'build_images'],
-];
-
-function protoFieldOf(keyPath: string, prefix: string): string {
-  if (keyPath === '') return prefix;
-  const field = protoFieldNames.reduce((path, [pattern, replacement]) => path.replace(pattern, replacement), keyPath);
-  return `${prefix}.${field}`;
-}
-
-function problemOf(problem: DefinitionProblem, source: string, prefix: string): SpecProblem {
-  const field = protoFieldOf(problem.keyPath, prefix);
-  // validateDefinition words it `<source>: <keyPath>: <what is wrong>; expected …`; only the field name changes.
-  const lead = problem.keyPath === '' ? `${source}: ` : `${source}: ${problem.keyPath}: `;
-  const rest = problem.message.startsWith(lead) ? problem.message.slice(lead.length) : problem.message;
-  return { field, message: `${field}: ${rest}` };
-}
-
 /**
  * Reads a service definition from a request with the rules of a definition file (the same ones `mcp validate`
  * applies), so an RPC cannot record what a file could not say. `field` names it in errors (`service`,
@@ -69,11 +43,9 @@ export function serviceSpecFromProto(spec: ProtoServiceSpec | undefined, field =
   if (spec === undefined) {
     throw new InvalidServiceSpecError([{ field, message: `${field}: missing; expected a service definition` }], undefined);
   }
-  const source = 'request';
-  const definition = definitionFromProto(spec);
-  const problems = validateDefinition(definition, source);
-  if (problems.length > 0) throw new InvalidServiceSpecError(problems.map((problem) => problemOf(problem, source, field)), spec);
-  return serviceSpecOfDefinition(definition);
+  const checked = definitionFromRequest(spec, field);
+  if (!checked.ok) throw new InvalidServiceSpecError(checked.problems, spec);
+  return serviceSpecOfDefinition(checked.definition);
 }
 
 /**
