@@ -1,10 +1,15 @@
 // Deploy on real podman: the container answers on its route's host port, redeploys keep ports, failures change nothing.
 import { ResultStatus } from '@mcp/proto';
 import { BUSYBOX_INDEX_HTML, uniqueName } from '@mcp/testing';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deployService } from './deploy.js';
 import { HTTPD_ON_PORT, fetchText, hostPortOf, startDeployFixture, type DeployFixture } from './deploy.fixture.js';
+import { podmanForwardChain } from './port-probe.js';
 import { podmanCli, podmanSkipReason } from './testing/agent-test-bed.js';
+
+const run = promisify(execFile);
 
 const skipReason = await podmanSkipReason();
 
@@ -28,6 +33,27 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
     expect(port).toBeLessThanOrEqual(fixture.portRange.last);
     expect(outcome.results[0]?.routes.map((route) => route.hostPort)).toEqual([port]);
     expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
+  });
+
+  it('skips a host port that a forwarding rule podman left behind still claims, and answers on another', async () => {
+    // The first deploy publishes a port, so podman's forward chain exists, as on any node that ever ran a route.
+    const first = fixture.httpService();
+    await deployService(fixture.deps, { spec: first, noPull: true });
+    const leaked = hostPortOf(fixture.deps, first.name) + 1;
+    // What podman sometimes leaves after a container is gone: its port still forwarded to an address nobody has.
+    const rule = [podmanForwardChain, '-p', 'tcp', '--dport', String(leaked), '-m', 'comment', '--comment', 'mcp test: a leaked rule',
+      '-j', 'DNAT', '--to-destination', `10.88.255.254:${leaked}`];
+    await run('iptables', ['-w', '5', '-t', 'nat', '-I', ...rule]);
+    try {
+      const spec = fixture.httpService();
+      const outcome = await deployService(fixture.deps, { spec, noPull: true });
+      expect(outcome.success).toBe(true);
+      const port = hostPortOf(fixture.deps, spec.name);
+      expect(port).not.toBe(leaked);
+      expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
+    } finally {
+      await run('iptables', ['-w', '5', '-t', 'nat', '-D', ...rule]);
+    }
   });
 
   it('gives the container $PORT and $PORT_<NAME> of its route', async () => {

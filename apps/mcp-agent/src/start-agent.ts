@@ -144,7 +144,10 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     registry = openRegistry({
       path: config.registryPath,
       clock: { now: () => new Date() },
-      isPortFree: createHostPortProbe(),
+      isPortFree: createHostPortProbe({
+        onLeakedRule: (port, rule) =>
+          log.warn({ port, rule }, 'host port skipped: a forwarding rule podman left behind still claims it; delete it with iptables -t nat -D <rule>'),
+      }),
       portRange: config.ports,
     });
     if (registry.migration.applied.length > 0) {
