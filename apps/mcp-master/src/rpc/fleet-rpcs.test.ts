@@ -1,7 +1,8 @@
 // Deploy, Undeploy, Status and Sync as the CLI calls them: through the master's real interceptors (auth, error
 // mapping) in memory, with scripted agents over real gRPC behind (see testing/scripted-agents.ts).
 import { Code, ConnectError } from '@connectrpc/connect';
-import { ResultStatus, SyncAction } from '@mcp/proto';
+import { create } from '@bufbuild/protobuf';
+import { DeployResponseSchema, ResultStatus, SyncAction } from '@mcp/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMasterRpcBed, type MasterClient, type MasterRpcBed } from '../testing/master-rpc-bed.js';
 import { startFleetTestBed, specOf, type FleetTestBed } from '../testing/scripted-agents.js';
@@ -117,6 +118,21 @@ describe('Sync RPC', () => {
     expect(answer.dryRun).toBe(true);
     expect(answer.plan.map((item) => [item.serviceName, SyncAction[item.action], item.node])).toEqual([['mcq', 'DEPLOY', 'orion']]);
     expect(fleet.deps.store.listPlacements()).toEqual([]);
+  });
+
+  it('passes no_pull on to the agents\' Deploy', async () => {
+    const pulls: boolean[] = [];
+    await fleet.startAgent(
+      { name: 'orion' },
+      {
+        deploy: (request) => {
+          pulls.push(request.noPull);
+          return create(DeployResponseSchema, { success: true, results: [] });
+        },
+      },
+    );
+    expect((await operator.sync({ services: [specOf('mcq')], noPull: true })).success).toBe(true);
+    expect(pulls).toEqual([true]);
   });
 
   it('answers InvalidArgument naming the definition at fault', async () => {

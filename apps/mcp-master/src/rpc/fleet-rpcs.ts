@@ -13,7 +13,7 @@ export function createFleetRpcs(settings: Partial<FleetOptions> = {}): HandlerGr
     deploy: (request) => deployService(deps, { spec: request.service, component: request.component, noPull: request.noPull }, options),
     undeploy: (request) => undeployService(deps, request.serviceName, options),
     status: (request) => fleetStatus(deps, request.serviceName),
-    sync: (request) => syncFleet(deps, { specs: request.services, dryRun: request.dryRun }, options),
+    sync: (request) => syncFleet(deps, { specs: request.services, dryRun: request.dryRun, noPull: request.noPull }, options),
   });
 }
 

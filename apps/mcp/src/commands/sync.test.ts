@@ -33,6 +33,16 @@ describe('mcp sync --direct', () => {
     ]);
   });
 
+  it('refuses --no-pull, as it only records definitions and pulls nothing, and sends nothing (exit 2)', async () => {
+    const f = await fleet.start([{ name: 'rift', script: { syncDesiredState: recordAll } }], { services: { web: validDefinition('web') } });
+    const { exitCode, stderr } = await f.mcp('sync', '--no-pull');
+    expect([exitCode, stderr, f.agent('rift').calls]).toEqual([
+      2,
+      'mcp: --no-pull: sync with --direct only records the definitions on the agents and pulls nothing; drop --no-pull, or sync through the master\n',
+      [],
+    ]);
+  });
+
   it('sends the full definitions', async () => {
     const f = await fleet.start([{ name: 'rift', script: { syncDesiredState: recordAll } }], { services: { web: validDefinition('web') } });
     await f.mcp('sync');

@@ -36,28 +36,41 @@ export const syncCommand: CliCommand = {
       (command) =>
         withNodeOption(command, {
           describe: '--direct only: sync only this node: it receives the definitions without a node key; others are skipped',
-        }).option('dry-run', {
-          type: 'boolean',
-          default: false,
-          describe: 'Print the plan (deploy, redeploy, undeploy, unchanged per service; --direct: add, update, stop, unchanged per node); change nothing',
-        }),
-      (args) => select((context) => sync(context, args.node, args.dryRun)),
+        })
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe: 'Print the plan (deploy, redeploy, undeploy, unchanged per service; --direct: add, update, stop, unchanged per node); change nothing',
+          })
+          .option('pull', {
+            type: 'boolean',
+            default: true,
+            describe: 'Pull the images of the services it deploys (--no-pull: use the images on the nodes; through the master only)',
+          }),
+      (args) => select((context) => sync(context, args.node, args.dryRun, args.pull)),
     ),
 };
 
-async function sync(context: CommandContext, flag: string | undefined, dryRun: boolean): Promise<ExitCode> {
-  return context.direct ? syncDirect(context, flag, dryRun) : syncViaMaster(context, flag, dryRun);
+async function sync(context: CommandContext, flag: string | undefined, dryRun: boolean, pull: boolean): Promise<ExitCode> {
+  if (context.direct && !pull) {
+    throw new CliError(
+      'usage',
+      '--no-pull: sync with --direct only records the definitions on the agents and pulls nothing; drop --no-pull, or sync through the master',
+      exitCodes.badInput,
+    );
+  }
+  return context.direct ? syncDirect(context, flag, dryRun) : syncViaMaster(context, flag, dryRun, pull);
 }
 
 // Every definition goes, so the master can tell what is absent; an invalid one stops the sync before anything is sent.
-async function syncViaMaster(context: CommandContext, flag: string | undefined, dryRun: boolean): Promise<ExitCode> {
+async function syncViaMaster(context: CommandContext, flag: string | undefined, dryRun: boolean, pull: boolean): Promise<ExitCode> {
   refuseNodeThroughMaster('sync', flag);
   requireMasterAddress(context.config);
   const specs = (await validDefinitions(context.config.servicesDir)).map((definition) => definition.spec);
   const master = await connectMaster(context.config);
   const count = `${specs.length} service${specs.length === 1 ? '' : 's'}`;
   context.output.progress(dryRun ? `planning a sync of ${count} with the master (${master.address})…` : `syncing ${count} through the master (${master.address})…`);
-  const response = await master.call('sync', (client) => client.sync(create(SyncRequestSchema, { services: specs, dryRun })));
+  const response = await master.call('sync', (client) => client.sync(create(SyncRequestSchema, { services: specs, dryRun, noPull: !pull })));
   if (context.output.json) {
     context.output.document(masterDocument(master.address, responseJson(SyncResponseSchema, response)));
   } else {
