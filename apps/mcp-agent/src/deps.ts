@@ -1,6 +1,7 @@
 // What the agent's behaviour needs from the world, passed in (real ones in main.ts, temporary ones in tests).
 import type { ComponentRuntime, Registry } from '@mcp/registry';
 import type { Runtime } from '@mcp/runtime';
+import type { FlappingPolicy } from './drift.js';
 import { FailedPreconditionError } from './errors.js';
 
 export type NodeRole = 'master' | 'worker' | 'edge';
@@ -36,6 +37,11 @@ export interface AgentDeps {
   readonly startedAt: Date;
   /** host:port the agent serves on, reported in NodeStatus. */
   readonly listenAddress: string;
+  /**
+   * When a drifting component counts as flapping: the monitor's policy (`[monitor] flap_window_ms`,
+   * `flap_threshold`), so that GetServiceStatus says flapping exactly when the monitor alerts; default: Go MCP's.
+   */
+  readonly flapping?: FlappingPolicy;
 }
 
 /** The error text for a unikernel component on a node without a VM runtime. */

@@ -109,7 +109,7 @@ export function serviceStatus(deps: AgentDeps, request: { service: string; event
   const filter = request.service === '' ? {} : { service: request.service };
   return create(GetServiceStatusResponseSchema, {
     services: services.map((service) => serviceInfoToWire(service, now)),
-    drift: driftOf(deps, services),
+    drift: driftOf(deps, services, deps.flapping),
     recentEvents: recentTransitions(deps.registry, filter, limit).map(eventInfoToWire),
   });
 }

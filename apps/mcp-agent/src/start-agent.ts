@@ -164,6 +164,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       version: options.version,
       startedAt: new Date(),
       listenAddress: `${config.listen.host}:${config.listen.port}`,
+      flapping: config.monitor.alerts.flapping,
     };
     const { impl, capabilities } = assembleAgentHandlers(deps, options.groups, deferredRpcs);
     if (config.bootStages.length > 0) await runBootSequence(deps, config.bootStages);

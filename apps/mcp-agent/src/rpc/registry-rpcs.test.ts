@@ -153,6 +153,18 @@ describe.skipIf(skipReason !== undefined)(`registry views${skipReason ? ` (${ski
     expect(status.drift[0]).toMatchObject({ flapping: true, transitions: 6 });
   });
 
+  it('GetServiceStatus judges flapping by the monitor\'s policy when the agent has one', async () => {
+    const spec = sampleService({ name: uniqueName('flap'), components: [component('api')] });
+    bed.deps.registry.upsertService(spec);
+    for (const state of ['running', 'exited', 'running', 'exited', 'running', 'exited']) {
+      bed.deps.registry.recordObservedState({ service: spec.name, component: 'api' }, { state });
+    }
+    const tolerant = inMemoryClient({ ...bed.deps, flapping: { windowMs: 600_000, maxTransitions: 6 } }, [registryRpcs]);
+    const strict = inMemoryClient({ ...bed.deps, flapping: { windowMs: 600_000, maxTransitions: 5 } }, [registryRpcs]);
+    expect((await tolerant.getServiceStatus({ service: spec.name })).drift[0]).toMatchObject({ flapping: false, transitions: 6 });
+    expect((await strict.getServiceStatus({ service: spec.name })).drift[0]).toMatchObject({ flapping: true, transitions: 6 });
+  });
+
   it('GetServiceStatus shows a stopped service whose container runs as drift', async () => {
     const spec = sampleService({ name: uniqueName('stopped'), components: [component('api')] });
     await deploy(spec);
