@@ -1,12 +1,16 @@
 // Deploy on real podman: the container answers on its route's host port, redeploys keep ports, failures change nothing.
 import { ResultStatus } from '@mcp/proto';
+import { openRegistry } from '@mcp/registry';
 import { BUSYBOX_INDEX_HTML, uniqueName } from '@mcp/testing';
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deployService } from './deploy.js';
 import { HTTPD_ON_PORT, fetchText, hostPortOf, startDeployFixture, type DeployFixture } from './deploy.fixture.js';
-import { podmanForwardChain } from './port-probe.js';
+import { createHostPortProbe, podmanForwardChain } from './port-probe.js';
 import { podmanCli, podmanSkipReason } from './testing/agent-test-bed.js';
 
 const run = promisify(execFile);
@@ -53,6 +57,37 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
       expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
     } finally {
       await run('iptables', ['-w', '5', '-t', 'nat', '-D', ...rule]);
+    }
+  });
+
+  it('moves a route whose port another process took between allocation and start, and answers on the new one', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const taken = (holder.address() as { port: number }).port;
+    // The race: the probe ran before the other process bound the port, so the allocation hands it out once.
+    const probe = createHostPortProbe();
+    let raced = false;
+    const registry = openRegistry({
+      path: join(fixture.bed.dir.path, 'race-registry.db'),
+      clock: fixture.deps.clock,
+      isPortFree: (port) => (port === taken && !raced ? (raced = true) : probe(port)),
+      portRange: { first: taken, last: taken + 20 },
+    });
+    try {
+      const spec = fixture.httpService();
+      const outcome = await deployService({ ...fixture.deps, registry }, { spec, noPull: true });
+      expect(outcome.success).toBe(true);
+      const port = hostPortOf({ ...fixture.deps, registry }, spec.name);
+      expect(port).not.toBe(taken);
+      expect(outcome.results[0]?.routes.map((route) => route.hostPort)).toEqual([port]);
+      expect(outcome.results[0]?.steps.filter((step) => step.step === 'ports').map((step) => step.detail)).toEqual([
+        `http → ${taken} (new)`,
+        `moved http ${taken} → ${port}: another process took the port after it was handed out`,
+      ]);
+      expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
+    } finally {
+      registry.close();
+      holder.close();
     }
   });
 

@@ -1,7 +1,7 @@
 // Deploy of a whole service or one component (SPEC §4): pull → ports → certificate → container → proxy → DNS → record.
 // The caller holds the service's lock (service-lock.ts) and has validated the definition (wire/spec.ts).
 import type { ComponentResult, StepResult } from '@mcp/proto';
-import { routeIdentity, type Component, type ComponentSpec, type Service, type ServiceSpec } from '@mcp/registry';
+import { routeIdentity, type Component, type ComponentSpec, type HostPortMove, type Service, type ServiceSpec } from '@mcp/registry';
 import type { ContainerDetails } from '@mcp/runtime';
 import { errorText, recordFailure, recordOutcome, replaceContainer, shortId } from './component-container.js';
 import { findRuntimeFor, noVmBackend, runtimeFor, type AgentDeps } from './deps.js';
@@ -53,18 +53,52 @@ function portsStep(component: Component, previous: Service | undefined): StepRes
   return stepOk('ports', parts.join(', '));
 }
 
-/** Container → proxy → DNS → registry for one component whose image and ports are ready. */
-async function runComponent(deps: AgentDeps, service: string, component: Component, steps: StepResult[]): Promise<ComponentResult> {
-  const ref = { service, component: component.name };
-  steps.push(certificateStep(component));
-  let container: ContainerDetails;
+/**
+ * Replaces the component's container. When that fails and another process now holds one of the host ports its
+ * routes were given (it bound the port between allocation and start), those routes move to free ports, a ports
+ * step says so, and the container is started once more; otherwise the start's error stands.
+ */
+async function startContainer(
+  deps: AgentDeps,
+  service: string,
+  component: Component,
+  steps: StepResult[],
+): Promise<{ container: ContainerDetails; component: Component }> {
   try {
-    container = await replaceContainer(deps, service, component);
+    return { container: await replaceContainer(deps, service, component), component };
+  } catch (error) {
+    let moves: HostPortMove[];
+    try {
+      moves = deps.registry.moveBusyHostPorts({ service, component: component.name });
+    } catch (moveError) {
+      throw new Error(`${errorText(error)}; a host port of it is held by another process and none is left to move to: ${errorText(moveError)}`);
+    }
+    if (moves.length === 0) throw error;
+    const held = moves.map((move) => `${move.route} ${move.from} → ${move.to}`).join(', ');
+    steps.push(stepOk('ports', `moved ${held}: another process took the port after it was handed out`));
+    const moved = recordedComponent(deps, service, component);
+    return { container: await replaceContainer(deps, service, moved), component: moved };
+  }
+}
+
+/** The component as the registry holds it now: its host ports may have moved since it was recorded. */
+function recordedComponent(deps: AgentDeps, service: string, component: Component): Component {
+  return deps.registry.findService(service)?.components.find((candidate) => candidate.name === component.name) ?? component;
+}
+
+/** Container → proxy → DNS → registry for one component whose image and ports are ready. */
+async function runComponent(deps: AgentDeps, service: string, placed: Component, steps: StepResult[]): Promise<ComponentResult> {
+  const ref = { service, component: placed.name };
+  steps.push(certificateStep(placed));
+  let container: ContainerDetails;
+  let component = placed;
+  try {
+    ({ container, component } = await startContainer(deps, service, placed, steps));
     steps.push(stepOk('container', `replaced ${container.name} (${shortId(container)})`));
   } catch (error) {
     steps.push(stepFailed('container', errorText(error)));
-    await recordFailure(deps, ref, component.runtime, 'deploy', error);
-    return componentResult(component.name, steps, { routes: component.routes });
+    await recordFailure(deps, ref, placed.runtime, 'deploy', error);
+    return componentResult(placed.name, steps, { routes: recordedComponent(deps, service, placed).routes });
   }
   steps.push(proxyStep(component, 'register'), dnsStep('register'));
   try {

@@ -88,6 +88,28 @@ describe('host port allocation', () => {
     expect(hostPorts(temp.registry.ensureHostPorts('a'))).toEqual([20001, 20002]);
   });
 
+  it('moves only the routes whose port another process now holds, to ports the host reports free', () => {
+    const busy = new Set<number>();
+    temp = openTempRegistry({ portRange: { first: 20000, last: 20010 }, isPortFree: (port) => !busy.has(port) });
+    temp.registry.upsertService(serviceWithRoutes('a', [web, admin]));
+    temp.registry.upsertService(serviceWithRoutes('b', [web]));
+    busy.add(20001).add(20003);
+    const ref = { service: 'a', component: 'api' };
+    expect(temp.registry.moveBusyHostPorts(ref)).toEqual([{ route: 'admin', from: 20001, to: 20004 }]);
+    expect(hostPorts(temp.registry.getService('a'))).toEqual([20000, 20004]);
+    expect(hostPorts(temp.registry.getService('b'))).toEqual([20002]);
+    expect(temp.registry.moveBusyHostPorts(ref)).toEqual([]);
+  });
+
+  it('moves nothing and changes nothing when no free port is left', () => {
+    const busy = new Set<number>();
+    temp = openTempRegistry({ portRange: { first: 20000, last: 20001 }, isPortFree: (port) => !busy.has(port) });
+    temp.registry.upsertService(serviceWithRoutes('a', [web, admin]));
+    busy.add(20000);
+    expect(() => temp?.registry.moveBusyHostPorts({ service: 'a', component: 'api' })).toThrow(PortsExhaustedError);
+    expect(hostPorts(temp.registry.getService('a'))).toEqual([20000, 20001]);
+  });
+
   it('uses a host port asked for explicitly', () => {
     temp = openTempRegistry();
     const adopted = sampleRoute({ name: 'web', hostPort: 31337 });

@@ -23,6 +23,7 @@ import {
   deleteComponent,
   deleteService,
   ensureHostPorts,
+  moveBusyHostPorts,
   findService,
   getService,
   listServices,
@@ -37,6 +38,7 @@ import type {
   ComponentRef,
   EdgeRoute,
   EdgeRouteSpec,
+  HostPortMove,
   NewEvent,
   PortProbe,
   PortRange,
@@ -75,6 +77,12 @@ export interface Registry {
   undeployService(name: string): Service;
   /** Allocates host ports for routes that have none (after undeploy). @throws NotFoundError */
   ensureHostPorts(name: string): Service;
+  /**
+   * New host ports for the component's routes whose port another process now holds (it bound it between the
+   * allocation and the container's start); the moves made, none when nothing is busy (or no such component).
+   * @throws PortsExhaustedError (nothing changed)
+   */
+  moveBusyHostPorts(ref: ComponentRef): HostPortMove[];
   /** @throws NotFoundError */
   deleteService(name: string): void;
   /** @throws NotFoundError */
@@ -145,6 +153,7 @@ export function openRegistry(options: OpenRegistryOptions): Registry {
     setActive: (name, active) => setActive(store, name, active),
     undeployService: (name) => undeployService(store, name),
     ensureHostPorts: (name) => ensureHostPorts(store, policy, name),
+    moveBusyHostPorts: (ref) => moveBusyHostPorts(store, policy, ref),
     deleteService: (name) => deleteService(store, name),
     deleteComponent: (ref) => deleteComponent(store, ref),
     recordObservedState: (ref, observation) => recordObservedState(store, ref, observation),

@@ -5,7 +5,7 @@ import { assignHostPorts, routeIdentity } from './host-ports.js';
 import { routeFromRow, serviceFromRows } from './rows.js';
 import { components, routes, services } from './schema.js';
 import type { PortPolicy, Store } from './store.js';
-import type { ComponentRef, ComponentSpec, Service, ServiceSpec } from './types.js';
+import type { ComponentRef, ComponentSpec, HostPortMove, Service, ServiceSpec } from './types.js';
 
 export function findService(store: Store, name: string): Service | undefined {
   const row = store.db.select().from(services).where(eq(services.name, name)).get();
@@ -179,6 +179,34 @@ export function ensureHostPorts(store: Store, policy: PortPolicy, name: string):
       });
     });
     return getService(store, name);
+  });
+}
+
+/**
+ * Gives each route of the component whose host port the host now reports busy (another process bound it after it
+ * was handed out) a fresh port, in one transaction, and says which moved; none busy, nothing changes.
+ * @throws PortsExhaustedError (nothing changed)
+ */
+export function moveBusyHostPorts(store: Store, policy: PortPolicy, ref: ComponentRef): HostPortMove[] {
+  return store.inWriteTransaction(() => {
+    const ofComponent = and(eq(routes.service, ref.service), eq(routes.component, ref.component));
+    const busy = store.db
+      .select()
+      .from(routes)
+      .where(ofComponent)
+      .all()
+      .filter((row) => row.hostPort !== null && !policy.isPortFree(row.hostPort));
+    if (busy.length === 0) return [];
+    for (const row of busy) {
+      store.db.update(routes).set({ hostPort: null }).where(and(ofComponent, eq(routes.position, row.position))).run();
+    }
+    // The busy ports are free in the registry now, but the probe still reports them busy: none comes back.
+    const placed = ensureHostPorts(store, policy, ref.service).components.find((component) => component.name === ref.component);
+    return busy.map((row) => ({
+      route: row.name === '' ? `:${row.port}` : row.name,
+      from: row.hostPort as number,
+      to: placed?.routes[row.position]?.hostPort as number,
+    }));
   });
 }
 

@@ -96,6 +96,14 @@ export interface ComponentRef {
   readonly component: string;
 }
 
+/** A route's host port given up because another process holds it, and the one it got instead. */
+export interface HostPortMove {
+  /** The route's name, or `:<port>` when it has none. */
+  readonly route: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface RegistryEvent {
   readonly id: number;
   readonly time: Date;
