@@ -1,5 +1,5 @@
 // What deploy and lifecycle do to one component's container or VM, and how each outcome is recorded in the registry.
-import type { ComponentRef, ComponentRuntime, ComponentSpec } from '@mcp/registry';
+import type { ComponentRef, ComponentRuntime, ComponentSpec, HostPortMove } from '@mcp/registry';
 import { NODE_LABEL, containerName, isNotFound, type ContainerDetails, type Runtime } from '@mcp/runtime';
 import { parseImageReference } from '@mcp/servicedef';
 import { containerSpecFor } from './container-spec.js';
@@ -69,17 +69,49 @@ function otherRuntimes(deps: AgentDeps, kind: ComponentRuntime): Runtime[] {
   });
 }
 
+/** Hears of host ports a replacement moved (deploy reports them as a step). */
+export type PortsMoved = (moves: readonly HostPortMove[]) => void;
+
+/**
+ * Moves the component's routes whose host port is held now (by another process's socket, or by a forwarding rule
+ * podman left behind, which would steal the port's traffic) to free ports, and returns the component as recorded
+ * then; undefined when none is held.
+ */
+function moveHeldPorts(deps: AgentDeps, service: string, component: ComponentSpec, moved: PortsMoved | undefined): ComponentSpec | undefined {
+  const moves = deps.registry.moveBusyHostPorts({ service, component: component.name });
+  if (moves.length === 0) return undefined;
+  deps.log.warn(
+    { service, component: component.name, moves },
+    'host ports moved: another process holds them, or a forwarding rule podman left behind claims them',
+  );
+  moved?.(moves);
+  return deps.registry.findService(service)?.components.find((candidate) => candidate.name === component.name) ?? component;
+}
+
 /**
  * Replaces the component's container or VM in place: the old one is stopped and removed (it holds the name and
  * the host ports; also when it ran in the other runtime before the definition changed), then a new one is made
- * from the recorded spec. The runtime removes an instance that cannot start.
+ * from the recorded spec. The runtime removes an instance that cannot start. A route whose host port is held by
+ * somebody else once the old instance is gone moves to a free port first; when the start still fails and a port
+ * turns out held (taken in between), the ports move and the start is tried once more.
  */
-export async function replaceContainer(deps: AgentDeps, service: string, component: ComponentSpec): Promise<ContainerDetails> {
+export async function replaceContainer(deps: AgentDeps, service: string, component: ComponentSpec, moved?: PortsMoved): Promise<ContainerDetails> {
   const runtime = runtimeFor(deps, component.runtime);
-  const spec = containerSpecFor({ node: deps.node.name, service, component });
   for (const other of otherRuntimes(deps, component.runtime)) await removeOwnIn(deps, other, service, component.name);
   await removeOwnIn(deps, runtime, service, component.name);
-  return runtime.createAndStart(spec);
+  const placed = moveHeldPorts(deps, service, component, moved) ?? component;
+  try {
+    return await runtime.createAndStart(containerSpecFor({ node: deps.node.name, service, component: placed }));
+  } catch (error) {
+    let again: ComponentSpec | undefined;
+    try {
+      again = moveHeldPorts(deps, service, placed, moved);
+    } catch (moveError) {
+      throw new Error(`${errorText(error)}; a host port of it is held by another process and none is left to move to: ${errorText(moveError)}`);
+    }
+    if (again === undefined) throw error;
+    return runtime.createAndStart(containerSpecFor({ node: deps.node.name, service, component: again }));
+  }
 }
 
 /**

@@ -6,11 +6,13 @@ import { ServiceSpecSchema, type ServiceSpec as ProtoServiceSpec } from '@mcp/pr
 import { openRegistry, type ComponentSpec, type ServiceSpec } from '@mcp/registry';
 import type { ContainerInfo } from '@mcp/runtime';
 import { uniqueName } from '@mcp/testing';
+import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import type { AgentDeps } from './deps.js';
-import { createHostPortProbe } from './port-probe.js';
+import { createHostPortProbe, podmanForwardChain } from './port-probe.js';
 import { startAgentTestBed, type AgentTestBed } from './testing/agent-test-bed.js';
 import { serviceSpecToProto } from './wire/spec.js';
 
@@ -121,4 +123,22 @@ export function hostPortOf(deps: AgentDeps, service: string, component = 'web', 
     ?.routes.find((candidate) => candidate.name === route)?.hostPort;
   if (port === undefined) throw new Error(`no host port for ${service}/${component}/${route}`);
   return port;
+}
+
+const run = promisify(execFile);
+
+/**
+ * Runs `body` while the host's real nat table holds what podman sometimes leaves behind when a container goes: a
+ * rule in its forward chain sending `port` to an address nobody has, ahead of any rule for the port. The chain must
+ * exist (podman makes it when it first publishes a port); the rule is deleted afterwards whatever happens.
+ */
+export async function withLeakedForwardRule<T>(port: number, body: () => Promise<T>): Promise<T> {
+  const rule = [podmanForwardChain, '-p', 'tcp', '--dport', String(port), '-m', 'comment', '--comment', 'mcp test: a leaked rule',
+    '-j', 'DNAT', '--to-destination', `10.88.255.254:${port}`];
+  await run('iptables', ['-w', '5', '-t', 'nat', '-I', ...rule]);
+  try {
+    return await body();
+  } finally {
+    await run('iptables', ['-w', '5', '-t', 'nat', '-D', ...rule]);
+  }
 }

@@ -2,18 +2,15 @@
 import { ResultStatus } from '@mcp/proto';
 import { openRegistry } from '@mcp/registry';
 import { BUSYBOX_INDEX_HTML, uniqueName } from '@mcp/testing';
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deployService } from './deploy.js';
-import { HTTPD_ON_PORT, fetchText, hostPortOf, startDeployFixture, type DeployFixture } from './deploy.fixture.js';
-import { createHostPortProbe, podmanForwardChain } from './port-probe.js';
+import { HTTPD_ON_PORT, fetchText, hostPortOf, startDeployFixture, withLeakedForwardRule, type DeployFixture } from './deploy.fixture.js';
+import { createHostPortProbe } from './port-probe.js';
 import { podmanCli, podmanSkipReason } from './testing/agent-test-bed.js';
 
-const run = promisify(execFile);
 
 const skipReason = await podmanSkipReason();
 
@@ -44,33 +41,28 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
     const first = fixture.httpService();
     await deployService(fixture.deps, { spec: first, noPull: true });
     const leaked = hostPortOf(fixture.deps, first.name) + 1;
-    // What podman sometimes leaves after a container is gone: its port still forwarded to an address nobody has.
-    const rule = [podmanForwardChain, '-p', 'tcp', '--dport', String(leaked), '-m', 'comment', '--comment', 'mcp test: a leaked rule',
-      '-j', 'DNAT', '--to-destination', `10.88.255.254:${leaked}`];
-    await run('iptables', ['-w', '5', '-t', 'nat', '-I', ...rule]);
-    try {
+    await withLeakedForwardRule(leaked, async () => {
       const spec = fixture.httpService();
       const outcome = await deployService(fixture.deps, { spec, noPull: true });
       expect(outcome.success).toBe(true);
       const port = hostPortOf(fixture.deps, spec.name);
       expect(port).not.toBe(leaked);
       expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
-    } finally {
-      await run('iptables', ['-w', '5', '-t', 'nat', '-D', ...rule]);
-    }
+    });
   });
 
-  it('moves a route whose port another process took between allocation and start, and answers on the new one', async () => {
+  it('moves a route whose port another process took just before the start, and answers on the new one', async () => {
     const holder = createServer().listen(0, '127.0.0.1');
     await once(holder, 'listening');
     const taken = (holder.address() as { port: number }).port;
-    // The race: the probe ran before the other process bound the port, so the allocation hands it out once.
+    // The race: the allocation and the check before the start both ran before the other process bound the port,
+    // so podman's start is what finds it taken.
     const probe = createHostPortProbe();
-    let raced = false;
+    let missed = 0;
     const registry = openRegistry({
       path: join(fixture.bed.dir.path, 'race-registry.db'),
       clock: fixture.deps.clock,
-      isPortFree: (port) => (port === taken && !raced ? (raced = true) : probe(port)),
+      isPortFree: (port) => (port === taken && missed < 2 ? (missed += 1) > 0 : probe(port)),
       portRange: { first: taken, last: taken + 20 },
     });
     try {
@@ -82,13 +74,31 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
       expect(outcome.results[0]?.routes.map((route) => route.hostPort)).toEqual([port]);
       expect(outcome.results[0]?.steps.filter((step) => step.step === 'ports').map((step) => step.detail)).toEqual([
         `http → ${taken} (new)`,
-        `moved http ${taken} → ${port}: another process took the port after it was handed out`,
+        `moved http ${taken} → ${port}: another process holds the port, or a forwarding rule podman left behind claims it`,
       ]);
       expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
     } finally {
       registry.close();
       holder.close();
     }
+  });
+
+  it('moves a kept port that a forwarding rule podman left behind now claims, instead of serving into it', async () => {
+    const spec = fixture.httpService();
+    await deployService(fixture.deps, { spec, noPull: true });
+    const kept = hostPortOf(fixture.deps, spec.name);
+    // As when podman's service dies in the middle of a start: the port's rule outlives the container.
+    await withLeakedForwardRule(kept, async () => {
+      const again = await deployService(fixture.deps, { spec, noPull: true });
+      expect(again.success).toBe(true);
+      const port = hostPortOf(fixture.deps, spec.name);
+      expect(port).not.toBe(kept);
+      expect(again.results[0]?.steps.filter((step) => step.step === 'ports').map((step) => step.detail)).toEqual([
+        `http → ${kept} (kept)`,
+        `moved http ${kept} → ${port}: another process holds the port, or a forwarding rule podman left behind claims it`,
+      ]);
+      expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
+    });
   });
 
   it('gives the container $PORT and $PORT_<NAME> of its route', async () => {

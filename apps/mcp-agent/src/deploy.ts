@@ -53,34 +53,6 @@ function portsStep(component: Component, previous: Service | undefined): StepRes
   return stepOk('ports', parts.join(', '));
 }
 
-/**
- * Replaces the component's container. When that fails and another process now holds one of the host ports its
- * routes were given (it bound the port between allocation and start), those routes move to free ports, a ports
- * step says so, and the container is started once more; otherwise the start's error stands.
- */
-async function startContainer(
-  deps: AgentDeps,
-  service: string,
-  component: Component,
-  steps: StepResult[],
-): Promise<{ container: ContainerDetails; component: Component }> {
-  try {
-    return { container: await replaceContainer(deps, service, component), component };
-  } catch (error) {
-    let moves: HostPortMove[];
-    try {
-      moves = deps.registry.moveBusyHostPorts({ service, component: component.name });
-    } catch (moveError) {
-      throw new Error(`${errorText(error)}; a host port of it is held by another process and none is left to move to: ${errorText(moveError)}`);
-    }
-    if (moves.length === 0) throw error;
-    const held = moves.map((move) => `${move.route} ${move.from} → ${move.to}`).join(', ');
-    steps.push(stepOk('ports', `moved ${held}: another process took the port after it was handed out`));
-    const moved = recordedComponent(deps, service, component);
-    return { container: await replaceContainer(deps, service, moved), component: moved };
-  }
-}
-
 /** The component as the registry holds it now: its host ports may have moved since it was recorded. */
 function recordedComponent(deps: AgentDeps, service: string, component: Component): Component {
   return deps.registry.findService(service)?.components.find((candidate) => candidate.name === component.name) ?? component;
@@ -91,15 +63,19 @@ async function runComponent(deps: AgentDeps, service: string, placed: Component,
   const ref = { service, component: placed.name };
   steps.push(certificateStep(placed));
   let container: ContainerDetails;
-  let component = placed;
+  const reportMoves = (moves: readonly HostPortMove[]): void => {
+    const held = moves.map((move) => `${move.route} ${move.from} → ${move.to}`).join(', ');
+    steps.push(stepOk('ports', `moved ${held}: another process holds the port, or a forwarding rule podman left behind claims it`));
+  };
   try {
-    ({ container, component } = await startContainer(deps, service, placed, steps));
+    container = await replaceContainer(deps, service, placed, reportMoves);
     steps.push(stepOk('container', `replaced ${container.name} (${shortId(container)})`));
   } catch (error) {
     steps.push(stepFailed('container', errorText(error)));
     await recordFailure(deps, ref, placed.runtime, 'deploy', error);
     return componentResult(placed.name, steps, { routes: recordedComponent(deps, service, placed).routes });
   }
+  const component = recordedComponent(deps, service, placed);
   steps.push(proxyStep(component, 'register'), dnsStep('register'));
   try {
     recordOutcome(deps, ref, { operation: 'deploy', container, message: `deployed ${component.image} as ${container.name}` });

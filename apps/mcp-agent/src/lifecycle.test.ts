@@ -3,7 +3,7 @@ import { ResultStatus } from '@mcp/proto';
 import { BUSYBOX_INDEX_HTML } from '@mcp/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deployService } from './deploy.js';
-import { fetchText, hostPortOf, startDeployFixture, type DeployFixture } from './deploy.fixture.js';
+import { fetchText, hostPortOf, startDeployFixture, withLeakedForwardRule, type DeployFixture } from './deploy.fixture.js';
 import { FailedPreconditionError } from './errors.js';
 import { restartService, startService, stopService, undeployService } from './lifecycle.js';
 import { podmanCli, podmanSkipReason } from './testing/agent-test-bed.js';
@@ -89,6 +89,18 @@ describe.skipIf(skipReason !== undefined)(`service lifecycle${skipReason ? ` (${
     expect(after.map((container) => container.id).filter((id) => before.some((old) => old.id === id))).toEqual([]);
     expect(fixture.deps.registry.getService(spec.name).active).toBe(true);
     expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
+  });
+
+  it('restarts on a free port when a forwarding rule podman left behind claims the component\'s port', async () => {
+    const spec = await deployed();
+    const kept = hostPortOf(fixture.deps, spec.name);
+    await withLeakedForwardRule(kept, async () => {
+      const outcome = await restartService(fixture.deps, spec.name);
+      expect(outcome.success).toBe(true);
+      const port = hostPortOf(fixture.deps, spec.name);
+      expect(port).not.toBe(kept);
+      expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
+    });
   });
 
   it('restarts only the component asked for', async () => {
