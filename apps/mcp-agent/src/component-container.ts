@@ -1,5 +1,5 @@
 // What deploy and lifecycle do to one component's container or VM, and how each outcome is recorded in the registry.
-import type { ComponentRef, ComponentRuntime, ComponentSpec, HostPortMove } from '@mcp/registry';
+import type { Component, ComponentRef, ComponentRuntime, ComponentSpec, HostPortMove } from '@mcp/registry';
 import { NODE_LABEL, containerName, isNotFound, type ContainerDetails, type Runtime } from '@mcp/runtime';
 import { parseImageReference } from '@mcp/servicedef';
 import { containerSpecFor } from './container-spec.js';
@@ -85,6 +85,11 @@ function moveHeldPorts(deps: AgentDeps, service: string, component: ComponentSpe
     'host ports moved: another process holds them, or a forwarding rule podman left behind claims them',
   );
   moved?.(moves);
+  return recordedComponent(deps, service, component);
+}
+
+/** The component as the registry holds it now (its host ports may have moved since it was read); else as given. */
+export function recordedComponent<T extends ComponentSpec>(deps: AgentDeps, service: string, component: T): Component | T {
   return deps.registry.findService(service)?.components.find((candidate) => candidate.name === component.name) ?? component;
 }
 

@@ -1,9 +1,9 @@
 // Deploy of a whole service or one component (SPEC §4): pull → ports → certificate → container → proxy → DNS → record.
 // The caller holds the service's lock (service-lock.ts) and has validated the definition (wire/spec.ts).
 import type { ComponentResult, StepResult } from '@mcp/proto';
-import { routeIdentity, type Component, type ComponentSpec, type HostPortMove, type Service, type ServiceSpec } from '@mcp/registry';
+import { routeIdentity, routeLabel, type Component, type ComponentSpec, type HostPortMove, type Service, type ServiceSpec } from '@mcp/registry';
 import type { ContainerDetails } from '@mcp/runtime';
-import { errorText, recordFailure, recordOutcome, replaceContainer, shortId } from './component-container.js';
+import { errorText, recordFailure, recordOutcome, recordedComponent, replaceContainer, shortId } from './component-container.js';
 import { findRuntimeFor, noVmBackend, runtimeFor, type AgentDeps } from './deps.js';
 import { removeDroppedComponent, stopService, type ComponentsOutcome } from './lifecycle.js';
 import { certificateStep, dnsStep, proxyStep } from './routing-steps.js';
@@ -38,10 +38,6 @@ async function pullSteps(deps: AgentDeps, targets: readonly ComponentSpec[], noP
   return byImage;
 }
 
-function routeLabel(route: { readonly name: string; readonly port: number }): string {
-  return route.name === '' ? `:${route.port}` : route.name;
-}
-
 /** Says which host port each route got, and whether it kept the one it had (SPEC §10, failure 2). */
 function portsStep(component: Component, previous: Service | undefined): StepResult {
   if (component.routes.length === 0) return stepSkipped('ports', 'no routes');
@@ -51,11 +47,6 @@ function portsStep(component: Component, previous: Service | undefined): StepRes
     return `${routeLabel(route)} → ${route.hostPort ?? 'none'}${old !== undefined && old === route.hostPort ? ' (kept)' : ' (new)'}`;
   });
   return stepOk('ports', parts.join(', '));
-}
-
-/** The component as the registry holds it now: its host ports may have moved since it was recorded. */
-function recordedComponent(deps: AgentDeps, service: string, component: Component): Component {
-  return deps.registry.findService(service)?.components.find((candidate) => candidate.name === component.name) ?? component;
 }
 
 /** Container → proxy → DNS → registry for one component whose image and ports are ready. */

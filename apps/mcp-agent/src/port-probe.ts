@@ -79,10 +79,10 @@ export interface HostPortProbeOptions {
  */
 export function createHostPortProbe(options: HostPortProbeOptions = {}): (port: number) => boolean {
   const readRules = options.readForwardRules ?? readPodmanForwardRules;
-  let snapshot: { bound: Set<number>; forwarded: Map<number, string> } | undefined;
+  let snapshot: { bound: Set<number>; forwarded: Map<number, string>; told: Set<number> } | undefined;
   return (port) => {
     if (snapshot === undefined) {
-      snapshot = { bound: boundPorts(options.readTable), forwarded: forwardedPorts(readRules()) };
+      snapshot = { bound: boundPorts(options.readTable), forwarded: forwardedPorts(readRules()), told: new Set() };
       queueMicrotask(() => {
         snapshot = undefined;
       });
@@ -90,7 +90,9 @@ export function createHostPortProbe(options: HostPortProbeOptions = {}): (port: 
     if (snapshot.bound.has(port)) return false;
     const rule = snapshot.forwarded.get(port);
     if (rule === undefined) return true;
-    options.onLeakedRule?.(port, rule);
+    // Told once per reading: a transaction may ask about the same port twice (a check, then the allocator).
+    if (!snapshot.told.has(port)) options.onLeakedRule?.(port, rule);
+    snapshot.told.add(port);
     return false;
   };
 }

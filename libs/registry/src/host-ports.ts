@@ -95,6 +95,7 @@ function publishedPorts(store: Store): number[] {
     .flatMap((row) => row.ports.flatMap(publishedHostPorts));
 }
 
-function routeLabel(route: RouteSpec): string {
+/** A route as messages name it: its name, else `:<listener port>`. */
+export function routeLabel(route: { readonly name: string; readonly port: number }): string {
   return route.name !== '' ? route.name : `:${route.port}`;
 }

@@ -24,6 +24,6 @@ export type { Observation, ObservedChange } from './observed-state.js';
 export { transitionEventKind } from './observed-state.js';
 export { defaultPortRange, publishedHostPorts } from './port-picker.js';
 export type { PurgeCandidates, PurgeInput } from './purge.js';
-export { routeIdentity } from './host-ports.js';
+export { routeIdentity, routeLabel } from './host-ports.js';
 export { componentSpecOf, serviceSpecOf } from './service-spec.js';
 export type * from './types.js';

@@ -1,7 +1,7 @@
 // Services with their components and routes: read, upsert atomically, desired state, undeploy, delete.
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from './errors.js';
-import { assignHostPorts, routeIdentity } from './host-ports.js';
+import { assignHostPorts, routeIdentity, routeLabel } from './host-ports.js';
 import { routeFromRow, serviceFromRows } from './rows.js';
 import { components, routes, services } from './schema.js';
 import type { PortPolicy, Store } from './store.js';
@@ -203,7 +203,7 @@ export function moveBusyHostPorts(store: Store, policy: PortPolicy, ref: Compone
     // The busy ports are free in the registry now, but the probe still reports them busy: none comes back.
     const placed = ensureHostPorts(store, policy, ref.service).components.find((component) => component.name === ref.component);
     return busy.map((row) => ({
-      route: row.name === '' ? `:${row.port}` : row.name,
+      route: routeLabel(row),
       from: row.hostPort as number,
       to: placed?.routes[row.position]?.hostPort as number,
     }));
