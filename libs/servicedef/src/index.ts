@@ -13,6 +13,6 @@ export { definitionOrThrow, ServiceDefError } from './errors.js';
 export { isValidHostname, isValidName } from './names.js';
 export { buildImageKeys, parseImageReference, type ImageReference } from './image-reference.js';
 export { parsePortMapping, type PortMapping } from './port-mapping.js';
-export { parseVolumeMount, type VolumeMount } from './volume-mount.js';
+export { parseVolumeMount, VOLUME_OPTIONS, type VolumeMount } from './volume-mount.js';
 export { parseEnvEntry, routePortVariable } from './env-entry.js';
 export { definitionFromRequest, type RequestSpecProblem, type RequestSpecResult } from './request-spec.js';
