@@ -3,7 +3,7 @@ import type { Component, ComponentRef, ComponentRuntime, ComponentSpec, HostPort
 import { NODE_LABEL, containerName, isNotFound, type ContainerDetails, type Runtime } from '@mcp/runtime';
 import { parseImageReference } from '@mcp/servicedef';
 import { containerSpecFor } from './container-spec.js';
-import { findRuntimeFor, runtimeFor, type AgentDeps } from './deps.js';
+import { deployPolicyOf, findRuntimeFor, runtimeFor, type AgentDeps } from './deps.js';
 import { FailedPreconditionError } from './errors.js';
 import { isOwnContainer } from './own-instances.js';
 
@@ -106,7 +106,7 @@ export async function replaceContainer(deps: AgentDeps, service: string, compone
   await removeOwnIn(deps, runtime, service, component.name);
   const placed = moveHeldPorts(deps, service, component, moved) ?? component;
   try {
-    return await runtime.createAndStart(containerSpecFor({ node: deps.node.name, service, component: placed }));
+    return await runtime.createAndStart(containerSpecFor({ node: deps.node.name, service, component: placed, policy: deployPolicyOf(deps) }));
   } catch (error) {
     let again: ComponentSpec | undefined;
     try {
@@ -115,7 +115,7 @@ export async function replaceContainer(deps: AgentDeps, service: string, compone
       throw new Error(`${errorText(error)}; a host port of it is held by another process and none is left to move to: ${errorText(moveError)}`);
     }
     if (again === undefined) throw error;
-    return runtime.createAndStart(containerSpecFor({ node: deps.node.name, service, component: again }));
+    return runtime.createAndStart(containerSpecFor({ node: deps.node.name, service, component: again, policy: deployPolicyOf(deps) }));
   }
 }
 

@@ -19,6 +19,7 @@ import {
   parseListenAddress,
   type ListenAddress,
 } from '@mcp/config';
+import { deployPolicyFromConfig, policyConfigSchema, type DeployPolicy } from '@mcp/policy';
 import type { AccelerationSetting } from '@mcp/runtime';
 import { parseCheckTarget, type CheckKind } from './boot-checks.js';
 import type { BootStage } from './boot-sequence.js';
@@ -101,6 +102,7 @@ export const agentConfigSchema = withEnvPrefix(
         wait_ms: integer({ doc: 'how long a stage after the first is checked before the sequence goes on without it, in ms (the first stage waits until healthy)', default: 60_000, min: 0 }),
       }),
     },
+    policy: policyConfigSchema('`<files.root>/<service>`, the service\'s own directory'),
   },
   'MCP_AGENT',
 );
@@ -121,6 +123,8 @@ export interface AgentConfig {
   /** Undefined: the agent starts its own podman service. */
   readonly podmanSocket: string | undefined;
   readonly ports: { readonly first: number; readonly last: number };
+  /** What a definition may ask of this node (mounts, networks, explicit ports) and the limits of its containers. */
+  readonly policy: DeployPolicy;
   /** The VM runtime: off, or on with its accelerator setting and state dir (`<data.dir>/qemu`). */
   readonly qemu: { readonly enabled: boolean; readonly acceleration: AccelerationSetting; readonly stateDir: string };
   readonly logLevel: Raw['log']['level'];
@@ -152,6 +156,8 @@ function derive(raw: Raw, file: string): AgentConfig {
   }
   const command = checkAlertCommand(raw.alerts.command, file, problems);
   const bootStages = bootStagesOf(raw.boot.stages, file, problems);
+  const policy = deployPolicyFromConfig(raw.policy, { file, serviceRoot: raw.files.root });
+  problems.push(...policy.problems);
   if (!listen.ok || problems.length > 0) throw new ConfigError(problems);
   const master =
     address !== undefined && caPath !== undefined && tokenPath !== undefined
@@ -169,6 +175,7 @@ function derive(raw: Raw, file: string): AgentConfig {
     maxFileBytes: raw.files.max_file_bytes,
     podmanSocket: raw.podman.socket,
     ports: Object.freeze({ first: raw.ports.first, last: raw.ports.last }),
+    policy: policy.policy,
     qemu: Object.freeze({ enabled: raw.qemu.enabled, acceleration: raw.qemu.acceleration, stateDir: `${raw.data.dir}/qemu` }),
     logLevel: raw.log.level,
     master,

@@ -1,3 +1,4 @@
+import { defaultDeployPolicy, type DeployPolicy } from '@mcp/policy';
 import type { ComponentSpec } from '@mcp/registry';
 import { describe, expect, it } from 'vitest';
 import { containerSpecFor } from './container-spec.js';
@@ -13,8 +14,10 @@ const base: ComponentSpec = {
   routes: [],
 };
 
-function specOf(component: Partial<ComponentSpec>) {
-  return containerSpecFor({ node: 'rift', service: 'web', component: { ...base, ...component } });
+const policy = defaultDeployPolicy({ serviceRoot: '/srv' });
+
+function specOf(component: Partial<ComponentSpec>, with_: DeployPolicy = policy) {
+  return containerSpecFor({ node: 'rift', service: 'web', component: { ...base, ...component }, policy: with_ });
 }
 
 describe('container spec of a recorded component', () => {
@@ -66,7 +69,7 @@ describe('container spec of a recorded component', () => {
       node: 'rift',
       image: 'localhost/app:1.0',
       volumes: [
-        { source: '/srv/web', target: '/data', options: ['ro', 'Z'] },
+        { source: '/srv/web', target: '/data', options: ['ro', 'Z', 'nosuid', 'nodev'] },
         { source: 'cache', target: '/cache', options: [] },
       ],
       network: 'bridge',
@@ -88,5 +91,26 @@ describe('container spec of a recorded component', () => {
 
   it('refuses a malformed recorded entry instead of passing it to podman', () => {
     expect(() => specOf({ ports: ['x:y'] })).toThrow(/malformed ports entry "x:y"/);
+  });
+
+  it('mounts host paths nosuid,nodev unless the policy allows suid or dev, and leaves podman volumes alone', () => {
+    const volumes = ['/srv/web:/a', '/srv/web/b:/b:nosuid', 'cache:/cache'];
+    expect(specOf({ volumes }).volumes).toEqual([
+      { source: '/srv/web', target: '/a', options: ['nosuid', 'nodev'] },
+      { source: '/srv/web/b', target: '/b', options: ['nosuid', 'nodev'] },
+      { source: 'cache', target: '/cache', options: [] },
+    ]);
+    const lenient = { ...policy, mountOptions: [...policy.mountOptions, 'suid', 'dev'] };
+    expect(specOf({ volumes: ['/srv/web:/a'] }, lenient).volumes).toEqual([{ source: '/srv/web', target: '/a', options: [] }]);
+  });
+
+  it("gives a container the policy's memory and pids limits, and a VM none of them", () => {
+    const limited = { ...policy, containerLimits: { memoryMb: 512, pids: 64 } };
+    expect(specOf({}, limited)).toMatchObject({ memoryLimitMb: 512, pidsLimit: 64 });
+    const vm = specOf({ runtime: 'unikernel', memoryMb: 128 }, limited);
+    expect([vm.memoryMb, vm.memoryLimitMb, vm.pidsLimit]).toEqual([128, undefined, undefined]);
+    const unlimited = specOf({}, { ...policy, containerLimits: { memoryMb: undefined, pids: undefined } });
+    expect(unlimited).not.toHaveProperty('memoryLimitMb');
+    expect(unlimited).not.toHaveProperty('pidsLimit');
   });
 });

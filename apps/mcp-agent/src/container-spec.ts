@@ -1,7 +1,9 @@
 // The one translation of a recorded component into what the runtime runs (deploy, start, restart and recover use it).
+import type { DeployPolicy } from '@mcp/policy';
 import type { ComponentSpec, RouteSpec } from '@mcp/registry';
 import type { ContainerSpec, PortMapping, VolumeMount } from '@mcp/runtime';
 import { parseEnvEntry, parsePortMapping, parseVolumeMount, routePortVariable } from '@mcp/servicedef';
+import { hardenedMount } from './deploy-policy.js';
 import { FailedPreconditionError } from './errors.js';
 
 export interface ContainerSpecInput {
@@ -9,6 +11,8 @@ export interface ContainerSpecInput {
   readonly service: string;
   /** As recorded: routes carry their allocated host ports. */
   readonly component: ComponentSpec;
+  /** The node's deploy policy: mount options it adds, limits of containers. */
+  readonly policy: DeployPolicy;
 }
 
 function malformed(input: ContainerSpecInput, key: string, value: string): FailedPreconditionError {
@@ -71,8 +75,10 @@ export function containerSpecFor(input: ContainerSpecInput): ContainerSpec {
   const volumes = component.volumes.map((text): VolumeMount => {
     const mount = parseVolumeMount(text);
     if (mount === undefined) throw malformed(input, 'volumes', text);
-    return mount;
+    return hardenedMount(input.policy, mount);
   });
+  const { memoryMb: memoryLimitMb, pids: pidsLimit } = input.policy.containerLimits;
+  const isContainer = component.runtime === 'container';
   return {
     service: input.service,
     component: component.name,
@@ -88,5 +94,7 @@ export function containerSpecFor(input: ContainerSpecInput): ContainerSpec {
     // A VM's size (QEMU's -m and -smp); podman ignores them, as the definition allows them only for unikernels.
     ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
     ...(component.vcpus === undefined ? {} : { vcpus: component.vcpus }),
+    ...(isContainer && memoryLimitMb !== undefined ? { memoryLimitMb } : {}),
+    ...(isContainer && pidsLimit !== undefined ? { pidsLimit } : {}),
   };
 }

@@ -1,4 +1,5 @@
 // What the agent's behaviour needs from the world, passed in (real ones in main.ts, temporary ones in tests).
+import { defaultDeployPolicy, type DeployPolicy } from '@mcp/policy';
 import type { ComponentRuntime, Registry } from '@mcp/registry';
 import type { Runtime } from '@mcp/runtime';
 import type { FlappingPolicy } from './drift.js';
@@ -42,6 +43,13 @@ export interface AgentDeps {
    * `flap_threshold`), so that GetServiceStatus says flapping exactly when the monitor alerts; default: Go MCP's.
    */
   readonly flapping?: FlappingPolicy;
+  /** The node's deploy policy (`[policy]`); absent: the safe default rooted at `files.root`. */
+  readonly policy?: DeployPolicy;
+}
+
+/** The deploy policy this agent enforces. */
+export function deployPolicyOf(deps: Pick<AgentDeps, 'policy' | 'files'>): DeployPolicy {
+  return deps.policy ?? defaultDeployPolicy({ serviceRoot: deps.files.root });
 }
 
 /** The error text for a unikernel component on a node without a VM runtime. */

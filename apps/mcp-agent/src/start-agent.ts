@@ -165,6 +165,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       startedAt: new Date(),
       listenAddress: `${config.listen.host}:${config.listen.port}`,
       flapping: config.monitor.alerts.flapping,
+      policy: config.policy,
     };
     const { impl, capabilities } = assembleAgentHandlers(deps, options.groups, deferredRpcs);
     if (config.bootStages.length > 0) await runBootSequence(deps, config.bootStages);

@@ -23,3 +23,4 @@ export {
 export { canonicalAddress, isEveryInterface } from './host-address.js';
 export { readNetworkSetting, type NetworkSetting } from './network-setting.js';
 export { deployPolicyFromConfig, policyConfigSchema, type PolicyConfigValues } from './policy-config.js';
+export { checkMountLinks, resolveThroughLinks, type ResolvePath } from './mount-links.js';

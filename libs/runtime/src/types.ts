@@ -58,6 +58,10 @@ export interface ContainerSpec {
   readonly memoryMb?: number;
   /** VMs: virtual CPUs (the component's `vcpus`, default 1). Containers ignore it. */
   readonly vcpus?: number;
+  /** Containers: memory limit in MB (the node's deploy policy); absent: none. VMs are sized by memoryMb. */
+  readonly memoryLimitMb?: number;
+  /** Containers: most processes at once (the node's deploy policy); absent: none. */
+  readonly pidsLimit?: number;
 }
 
 export type ContainerState =
@@ -102,6 +106,9 @@ export interface ContainerDetails extends ContainerInfo {
   /** VMs: the memory (MB) and virtual CPUs they run with. */
   readonly memoryMb?: number;
   readonly vcpus?: number;
+  /** Containers: the memory limit (MB) and process limit they run with, when they have one. */
+  readonly memoryLimitMb?: number;
+  readonly pidsLimit?: number;
 }
 
 export interface ListOptions {

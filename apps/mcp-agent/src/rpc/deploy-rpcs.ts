@@ -16,6 +16,7 @@ import { isValidName } from '@mcp/servicedef';
 import type { HandlerGroup } from '../agent-handlers.js';
 import { deployService } from '../deploy.js';
 import type { AgentDeps, AgentLog } from '../deps.js';
+import { enforceDeployPolicy } from '../deploy-policy.js';
 import { InvalidArgumentError, NotFoundError } from '../errors.js';
 import { restartService, startService, stopService, undeployService, type ComponentsOutcome } from '../lifecycle.js';
 import { recoverServices } from '../recover.js';
@@ -72,6 +73,7 @@ async function onService<T extends ComponentsOutcome>(
 export const deployRpcs: HandlerGroup = (deps) => ({
   async deploy(request) {
     const spec = serviceSpecFromProto(request.service, 'service');
+    await enforceDeployPolicy(deps, spec, 'service');
     let component: string | undefined;
     if (request.component !== '') {
       const names = spec.components.map((candidate) => candidate.name);
@@ -125,6 +127,7 @@ export const deployRpcs: HandlerGroup = (deps) => ({
 
   async syncDesiredState(request) {
     const specs = request.services.map((spec, index) => serviceSpecFromProto(spec, `services[${index}]`));
+    for (const [index, spec] of specs.entries()) await enforceDeployPolicy(deps, spec, `services[${index}]`);
     const seen = new Map<string, number>();
     specs.forEach((spec, index) => {
       const first = seen.get(spec.name);

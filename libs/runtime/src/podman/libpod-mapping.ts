@@ -48,6 +48,10 @@ export interface LibpodInspect {
     RestartPolicy?: { Name?: string; MaximumRetryCount?: number };
     NetworkMode?: string;
     PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
+    /** Bytes; 0: no limit. */
+    Memory?: number;
+    /** 0 or absent: no limit. */
+    PidsLimit?: number;
   };
   NetworkSettings?: { Networks?: Record<string, unknown> | null };
   Mounts?: { Type?: string; Name?: string; Source?: string; Destination?: string; RW?: boolean }[] | null;
@@ -200,6 +204,16 @@ export function containerDetailsFromInspect(inspect: LibpodInspect): ContainerDe
     ...(restart === undefined ? {} : { restart }),
     networks: networks.length > 0 || mode === undefined || mode === '' ? networks : [mode],
     volumes: volumesOf(inspect.Mounts),
+    ...limitsOf(inspect.HostConfig),
+  };
+}
+
+function limitsOf(host: LibpodInspect['HostConfig']): Pick<ContainerDetails, 'memoryLimitMb' | 'pidsLimit'> {
+  const memory = host?.Memory ?? 0;
+  const pids = host?.PidsLimit ?? 0;
+  return {
+    ...(memory > 0 ? { memoryLimitMb: Math.round(memory / (1024 * 1024)) } : {}),
+    ...(pids > 0 ? { pidsLimit: pids } : {}),
   };
 }
 

@@ -141,4 +141,20 @@ describe.skipIf(skipReason !== undefined)(`podman backend runs containers${skipR
     const details = await bed.runtime.createAndStart(spec());
     expect((await podmanCli('inspect', '--format', '{{.HostConfig.Init}}', details.name)).trim()).toBe('true');
   });
+
+  it('runs a container under the memory and pids limits it was given', async () => {
+    const lines = await output({
+      cmd: ['sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max'],
+      memoryLimitMb: 64,
+      pidsLimit: 100,
+    });
+    expect(lines).toEqual([String(64 * 1024 * 1024), '100']);
+  });
+
+  it('reports the limits a container runs with, and none for one without', async () => {
+    const limited = await bed.runtime.createAndStart(spec({ cmd: ['sleep', '30'], memoryLimitMb: 96, pidsLimit: 50 }));
+    const free = await bed.runtime.createAndStart(spec({ component: 'free', cmd: ['sleep', '30'] }));
+    expect([limited.memoryLimitMb, limited.pidsLimit]).toEqual([96, 50]);
+    expect([free.memoryLimitMb, free.pidsLimit === undefined || free.pidsLimit > 50]).toEqual([undefined, true]);
+  });
 });

@@ -97,6 +97,16 @@ describe('toSpecGenerator', () => {
     expect(toSpecGenerator({ ...base, network })).toMatchObject(expected);
   });
 
+  it('sets memory (bytes) and pids limits when the spec has them, and none otherwise', () => {
+    expect(toSpecGenerator({ ...base, memoryLimitMb: 64, pidsLimit: 100 }).resource_limits).toEqual({ memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 100 } });
+    expect(toSpecGenerator({ ...base, pidsLimit: 10 }).resource_limits).toEqual({ pids: { limit: 10 } });
+    expect(toSpecGenerator(base).resource_limits).toBeUndefined();
+  });
+
+  it('refuses a limit that is not a positive integer', () => {
+    expect(() => toSpecGenerator({ ...base, memoryLimitMb: 0 })).toThrow(/memory limit \(MB\) 0 is not a positive integer/);
+  });
+
   it('refuses a network that is neither a mode nor network names', () => {
     expect(() => toSpecGenerator({ ...base, network: 'bad name!' })).toThrow(/network "bad name!"/);
   });

@@ -26,6 +26,8 @@ export interface SpecGenerator {
   volumes?: { Name: string; Dest: string; Options: string[] }[];
   netns?: Namespace;
   Networks?: Record<string, Record<string, never>>;
+  /** runtime-spec LinuxResources: memory in bytes, pids as a count. */
+  resource_limits?: { memory?: { limit: number }; pids?: { limit: number } };
 }
 
 const RESTART = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/;
@@ -83,6 +85,18 @@ function volumeFields(spec: ContainerSpec): Pick<SpecGenerator, 'mounts' | 'volu
   return fields;
 }
 
+function resourceLimits(spec: ContainerSpec): SpecGenerator['resource_limits'] {
+  const { memoryLimitMb, pidsLimit } = spec;
+  if (memoryLimitMb === undefined && pidsLimit === undefined) return undefined;
+  for (const [field, value] of [['memory limit (MB)', memoryLimitMb], ['pids limit', pidsLimit]] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw invalid(spec, `${field} ${value} is not a positive integer`);
+  }
+  return {
+    ...(memoryLimitMb === undefined ? {} : { memory: { limit: memoryLimitMb * 1024 * 1024 } }),
+    ...(pidsLimit === undefined ? {} : { pids: { limit: pidsLimit } }),
+  };
+}
+
 export function toSpecGenerator(spec: ContainerSpec): SpecGenerator {
   for (const [field, value] of [
     ['service', spec.service],
@@ -110,6 +124,8 @@ export function toSpecGenerator(spec: ContainerSpec): SpecGenerator {
   if (spec.restart !== undefined && spec.restart !== '') Object.assign(generator, restartFields(spec, spec.restart));
   if (spec.network !== undefined && spec.network !== '') Object.assign(generator, networkFields(spec, spec.network));
   if (spec.stopTimeoutSeconds !== undefined) generator.stop_timeout = spec.stopTimeoutSeconds;
+  const limits = resourceLimits(spec);
+  if (limits !== undefined) generator.resource_limits = limits;
   if (spec.ports !== undefined && spec.ports.length > 0) {
     generator.portmappings = spec.ports.map((port) => ({
       ...(port.hostIp === undefined ? {} : { host_ip: port.hostIp }),

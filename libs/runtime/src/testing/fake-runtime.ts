@@ -161,6 +161,8 @@ export function createFakeRuntime(options: FakeRuntimeOptions = {}): FakeRuntime
         ...(spec.restart === undefined ? {} : { restart: spec.restart }),
         networks: spec.network === undefined ? [] : spec.network.split(','),
         volumes: [...(spec.volumes ?? [])],
+        ...(spec.memoryLimitMb === undefined ? {} : { memoryLimitMb: spec.memoryLimitMb }),
+        ...(spec.pidsLimit === undefined ? {} : { pidsLimit: spec.pidsLimit }),
       },
       logs: [],
       timers: [],
