@@ -19,7 +19,7 @@ import {
   parseListenAddress,
   type ListenAddress,
 } from '@mcp/config';
-import { deployPolicyFromConfig, policyConfigSchema, type DeployPolicy } from '@mcp/policy';
+import { containerLimitsConfigSchema, deployPolicyFromConfig, policyConfigSchema, type DeployPolicy } from '@mcp/policy';
 import type { AccelerationSetting } from '@mcp/runtime';
 import { parseCheckTarget, type CheckKind } from './boot-checks.js';
 import type { BootStage } from './boot-sequence.js';
@@ -102,7 +102,7 @@ export const agentConfigSchema = withEnvPrefix(
         wait_ms: integer({ doc: 'how long a stage after the first is checked before the sequence goes on without it, in ms (the first stage waits until healthy)', default: 60_000, min: 0 }),
       }),
     },
-    policy: policyConfigSchema('`<files.root>/<service>`, the service\'s own directory'),
+    policy: { ...policyConfigSchema('`<files.root>/<service>`, the service\'s own directory'), ...containerLimitsConfigSchema() },
   },
   'MCP_AGENT',
 );

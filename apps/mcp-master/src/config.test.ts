@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configPathFromEnvironment, loadMasterConfig, masterConfigSchema } from './config.js';
+import { DEFAULT_FLEET_POLICY } from './fleet-policy.js';
 
 async function writeConfig(text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-master-config-'));
@@ -89,7 +90,7 @@ describe('master config', () => {
     const lines = (await refusal(file)).message.split('\n');
     expect(lines).toEqual(
       expect.arrayContaining([
-        `${file}: extra: unknown key; expected one of: node, server, auth, agents, registration, edge, placement, health, rate_limits, data, log, nodes`,
+        `${file}: extra: unknown key; expected one of: node, server, auth, agents, registration, edge, placement, health, rate_limits, data, log, nodes, policy`,
         `${file}: node.name: got the string "Rift"; expected a node name`,
         `${file}: server.tls_cert: missing; expected a path`,
         `${file}: agents.token_path: missing; expected a path`,
@@ -161,5 +162,18 @@ describe('master config', () => {
   it('is documented key by key in the README, as describeSchema renders it', async () => {
     const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(describeSchema(masterConfigSchema));
+  });
+
+  it('holds the fleet policy: the default rooted at /srv when absent, or what [policy] says', async () => {
+    expect((await loadMasterConfig({ path: await writeConfig(minimal), env: {} })).policy).toEqual(DEFAULT_FLEET_POLICY);
+    const configured = await loadMasterConfig({ path: await writeConfig(`${minimal}[policy]\nmount_roots = ["/data/<service>"]\nnetworks = ["mcpnet"]\n`), env: {} });
+    expect(configured.policy).toMatchObject({ mountRoots: ['/data/<service>'], networks: ['mcpnet'] });
+  });
+
+  it('refuses a bad [policy] entry naming the key, and has no container limit keys (agents apply those)', async () => {
+    const bad = await refusal(await writeConfig(`${minimal}[policy]\nhost_ports = ["0-10"]\n`));
+    expect(bad.message).toContain('policy.host_ports[0]: got "0-10"; expected "N" or "FIRST-LAST" with ports 1-65535');
+    const limits = await refusal(await writeConfig(`${minimal}[policy]\ncontainer_pids = 5\n`));
+    expect(limits.message).toContain('policy.container_pids: unknown key');
   });
 });

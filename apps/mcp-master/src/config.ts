@@ -17,6 +17,7 @@ import {
   type ConfigProblem,
   type ListenAddress,
 } from '@mcp/config';
+import { deployPolicyFromConfig, policyConfigSchema, type DeployPolicy } from '@mcp/policy';
 import type { NodeRole } from './deps.js';
 
 const nodeName = /^[a-z][a-z0-9-]{0,62}$/;
@@ -77,6 +78,7 @@ export const masterConfigSchema = withEnvPrefix(
       role: string({ doc: 'master, worker or edge', oneOf: roles }),
       address: string({ doc: "host:port of the node's agent", nonEmpty: true }),
     }),
+    policy: policyConfigSchema('`/srv/<service>` (the agents\' default `files.root`)'),
   },
   'MCP_MASTER',
 );
@@ -116,6 +118,8 @@ export interface MasterConfig {
   readonly databasePath: string;
   readonly bootstrapNodes: readonly BootstrapNode[];
   readonly logLevel: Raw['log']['level'];
+  /** The fleet's deploy policy, judged before placing (each agent enforces its own, too). */
+  readonly policy: DeployPolicy;
 }
 
 /** The variables that pick the config file. */
@@ -162,6 +166,8 @@ function derive(raw: Raw, file: string): MasterConfig {
     }
   });
   checkBootstrapNodes(raw, file, problems);
+  const policy = deployPolicyFromConfig(raw.policy, { file, serviceRoot: '/srv' });
+  problems.push(...policy.problems);
   const health = raw.health;
   if (health.unhealthy_after_ms <= health.heartbeat_interval_ms) {
     problems.push(configProblem(file, 'health.unhealthy_after_ms', `${health.unhealthy_after_ms} is not above heartbeat_interval_ms (${health.heartbeat_interval_ms})`, 'several heartbeat intervals (default 3)'));
@@ -197,6 +203,7 @@ function derive(raw: Raw, file: string): MasterConfig {
     databasePath: `${raw.data.dir}/master.db`,
     bootstrapNodes: Object.freeze(raw.nodes.map((node) => Object.freeze({ name: node.name, role: node.role, address: node.address }))),
     logLevel: raw.log.level,
+    policy: policy.policy,
   });
 }
 

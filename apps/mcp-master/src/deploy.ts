@@ -14,6 +14,8 @@ import { definitionToProto, isValidName, type ServiceDefinition } from '@mcp/ser
 import { agentName, isUnreachable } from './agent-calls.js';
 import type { MasterDeps, NodeRecord, PlacementRecord } from './deps.js';
 import { FleetError } from './fleet-errors.js';
+import { checkFleetPolicy, DEFAULT_FLEET_POLICY } from './fleet-policy.js';
+import type { DeployPolicy } from '@mcp/policy';
 import { nodeSnapshotOf, placementOf, serviceToPlaceOf } from './placement-input.js';
 import { allowedDomainOf, chooseEdgeNode, publicRoutesOf, routesOutsideAllowedDomains, type PublicRoute } from './public-routes.js';
 import { serviceLocksFor } from './service-lock.js';
@@ -29,9 +31,11 @@ export interface FleetOptions {
    * the service's lock is held meanwhile. Fan-out calls (Status, reconciliation) use `agentTimeoutMs` instead.
    */
   readonly agentOperationTimeoutMs: number;
+  /** The fleet's deploy policy (`[policy]`), judged before placing. */
+  readonly policy: DeployPolicy;
 }
 
-export const DEFAULT_FLEET_OPTIONS: FleetOptions = { allowedPublicDomains: [], agentOperationTimeoutMs: 15 * 60_000 };
+export const DEFAULT_FLEET_OPTIONS: FleetOptions = { allowedPublicDomains: [], agentOperationTimeoutMs: 15 * 60_000, policy: DEFAULT_FLEET_POLICY };
 
 /** Why an agent call failed without an answer, for an Unavailable message. */
 export function unansweredReason(error: unknown, timeoutMs: number): string {
@@ -70,6 +74,7 @@ export function checkDeployInput(input: DeployInput, options: FleetOptions, fiel
         `expected one of ${names.map((name) => JSON.stringify(name)).join(', ')}, or "" for every component`,
     );
   }
+  checkFleetPolicy(definition, options.policy, field);
   const outside = routesOutsideAllowedDomains(publicRoutesOf(definition), options.allowedPublicDomains);
   if (outside.length > 0) {
     const allowed = options.allowedPublicDomains.join(', ');

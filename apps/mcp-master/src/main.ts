@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   const fleetRpcs = createFleetRpcs({
     allowedPublicDomains: config.edge.allowedDomains,
     agentOperationTimeoutMs: config.agents.operationTimeoutMs,
+    policy: config.policy,
   });
   const master = await startMaster({
     config,

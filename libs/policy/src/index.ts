@@ -22,5 +22,5 @@ export {
 } from './check-policy.js';
 export { canonicalAddress, isEveryInterface } from './host-address.js';
 export { readNetworkSetting, type NetworkSetting } from './network-setting.js';
-export { deployPolicyFromConfig, policyConfigSchema, type PolicyConfigValues } from './policy-config.js';
+export { containerLimitsConfigSchema, deployPolicyFromConfig, policyConfigSchema, type PolicyConfigValues } from './policy-config.js';
 export { checkMountLinks, resolveThroughLinks, type ResolvePath } from './mount-links.js';

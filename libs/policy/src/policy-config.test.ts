@@ -1,9 +1,9 @@
 import { parseConfig } from '@mcp/config';
 import { describe, expect, it } from 'vitest';
 import { defaultDeployPolicy } from './deploy-policy.js';
-import { deployPolicyFromConfig, policyConfigSchema } from './policy-config.js';
+import { containerLimitsConfigSchema, deployPolicyFromConfig, policyConfigSchema } from './policy-config.js';
 
-const schema = { policy: policyConfigSchema('<root>/<service>') };
+const schema = { policy: { ...policyConfigSchema('<root>/<service>'), ...containerLimitsConfigSchema() } };
 
 function read(text: string) {
   const config = parseConfig(schema, { text, source: 'node.toml', env: {}, baseDir: '/', homedir: '/root' });
@@ -52,5 +52,10 @@ describe('deployPolicyFromConfig', () => {
       'policy.host_addresses[1]',
     ]);
     expect(problems[0]?.message).toBe('node.toml: policy.mount_roots[0]: got "srv/<service>"; expected an absolute directory');
+  });
+
+  it('gives the default limits to a section without the limit keys (the master runs no containers)', () => {
+    const config = parseConfig({ policy: policyConfigSchema('/srv/<service>') }, { text: '', source: 'master.toml', env: {}, baseDir: '/', homedir: '/root' });
+    expect(deployPolicyFromConfig(config.policy, { file: 'master.toml', serviceRoot: '/srv' }).policy).toEqual(defaultDeployPolicy({ serviceRoot: '/srv' }));
   });
 });

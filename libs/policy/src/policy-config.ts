@@ -31,8 +31,14 @@ export function policyConfigSchema(serviceRootDoc: string) {
     host_ports: stringList({ doc: 'host ports explicit `ports` may publish, as "N" or "FIRST-LAST"', default: ['1-65535'] }),
     host_addresses: stringList({ doc: 'host addresses explicit `ports` may bind; empty: any one address', default: [] }),
     allow_every_interface: boolean({ doc: 'let explicit `ports` bind every interface (no address, 0.0.0.0, ::)', default: false }),
-    container_memory_mb: integer({ doc: 'memory limit of every container, in MB; 0: none', default: DEFAULT_CONTAINER_LIMITS.memoryMb ?? 0, min: 0 }),
-    container_pids: integer({ doc: 'process (pids) limit of every container; 0: none', default: DEFAULT_CONTAINER_LIMITS.pids ?? 0, min: 0 }),
+  };
+}
+
+/** The `[policy]` keys of a node that runs containers (the agent's): the limits podman puts on each. */
+export function containerLimitsConfigSchema() {
+  return {
+    container_memory_mb: integer({ doc: 'memory limit of every container, in MB; 0: none', default: DEFAULT_CONTAINER_LIMITS.memoryMb ?? 0, min: 0, max: 8 * 1024 * 1024 }),
+    container_pids: integer({ doc: 'process (pids) limit of every container; 0: none', default: DEFAULT_CONTAINER_LIMITS.pids ?? 0, min: 0, max: 4_194_304 }),
   };
 }
 
@@ -46,9 +52,13 @@ export interface PolicyConfigValues {
   readonly host_ports: readonly string[];
   readonly host_addresses: readonly string[];
   readonly allow_every_interface: boolean;
-  readonly container_memory_mb: number;
-  readonly container_pids: number;
+  /** Absent (the master's section): the default limits, which only agents apply. */
+  readonly container_memory_mb?: number;
+  readonly container_pids?: number;
 }
+
+const limitOf = (value: number | undefined, fallback: number | undefined): number | undefined =>
+  value === undefined ? fallback : value === 0 ? undefined : value;
 
 function portRangeOf(text: string): PortRange | undefined {
   const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text.trim());
@@ -97,8 +107,8 @@ export function deployPolicyFromConfig(values: PolicyConfigValues, options: { fi
     hostAddresses: Object.freeze([...values.host_addresses]),
     allowEveryInterface: values.allow_every_interface,
     containerLimits: Object.freeze({
-      memoryMb: values.container_memory_mb === 0 ? undefined : values.container_memory_mb,
-      pids: values.container_pids === 0 ? undefined : values.container_pids,
+      memoryMb: limitOf(values.container_memory_mb, DEFAULT_CONTAINER_LIMITS.memoryMb),
+      pids: limitOf(values.container_pids, DEFAULT_CONTAINER_LIMITS.pids),
     }),
   });
   return { policy, problems };
