@@ -1,6 +1,7 @@
 // Turns the text of one definition file into a validated ServiceDefinition or the full list of its problems.
 import { basename } from 'node:path';
 import TOML from '@iarna/toml';
+import { findDefinitionCapProblem, MAX_DEFINITION_CHARS } from './definition-caps.js';
 import { createFieldReader } from './field-reader.js';
 import { createProblemSink, makeProblem } from './problems.js';
 import { locateKeys } from './toml-locate.js';
@@ -34,8 +35,15 @@ export function parseToml(text: string, file: string): { ok: true; value: Record
 }
 
 export function parseDefinition(text: string, file: string): DefinitionResult {
+  if (text.length > MAX_DEFINITION_CHARS) {
+    const problem = makeProblem({ file, keyPath: '', problem: `found ${text.length} characters`, expected: `a definition of at most ${MAX_DEFINITION_CHARS} characters` });
+    return { ok: false, file, problems: [problem] };
+  }
   const parsed = parseToml(text, file);
   if (!parsed.ok) return { ok: false, file, problems: [parsed.problem] };
+  // Caps before the rules, so that no rule ever runs over a list or a string longer than the wire allows.
+  const overCap = findDefinitionCapProblem(parsed.value);
+  if (overCap !== undefined) return { ok: false, file, problems: [makeProblem({ file, ...overCap })] };
   const sink = createProblemSink(file, locateKeys(stripByteOrderMark(text)));
   const definition: ServiceDefinition = readService(createFieldReader(sink, parsed.value, []), fileStem(file));
   return sink.problems.length === 0 ? { ok: true, file, definition } : { ok: false, file, problems: sink.problems };

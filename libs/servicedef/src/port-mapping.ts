@@ -42,9 +42,13 @@ export function parsePortMapping(text: string): PortMapping | undefined {
   return mapping;
 }
 
+/** A mapping without an address, or on 0.0.0.0 or ::, claims its host port on every address. */
+export function isAnyAddress(ip: string | undefined): boolean {
+  return ip === undefined || ip === '0.0.0.0' || ip === '::';
+}
+
 /** Two mappings clash when they claim the same host port and protocol on overlapping addresses. */
 export function portMappingsClash(a: PortMapping, b: PortMapping): boolean {
-  const anyAddress = (ip: string | undefined): boolean => ip === undefined || ip === '0.0.0.0' || ip === '::';
-  const sameAddress = a.hostIp === b.hostIp || anyAddress(a.hostIp) || anyAddress(b.hostIp);
+  const sameAddress = a.hostIp === b.hostIp || isAnyAddress(a.hostIp) || isAnyAddress(b.hostIp);
   return a.hostPort === b.hostPort && a.protocol === b.protocol && sameAddress;
 }

@@ -1,6 +1,7 @@
 // A service definition received over RPC, checked with the rules of a definition file and its problems named by
 // request field (`service.components[0].image`), so agent and master answer bad requests alike.
-import type { ServiceSpec } from '@mcp/proto';
+import { findCapBreach, WIRE_CAPS } from '@mcp/input-caps';
+import { ServiceSpecSchema, type ServiceSpec } from '@mcp/proto';
 import { definitionFromProto } from './proto-convert.js';
 import type { DefinitionProblem, ServiceDefinition } from './types.js';
 import { validateDefinition } from './validate.js';
@@ -37,6 +38,9 @@ function problemOf(problem: DefinitionProblem, prefix: string): RequestSpecProbl
 
 /** Checks `spec` (found at `field` of a request) with every rule of a definition file. */
 export function definitionFromRequest(spec: ServiceSpec, field: string): RequestSpecResult {
+  // The caps first (the RPC servers check them too): the rules below never see a list or string over its cap.
+  const breach = findCapBreach(ServiceSpecSchema, spec, { path: field, caps: WIRE_CAPS });
+  if (breach !== undefined) return { ok: false, problems: [breach] };
   const definition = definitionFromProto(spec);
   const problems = validateDefinition(definition, SOURCE);
   return problems.length === 0 ? { ok: true, definition } : { ok: false, problems: problems.map((p) => problemOf(p, field)) };

@@ -3,7 +3,7 @@ import { checkRelativePath, checkWord, oneOf, RELATIVE_PATH_EXPECTED, WORD_EXPEC
 import { quoteList, type FieldReader } from './field-reader.js';
 import { buildImageKeys } from './image-reference.js';
 import { checkName, NAME_EXPECTED } from './names.js';
-import { parsePortMapping, portMappingsClash, type PortMapping } from './port-mapping.js';
+import { findHostPortClashes } from './host-port-clashes.js';
 import type { ComponentDefinition, ServiceDefinition, SnapshotDefinition, Tier } from './types.js';
 import { readComponent } from './validate-component.js';
 
@@ -105,14 +105,7 @@ function checkRouteCollisions(service: FieldReader, components: readonly Compone
 }
 
 function checkHostPortClashes(service: FieldReader, components: readonly ComponentDefinition[]): void {
-  const published: { mapping: PortMapping; where: string }[] = [];
-  components.forEach((component, componentIndex) => {
-    component.ports.forEach((port, portIndex) => {
-      const mapping = parsePortMapping(port);
-      if (mapping === undefined) return;
-      const clash = published.find((other) => portMappingsClash(other.mapping, mapping));
-      if (clash) service.report(['components', componentIndex, 'ports', portIndex], `found ${JSON.stringify(port)}, whose host port is already published by ${clash.where}`, 'each host port published once per service');
-      published.push({ mapping, where: `components[${componentIndex}].ports[${portIndex}]` });
-    });
-  });
+  for (const clash of findHostPortClashes(components)) {
+    service.report(['components', clash.componentIndex, 'ports', clash.portIndex], `found ${JSON.stringify(clash.port)}, whose host port is already published by ${clash.publishedBy}`, 'each host port published once per service');
+  }
 }
