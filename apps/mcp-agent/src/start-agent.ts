@@ -2,7 +2,7 @@
 // sequence, the gRPC server, the monitor, recover.
 import { createAuthInterceptor, createTokenFileValidator, mcpPolicy } from '@mcp/auth';
 import { openRegistry, type Registry } from '@mcp/registry';
-import { createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
+import { createCapsInterceptor, createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto';
 import { createClient } from '@connectrpc/connect';
 import { createPodmanRuntime, createQemuRuntime, pingPodmanSocket, startPodmanService, type PodmanService, type Runtime } from '@mcp/runtime';
@@ -176,6 +176,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       routes: (router) => router.service(McpAgentService, impl),
       interceptors: [
         createAuthInterceptor({ validator, policy: mcpPolicy, log: log.child({ component: 'audit' }), clock: { now: () => Date.now() } }),
+        createCapsInterceptor(),
         createErrorInterceptor({ classify: classifyAgentError, log }),
       ],
       readMaxBytes: config.maxFileBytes + 64 * 1024,

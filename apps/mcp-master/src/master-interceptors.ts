@@ -1,4 +1,4 @@
-// The master server's interceptors, outermost first: auth + audit, rate limits, error mapping.
+// The master server's interceptors, outermost first: auth + audit, rate limits, input caps, error mapping.
 import type { Interceptor } from '@connectrpc/connect';
 import {
   createAuthInterceptor,
@@ -8,7 +8,7 @@ import {
   mcpPolicy,
   type TokenValidator,
 } from '@mcp/auth';
-import { createErrorInterceptor } from '@mcp/rpc';
+import { createCapsInterceptor, createErrorInterceptor } from '@mcp/rpc';
 import { classifyMasterError } from './classify-error.js';
 import type { MasterLog } from './deps.js';
 
@@ -33,6 +33,7 @@ export function masterInterceptors(options: MasterInterceptorOptions): Intercept
   return [
     createAuthInterceptor({ validator: options.validator, policy: mcpPolicy, log: options.log.child({ component: 'audit' }), clock: { now: options.clocks.wallMs } }),
     createRateLimitInterceptor({ limiter }),
+    createCapsInterceptor(),
     createErrorInterceptor({ classify: classifyMasterError, log: options.log }),
   ];
 }

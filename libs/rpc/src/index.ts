@@ -5,3 +5,4 @@ export { startGrpcServer } from './grpc-server.js';
 export type { GrpcServerOptions, RunningServer } from './grpc-server.js';
 export { createGrpcClientTransport } from './grpc-client.js';
 export type { GrpcClientOptions } from './grpc-client.js';
+export { createCapsInterceptor } from './caps-interceptor.js';

@@ -57,6 +57,30 @@ describe('Deploy RPC', () => {
     expect(error.rawMessage).toMatch(/^service\.components\[0\]\.routes\[0\]\.hostname: mcq\.example\.org is public but not under/);
   });
 
+  it('answers InvalidArgument naming the field and the cap for a 40,000-port definition, calling no agent', async () => {
+    const agent = await fleet.startAgent({ name: 'orion' });
+    const spec = specOf('mcq');
+    const component = spec.components[0];
+    if (component === undefined) throw new Error('specOf made no component');
+    component.ports = Array.from({ length: 40_000 }, (_, i) => `127.0.0.1:${(i % 65535) + 1}:80`);
+    const error = await failureOf(operator.deploy({ service: spec }));
+    expect(error.code).toBe(Code.InvalidArgument);
+    expect(error.rawMessage).toBe('service.components[0].ports: 40000 entries; expected at most 1024 (the cap on mcp.v1.ComponentSpec.ports)');
+    expect(agent.calls).toEqual([]);
+  });
+
+  it('answers InvalidArgument naming the field and the rule for a definition the fleet policy refuses', async () => {
+    const agent = await fleet.startAgent({ name: 'orion' });
+    const spec = specOf('mcq');
+    const component = spec.components[0];
+    if (component === undefined) throw new Error('specOf made no component');
+    component.volumes = ['/:/host'];
+    const error = await failureOf(operator.deploy({ service: spec }));
+    expect(error.code).toBe(Code.InvalidArgument);
+    expect(error.rawMessage).toBe('service.components[0].volumes[0]: "/:/host" mounts "/"; expected a host path under /srv/mcq/ (deploy policy rule policy.mount_roots)');
+    expect(agent.calls).toEqual([]);
+  });
+
   it('answers FailedPrecondition with the reason per node when nothing can take the service', async () => {
     await fleet.startAgent({ name: 'orion', status: 'unhealthy' });
     const error = await failureOf(operator.deploy({ service: specOf('mcq') }));
