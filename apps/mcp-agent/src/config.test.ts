@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeAgentHome } from '@mcp/dev-fleet';
 import { createCertificateAuthority } from '@mcp/tls';
 import { configPathFromEnvironment, loadAgentConfig } from './config.js';
+import { defaultDeployPolicy } from '@mcp/policy';
 
 async function writeConfig(text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-agent-config-'));
@@ -137,5 +138,29 @@ describe('agent config', () => {
       `${file}: master.ca_cert: missing while master.address is set; expected a path`,
       `${file}: master.token_path: missing while master.address is set; expected a path`,
     ]);
+  });
+});
+
+/** A service root of its own, so the default mount root is seen to follow it. */
+const rooted = `${minimal}[files]\nroot = "/data/srv"\n`;
+
+describe('agent config [policy]', () => {
+  it('is the safe default, with bind mounts under <files.root>/<service>, when absent', async () => {
+    const config = await loadAgentConfig({ path: await writeConfig(rooted), env: {} });
+    expect(config.policy).toEqual(defaultDeployPolicy({ serviceRoot: '/data/srv' }));
+    expect(config.policy.mountRoots).toEqual(['/data/srv/<service>']);
+  });
+
+  it('reads the section, environment overrides included', async () => {
+    const file = await writeConfig(`${rooted}[policy]\nnetwork_modes = ["named"]\ncontainer_pids = 0\n`);
+    const config = await loadAgentConfig({ path: file, env: { MCP_AGENT_POLICY_HOST_ADDRESSES: '["10.0.0.5"]' } });
+    expect(config.policy).toMatchObject({ networkModes: ['named'], hostAddresses: ['10.0.0.5'], containerLimits: { memoryMb: 2048, pids: undefined } });
+  });
+
+  it('refuses a bad entry, naming the file and key', async () => {
+    const file = await writeConfig(`${rooted}[policy]\nnetwork_modes = ["named", "hosts"]\n`);
+    await expect(loadAgentConfig({ path: file, env: {} })).rejects.toThrow(
+      `${file}: policy.network_modes[1]: got "hosts"; expected one of bridge, none, private, slirp4netns, host, container, ns, named`,
+    );
   });
 });

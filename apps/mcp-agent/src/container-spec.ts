@@ -72,13 +72,14 @@ export function containerSpecFor(input: ContainerSpecInput): ContainerSpec {
     env[parsed.key] = parsed.value;
   }
   Object.assign(env, routeEnvironment(input));
+  const isContainer = component.runtime === 'container';
   const volumes = component.volumes.map((text): VolumeMount => {
     const mount = parseVolumeMount(text);
     if (mount === undefined) throw malformed(input, 'volumes', text);
-    return hardenedMount(input.policy, mount);
+    // podman's mount options; a VM's shared directories are the QEMU backend's business.
+    return isContainer ? hardenedMount(input.policy, mount) : mount;
   });
   const { memoryMb: memoryLimitMb, pids: pidsLimit } = input.policy.containerLimits;
-  const isContainer = component.runtime === 'container';
   return {
     service: input.service,
     component: component.name,
