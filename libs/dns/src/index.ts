@@ -18,3 +18,5 @@ export {
 export type { PowerDnsHome, PowerDnsHomeOptions, PowerDnsProcess, StartPowerDnsOptions } from './powerdns-server.js';
 export { DNS_DRIVER_KINDS } from './types.js';
 export type { AddressRecordType, DnsDriver, DnsDriverKind, DnsRecord, DnsServerSettings } from './types.js';
+export { checkDnsConfig, dnsConfigFields, loadDnsSettings } from './dns-config.js';
+export type { DnsConfig, DnsConfigSection } from './dns-config.js';
