@@ -19,6 +19,7 @@ import {
   parseListenAddress,
   type ListenAddress,
 } from '@mcp/config';
+import { checkDnsConfig, dnsConfigFields, type DnsConfig } from '@mcp/dns';
 import type { AccelerationSetting } from '@mcp/runtime';
 import { parseCheckTarget, type CheckKind } from './boot-checks.js';
 import type { BootStage } from './boot-sequence.js';
@@ -101,6 +102,7 @@ export const agentConfigSchema = withEnvPrefix(
         wait_ms: integer({ doc: 'how long a stage after the first is checked before the sequence goes on without it, in ms (the first stage waits until healthy)', default: 60_000, min: 0 }),
       }),
     },
+    dns: dnsConfigFields(),
   },
   'MCP_AGENT',
 );
@@ -131,6 +133,8 @@ export interface AgentConfig {
   readonly alerts: { readonly command: readonly string[] | undefined; readonly timeoutMs: number };
   /** Empty: no boot sequence. */
   readonly bootStages: readonly BootStage[];
+  /** The internal zone the agent reads (ListDNSRecords); the master writes its records. Undefined: none. */
+  readonly dns: DnsConfig | undefined;
 }
 
 /** The variables that pick the config file. */
@@ -152,6 +156,7 @@ function derive(raw: Raw, file: string): AgentConfig {
   }
   const command = checkAlertCommand(raw.alerts.command, file, problems);
   const bootStages = bootStagesOf(raw.boot.stages, file, problems);
+  const dns = checkDnsConfig(raw.dns, file, problems);
   if (!listen.ok || problems.length > 0) throw new ConfigError(problems);
   const master =
     address !== undefined && caPath !== undefined && tokenPath !== undefined
@@ -183,6 +188,7 @@ function derive(raw: Raw, file: string): AgentConfig {
     }),
     alerts: Object.freeze({ command, timeoutMs: raw.alerts.timeout_ms }),
     bootStages,
+    dns,
   });
 }
 

@@ -1,4 +1,5 @@
 // What the agent's behaviour needs from the world, passed in (real ones in main.ts, temporary ones in tests).
+import type { DnsDriver } from '@mcp/dns';
 import type { ComponentRuntime, Registry } from '@mcp/registry';
 import type { Runtime } from '@mcp/runtime';
 import type { FlappingPolicy } from './drift.js';
@@ -42,6 +43,11 @@ export interface AgentDeps {
    * `flap_threshold`), so that GetServiceStatus says flapping exactly when the monitor alerts; default: Go MCP's.
    */
   readonly flapping?: FlappingPolicy;
+  /**
+   * The internal zone, read only (ListDNSRecords, and what an edge node resolves backends through): the master is
+   * the one writer of service records (SPEC §7 v2 path), so the agent never writes through this. Undefined: no [dns].
+   */
+  readonly dns?: DnsDriver;
 }
 
 /** The error text for a unikernel component on a node without a VM runtime. */
