@@ -90,7 +90,7 @@ export interface PowerDnsProcess {
 }
 
 export interface StartPowerDnsOptions {
-  readonly home: PowerDnsHome;
+  readonly home: Pick<PowerDnsHome, 'dir'>;
   /** stdout and stderr are appended here. */
   readonly logPath: string;
   /** Own process group, not waited for: it outlives the caller (dev fleet). Default false. */
@@ -100,7 +100,7 @@ export interface StartPowerDnsOptions {
 }
 
 /** The argv of a server for `home`; its command line names the config dir, which tells the process apart. */
-export function powerDnsArgs(home: PowerDnsHome): string[] {
+export function powerDnsArgs(home: Pick<PowerDnsHome, 'dir'>): string[] {
   return [`--config-dir=${home.dir}`];
 }
 
