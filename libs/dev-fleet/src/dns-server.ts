@@ -64,8 +64,8 @@ export async function writeDnsServerHome(server: DevFleetDnsServer, ports: { rea
   return home;
 }
 
-/** The `[dns]` section of a daemon's config pointing at `link` (PowerDNS). */
-export function dnsSectionLines(link: DnsLink | undefined): string[] {
+/** The `[dns]` section of a daemon's config pointing at `link` (PowerDNS); `extra` are more `key = value` lines. */
+export function dnsSectionLines(link: DnsLink | undefined, extra: readonly string[] = []): string[] {
   if (link === undefined) return [];
-  return ['[dns]', 'driver = "powerdns"', `zone = ${JSON.stringify(link.zone)}`, `api_url = ${JSON.stringify(link.apiUrl)}`, `secret_file = ${JSON.stringify(link.secretPath)}`, ''];
+  return ['[dns]', 'driver = "powerdns"', `zone = ${JSON.stringify(link.zone)}`, `api_url = ${JSON.stringify(link.apiUrl)}`, `secret_file = ${JSON.stringify(link.secretPath)}`, ...extra, ''];
 }

@@ -32,6 +32,8 @@ export interface MasterHomeOptions {
   allowedPublicDomains?: readonly string[];
   /** The internal zone's DNS server: the master writes the service records there (`[dns]`). */
   dns?: DnsLink;
+  /** How often the master repairs lost service records, in ms; default the daemon's (60 s). Tests want it short. */
+  dnsRepairIntervalMs?: number;
   logLevel?: string;
 }
 
@@ -104,7 +106,7 @@ export async function writeMasterHome(options: MasterHomeOptions): Promise<Maste
     ]),
     ...section('data', [['dir', dataDir]]),
     ...section('log', [['level', options.logLevel ?? 'info']]),
-    ...dnsSectionLines(options.dns),
+    ...dnsSectionLines(options.dns, options.dnsRepairIntervalMs === undefined ? [] : [`repair_interval_ms = ${options.dnsRepairIntervalMs}`]),
     ...(options.bootstrapNodes ?? []).flatMap((node) => [
       '[[nodes]]',
       `name = ${tomlString(node.name)}`,
