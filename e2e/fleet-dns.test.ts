@@ -2,7 +2,7 @@
 // writer of <service>.svc.mcp.test; dig sees what deploy made and undeploy removed, lost records come back by the
 // master's repair loop, and PowerDNS's refusals reach the operator as a failed dns step with the reason.
 import { createPowerDnsDriver } from '@mcp/dns';
-import { digShort, probePowerDns, startTestPowerDns, type TestPowerDns } from '@mcp/dns/testing';
+import { digShort, probePowerDns, putRrsetDirectly, startTestPowerDns, type TestPowerDns } from '@mcp/dns/testing';
 import { ResultStatus } from '@mcp/proto';
 import { createTempDir, ensureBusyboxImage, requireRuntime, uniqueName, type TempDir } from '@mcp/testing';
 import { writeFile } from 'node:fs/promises';
@@ -84,12 +84,7 @@ describe.skipIf(skip !== undefined)(`DNS through the master${skip === undefined 
 
   it("reports PowerDNS's 422 as a failed dns step with its reason", async () => {
     const service = uniqueName('taken');
-    const made = await fetch(`${powerDns.apiUrl}/api/v1/servers/localhost/zones/${zone}.`, {
-      method: 'PATCH',
-      headers: { 'x-api-key': powerDns.apiKey },
-      body: JSON.stringify({ rrsets: [{ name: `${service}.${zone}.`, type: 'CNAME', ttl: 60, changetype: 'REPLACE', records: [{ content: 'elsewhere.example.', disabled: false }] }] }),
-    });
-    expect(made.status).toBe(204);
+    await putRrsetDirectly(powerDns, zone, { name: `${service}.${zone}`, type: 'CNAME', content: 'elsewhere.example.' });
     const answer = await deploy(service);
     expect(answer.success).toBe(false);
     expect(answer.dnsResult?.status).toBe(ResultStatus.FAILED);

@@ -4,6 +4,7 @@ import { absoluteName, type DnsRecord } from '@mcp/dns';
 import { ResultStatus } from '@mcp/proto';
 import type { MasterLog, MasterStore, PlacementRecord } from './deps.js';
 import type { IntervalTimer } from './health-monitor.js';
+import { periodicPass, type PeriodicPass } from './periodic-pass.js';
 import { expectedRecord, pointServiceAt, type ServiceDns } from './service-dns.js';
 import { serviceLocksFor } from './service-lock.js';
 import { errorText } from './step-results.js';
@@ -32,32 +33,27 @@ function describe(records: readonly DnsRecord[]): string[] {
 export class DnsRepair {
   readonly #options: DnsRepairOptions;
   readonly #log: MasterLog;
-  #timer: { cancel(): void } | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #schedule: PeriodicPass;
 
   constructor(options: DnsRepairOptions) {
     this.#options = options;
     this.#log = options.log.child({ component: 'dns-repair', zone: options.dns.driver.zone });
+    this.#schedule = periodicPass({
+      timer: options.timer,
+      periodMs: options.periodMs,
+      pass: () => this.check(),
+      onError: (error) => this.#log.error({ err: error }, 'DNS repair pass failed'),
+    });
   }
 
   /** Checks every period from now on; a pass still running when the next is due is not doubled. */
   start(): void {
-    if (this.#timer !== undefined) return;
-    this.#timer = this.#options.timer.every(this.#options.periodMs, () => {
-      if (this.#running !== undefined) return;
-      this.#running = this.check()
-        .catch((error: unknown) => this.#log.error({ err: error }, 'DNS repair pass failed'))
-        .finally(() => {
-          this.#running = undefined;
-        });
-    });
+    this.#schedule.start();
   }
 
   /** Stops the schedule and waits for a pass in progress. */
-  async stop(): Promise<void> {
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#schedule.stop();
   }
 
   /** One pass: read the zone once, then repair each placement whose record is not exactly its node's address. */

@@ -1,6 +1,6 @@
 // The master as the one writer of service records, against a real PowerDNS (dig reads them back) and scripted agents.
 import { createPowerDnsDriver } from '@mcp/dns';
-import { digShort, probePowerDns, startTestPowerDns, type TestPowerDns } from '@mcp/dns/testing';
+import { digShort, probePowerDns, putRrsetDirectly, startTestPowerDns, type TestPowerDns } from '@mcp/dns/testing';
 import { ResultStatus, type StepResult } from '@mcp/proto';
 import { requireRuntime, uniqueName } from '@mcp/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -63,12 +63,7 @@ describe.skipIf(skip !== undefined)(`the master keeps service records in PowerDN
   it("reports PowerDNS's refusal as a failed dns step with its reason, and still records the placement", async () => {
     await bed.startAgent({ name: 'orion' });
     const service = uniqueName('svc');
-    const made = await fetch(`${powerDns.apiUrl}/api/v1/servers/localhost/zones/${zone}.`, {
-      method: 'PATCH',
-      headers: { 'x-api-key': powerDns.apiKey },
-      body: JSON.stringify({ rrsets: [{ name: `${service}.${zone}.`, type: 'CNAME', ttl: 60, changetype: 'REPLACE', records: [{ content: 'elsewhere.example.', disabled: false }] }] }),
-    });
-    expect(made.status).toBe(204);
+    await putRrsetDirectly(powerDns, zone, { name: `${service}.${zone}`, type: 'CNAME', content: 'elsewhere.example.' });
     const answer = await deploy(service);
     expect(answer.success).toBe(false);
     expect(answer.dnsResult?.status).toBe(ResultStatus.FAILED);

@@ -3,7 +3,7 @@ import { requireRuntime } from '@mcp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsError } from './errors.js';
 import { createPowerDnsDriver } from './powerdns.js';
-import { digShort, probePowerDns, startTestPowerDns, type TestPowerDns } from './testing/index.js';
+import { digShort, probePowerDns, putRrsetDirectly, startTestPowerDns, type TestPowerDns } from './testing/index.js';
 
 const skip = await requireRuntime('powerdns', probePowerDns);
 
@@ -24,10 +24,7 @@ describe.skipIf(skip !== undefined)(`PowerDNS driver against pdns_server${skip ?
   });
 
   it("surfaces PowerDNS's 422 refusal with its own reason", async () => {
-    const zoneUrl = `${server.apiUrl}/api/v1/servers/localhost/zones/svc.mcp.test.`;
-    const cname = { name: 'taken.svc.mcp.test.', type: 'CNAME', ttl: 60, changetype: 'REPLACE', records: [{ content: 'elsewhere.example.', disabled: false }] };
-    const made = await fetch(zoneUrl, { method: 'PATCH', headers: { 'x-api-key': server.apiKey }, body: JSON.stringify({ rrsets: [cname] }) });
-    expect(made.status).toBe(204);
+    await putRrsetDirectly(server, 'svc.mcp.test', { name: 'taken.svc.mcp.test', type: 'CNAME', content: 'elsewhere.example.' });
     const error = await driver().setRecords('taken', 'A', ['127.0.1.2'], 60).then(
       () => undefined,
       (reason: unknown) => reason,

@@ -92,3 +92,18 @@ export async function digShort(options: { server: string; port: number; name: st
     .filter((line) => line !== '')
     .sort();
 }
+
+/**
+ * Writes an RRset straight through PowerDNS's API, as someone other than the driver would (a CNAME where a service
+ * record belongs, to provoke a 422); the answer must be 204.
+ */
+export async function putRrsetDirectly(server: Pick<TestPowerDns, 'apiUrl' | 'apiKey'>, zone: string, rrset: { name: string; type: string; content: string; ttl?: number }): Promise<void> {
+  const response = await fetch(`${server.apiUrl}/api/v1/servers/localhost/zones/${zone}.`, {
+    method: 'PATCH',
+    headers: { 'x-api-key': server.apiKey },
+    body: JSON.stringify({
+      rrsets: [{ name: `${rrset.name}.`, type: rrset.type, ttl: rrset.ttl ?? 60, changetype: 'REPLACE', records: [{ content: rrset.content, disabled: false }] }],
+    }),
+  });
+  if (response.status !== 204) throw new Error(`PowerDNS refused ${rrset.name} ${rrset.type}: HTTP ${response.status} ${await response.text()}`);
+}
