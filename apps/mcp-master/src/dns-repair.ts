@@ -43,10 +43,12 @@ export class DnsRepair {
       periodMs: options.periodMs,
       pass: () => this.check(),
       onError: (error) => this.#log.error({ err: error }, 'DNS repair pass failed'),
+      // Records lost while the master was down come back at once, not one period later.
+      runAtStart: true,
     });
   }
 
-  /** Checks every period from now on; a pass still running when the next is due is not doubled. */
+  /** Checks now and every period from then on; a pass still running when the next is due is not doubled. */
   start(): void {
     this.#schedule.start();
   }

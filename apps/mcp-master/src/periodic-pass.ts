@@ -14,21 +14,25 @@ export function periodicPass(options: {
   readonly pass: () => Promise<unknown>;
   /** A pass that throws: logged by the owner; the schedule goes on. */
   readonly onError: (error: unknown) => void;
+  /** Also run one pass at start(), not only after the first period. Default false. */
+  readonly runAtStart?: boolean;
 }): PeriodicPass {
   let timer: { cancel(): void } | undefined;
   let running: Promise<unknown> | undefined;
+  const tick = (): void => {
+    if (running !== undefined) return;
+    running = options
+      .pass()
+      .catch(options.onError)
+      .finally(() => {
+        running = undefined;
+      });
+  };
   return {
     start() {
       if (timer !== undefined) return;
-      timer = options.timer.every(options.periodMs, () => {
-        if (running !== undefined) return;
-        running = options
-          .pass()
-          .catch(options.onError)
-          .finally(() => {
-            running = undefined;
-          });
-      });
+      timer = options.timer.every(options.periodMs, tick);
+      if (options.runAtStart === true) tick();
     },
     async stop() {
       timer?.cancel();
