@@ -1,8 +1,7 @@
 // The dev fleet's DNS server: PowerDNS for the internal zone svc.mcp.test on the fleet's loopback address, its home
 // under D/dns, and the [dns] section that points the master (the records' writer) and the agents (readers) at it.
-import { writePowerDnsHome, type PowerDnsHome } from '@mcp/dns';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The internal zone of every dev fleet (SPEC §5). */
@@ -25,6 +24,7 @@ export interface DevFleetDnsServer {
   /** Where it answers queries: `dig @<address> -p <dnsPort>`. */
   readonly address: string;
   readonly dnsPort: number;
+  readonly apiPort: number;
   readonly apiUrl: string;
   /** Its config dir (`--config-dir=<this>`): its command line names it, which tells its process apart. */
   readonly configPath: string;
@@ -43,6 +43,7 @@ export function dnsServerOf(root: string, host: string, ports: { readonly dnsPor
     zone: DEV_FLEET_ZONE,
     address: host,
     dnsPort: ports.dnsPort,
+    apiPort: ports.apiPort,
     apiUrl: `http://${host}:${ports.apiPort}`,
     configPath: dir,
     logPath: join(dir, 'pdns.log'),
@@ -56,12 +57,13 @@ export function dnsLinkOf(server: DevFleetDnsServer): DnsLink {
   return { zone: server.zone, apiUrl: server.apiUrl, secretPath: server.apiKeyPath };
 }
 
-/** Writes the server's home (pdns.conf, database, a fresh API key in api.key, 0600). */
-export async function writeDnsServerHome(server: DevFleetDnsServer, ports: { readonly apiPort: number }): Promise<PowerDnsHome> {
-  const apiKey = randomBytes(24).toString('hex');
-  const home = await writePowerDnsHome({ dir: server.workDir, address: server.address, dnsPort: server.dnsPort, apiPort: ports.apiPort, apiKey });
-  await writeFile(server.apiKeyPath, `${apiKey}\n`, { mode: 0o600 });
-  return home;
+/**
+ * Writes a fresh API key to api.key (0600). pdns.conf and the database are written by `mcp dev up` before it starts
+ * the server (writePowerDnsHome from @mcp/dns), so laying a fleet out stays quick.
+ */
+export async function writeDnsServerKey(server: DevFleetDnsServer): Promise<void> {
+  await mkdir(server.workDir, { recursive: true });
+  await writeFile(server.apiKeyPath, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
 }
 
 /** The `[dns]` section of a daemon's config pointing at `link` (PowerDNS); `extra` are more `key = value` lines. */

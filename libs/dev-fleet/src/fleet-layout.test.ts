@@ -46,9 +46,6 @@ describe('prepareDevFleet', () => {
     expect(dns).toMatchObject({ program: 'pdns_server', zone: 'svc.mcp.test', address: layout.manifest.host, configPath: join(layout.dir, 'dns') });
     const apiKey = (await readFile(dns?.apiKeyPath ?? '', 'utf8')).trim();
     expect(apiKey).toMatch(/^[0-9a-f]{48}$/);
-    const pdnsConf = await readFile(join(layout.dir, 'dns', 'pdns.conf'), 'utf8');
-    expect(pdnsConf).toContain(`local-port=${dns?.dnsPort}`);
-    expect(pdnsConf).toContain(`api-key=${apiKey}`);
     const section = `[dns]\ndriver = "powerdns"\nzone = "svc.mcp.test"\napi_url = "${dns?.apiUrl}"\nsecret_file = "${dns?.apiKeyPath}"`;
     expect(await readFile(join(layout.dir, 'master', 'mcp-master', 'master.toml'), 'utf8')).toContain(section);
     for (const node of ['master', 'worker', 'edge']) expect(await readFile(join(layout.dir, node, 'agent.toml'), 'utf8')).toContain(section);

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { writeAgentHome } from './agent-home.js';
 import { writeCliConfig } from './cli-config.js';
-import { dnsLinkOf, dnsServerOf, writeDnsServerHome, type DevFleetDnsServer } from './dns-server.js';
+import { dnsLinkOf, dnsServerOf, writeDnsServerKey, type DevFleetDnsServer } from './dns-server.js';
 import { DevFleetError } from './errors.js';
 import { formatManifest, parseManifest, type FleetManifest, type ManifestNode, type NodeRole } from './fleet-manifest.js';
 import { mintFleetTokens, writeTokenForClient } from './fleet-tokens.js';
@@ -168,7 +168,7 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
   const manifest: FleetManifest = { format: 1, host, master: { node: masterNode, port: masterPort }, nodes, dns: { dnsPort, apiPort } };
   const layout = layoutOf(dir, manifest);
   const dnsServer = dnsServerOf(layout.dir, host, { dnsPort, apiPort });
-  await writeDnsServerHome(dnsServer, { apiPort });
+  await writeDnsServerKey(dnsServer);
   const dns = dnsLinkOf(dnsServer);
 
   const authority = await createCertificateAuthority({ dir: join(layout.dir, 'ca'), commonName: 'mcp dev fleet CA' });

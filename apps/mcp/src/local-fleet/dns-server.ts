@@ -1,7 +1,7 @@
 // The dev fleet's PowerDNS (svc.mcp.test): started detached before the master (which writes the service records
 // there), its pid file kept like the daemons', its zone created once it answers; stopped by `mcp dev down`.
 import type { DevFleetDnsServer } from '@mcp/dev-fleet';
-import { ensurePowerDnsZone, startPowerDnsProcess, waitForPowerDns } from '@mcp/dns';
+import { ensurePowerDnsZone, startPowerDnsProcess, waitForPowerDns, writePowerDnsHome } from '@mcp/dns';
 import { readFile, writeFile } from 'node:fs/promises';
 import { CliError, exitCodes } from '../errors.js';
 import { logTail, runningPid } from './daemon-process.js';
@@ -23,6 +23,10 @@ export async function ensureDnsServer(server: DevFleetDnsServer, timeoutMs: numb
   const apiKey = (await readFile(server.apiKeyPath, 'utf8')).trim();
   const running = await runningPid(server);
   const state = running === undefined ? 'started' : 'already running';
+  if (running === undefined) {
+    // pdns.conf from the fleet's ports and key; the database from Debian's schema the first time.
+    await writePowerDnsHome({ dir: server.workDir, address: server.address, dnsPort: server.dnsPort, apiPort: server.apiPort, apiKey });
+  }
   const pid = running ?? (await startPowerDnsProcess({ home: { dir: server.workDir }, logPath: server.logPath, detached: true })).pid;
   if (running === undefined) await writeFile(server.pidPath, `${pid}\n`);
   try {
