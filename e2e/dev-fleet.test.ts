@@ -1,6 +1,7 @@
 // The operator's first day: `mcp dev up` starts a whole local fleet from the built programs, the built CLI deploys
 // the example service through the master onto the worker, where it answers, and `mcp dev down` stops every process
 // and keeps the data. Real processes, real podman, real SQLite files, TLS on loopback.
+import { digShort } from '@mcp/dns/testing';
 import { createTempDir, requireRuntime, uniqueName, type TempDir } from '@mcp/testing';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,9 +26,9 @@ function mcp(...args: string[]): Promise<Run> {
   });
 }
 
-/** Every pid file of the fleet: the master's and one per agent. */
+/** Every pid file of the fleet: the master's, one per agent, and its DNS server's. */
 function pidFiles(): string[] {
-  return [join(fleetDir, 'master', 'master.pid'), ...nodes.map((node) => join(fleetDir, node, 'agent.pid'))];
+  return [join(fleetDir, 'master', 'master.pid'), ...nodes.map((node) => join(fleetDir, node, 'agent.pid')), join(fleetDir, 'dns', 'pdns.pid')];
 }
 
 /** Whether `pid` still runs: a zombie (exited, not yet reaped by init) counts as stopped. */
@@ -100,6 +101,15 @@ describe.skipIf(skip !== undefined)('mcp dev up, a deploy through the master, mc
     const ps = await mcp('ps');
     expect(ps.exitCode).toBe(0);
     expect(ps.stdout).toMatch(new RegExp(`^${service}\\s+web\\s+worker\\s+running\\s+test\\s+\\d+[smhd]`, 'm'));
+
+    const listed = JSON.parse((await mcp('node', 'list', '--json')).stdout) as { response: { nodes: { name: string; address: string }[] } };
+    const workerAddress = listed.response.nodes.find((node) => node.name === 'worker')?.address ?? '';
+    const workerHost = workerAddress.slice(0, workerAddress.lastIndexOf(':'));
+    expect(deployed.stdout).toContain(`  dns: ok (${service}.svc.mcp.test A ${workerHost} (node worker))`);
+    const fleetJson = JSON.parse(await readFile(join(fleetDir, 'fleet.json'), 'utf8')) as { host: string; dns: { dnsPort: number } };
+    expect(await digShort({ server: fleetJson.host, port: fleetJson.dns.dnsPort, name: `${service}.svc.mcp.test`, type: 'A' })).toEqual([workerHost]);
+    const zone = await mcp('dns');
+    expect(zone.stdout).toMatch(new RegExp(`^ZONE: svc\\.mcp\\.test\n(.*\n)*${service}\\s+A\\s+${workerHost.replaceAll('.', '\\.')}\\s+60$`, 'm'));
 
     const status = await mcp('status', service, '--json');
     const answer = JSON.parse(status.stdout) as { response: { services: { components: { routes: { hostPort: number }[] }[] }[] } };

@@ -8,7 +8,7 @@ import { clientTlsOptions } from '@mcp/tls';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createTestFleet, startAgentProcess, type AgentProcess, type TestFleet } from './agent-process.js';
 import type { LogLine } from './daemon-process.js';
-import { startMasterProcess, type MasterProcess } from './master-process.js';
+import { startMasterProcess, type MasterProcess, type MasterProcessOptions } from './master-process.js';
 import { removeContainersOf, startPodmanService, type PodmanService } from './podman.js';
 import { ensureBuilt } from './programs.js';
 
@@ -36,6 +36,8 @@ export interface StartFleetOptions {
   readonly allowNodes?: readonly string[];
   /** Registries the fleet's podman pulls from over plain HTTP (a local test registry). */
   readonly insecureRegistries?: readonly string[];
+  /** The master's `[dns]` (the internal zone it keeps service records in) and its repair period. */
+  readonly dns?: MasterProcessOptions['dns'];
 }
 
 export interface Fleet {
@@ -169,6 +171,7 @@ export async function startFleet(options: StartFleetOptions): Promise<Fleet> {
       allowNodes,
       health: FLEET_HEALTH,
       rateLimits: { registerMs: 0, heartbeatMs: 0 },
+      ...(options.dns === undefined ? {} : { dns: options.dns }),
     });
     master = runningMaster;
 

@@ -23,6 +23,8 @@ export interface MasterProcessOptions {
   allowNodes: readonly string[];
   health?: MasterHomeOptions['health'];
   rateLimits?: MasterHomeOptions['rateLimits'];
+  /** `[dns]`: the master writes service records there. */
+  dns?: { readonly link: NonNullable<MasterHomeOptions['dns']>; readonly repairIntervalMs?: number };
 }
 
 /** Starts the built mcp-master and waits until it logs `master ready`; its port stays the same across restarts. */
@@ -40,6 +42,8 @@ export async function startMasterProcess(options: MasterProcessOptions): Promise
     allowNodes: options.allowNodes,
     ...(options.health === undefined ? {} : { health: options.health }),
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
+    ...(options.dns === undefined ? {} : { dns: options.dns.link }),
+    ...(options.dns?.repairIntervalMs === undefined ? {} : { dnsRepairIntervalMs: options.dns.repairIntervalMs }),
     logLevel: 'debug',
   });
   const daemon = await startDaemon({

@@ -20,6 +20,7 @@ import {
   type ListenAddress,
 } from '@mcp/config';
 import { containerLimitsConfigSchema, deployPolicyFromConfig, policyConfigSchema, type DeployPolicy } from '@mcp/policy';
+import { checkDnsConfig, dnsConfigFields, type DnsConfig } from '@mcp/dns';
 import type { AccelerationSetting } from '@mcp/runtime';
 import { parseCheckTarget, type CheckKind } from './boot-checks.js';
 import type { BootStage } from './boot-sequence.js';
@@ -103,6 +104,7 @@ export const agentConfigSchema = withEnvPrefix(
       }),
     },
     policy: { ...policyConfigSchema('`<files.root>/<service>`, the service\'s own directory'), ...containerLimitsConfigSchema() },
+    dns: dnsConfigFields(),
   },
   'MCP_AGENT',
 );
@@ -135,6 +137,8 @@ export interface AgentConfig {
   readonly alerts: { readonly command: readonly string[] | undefined; readonly timeoutMs: number };
   /** Empty: no boot sequence. */
   readonly bootStages: readonly BootStage[];
+  /** The internal zone the agent reads (ListDNSRecords); the master writes its records. Undefined: none. */
+  readonly dns: DnsConfig | undefined;
 }
 
 /** The variables that pick the config file. */
@@ -158,6 +162,7 @@ function derive(raw: Raw, file: string): AgentConfig {
   const bootStages = bootStagesOf(raw.boot.stages, file, problems);
   const policy = deployPolicyFromConfig(raw.policy, { file, serviceRoot: raw.files.root });
   problems.push(...policy.problems);
+  const dns = checkDnsConfig(raw.dns, file, problems);
   if (!listen.ok || problems.length > 0) throw new ConfigError(problems);
   const master =
     address !== undefined && caPath !== undefined && tokenPath !== undefined
@@ -190,6 +195,7 @@ function derive(raw: Raw, file: string): AgentConfig {
     }),
     alerts: Object.freeze({ command, timeoutMs: raw.alerts.timeout_ms }),
     bootStages,
+    dns,
   });
 }
 

@@ -160,7 +160,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
     const detail = (name: string) => result?.steps.find((step) => step.step === name)?.detail;
     expect(detail('cert')).toBe('no certificate issuer configured on this node; l7 routes without a certificate: http');
     expect(detail('proxy')).toBe('no proxy configured on this node; routes not registered: http');
-    expect(detail('dns')).toBe('no DNS configured on this node; no record registered');
+    expect(detail('dns')).toBe("the master keeps the service's DNS record (SPEC §7, v2 path); the agent writes none; no record registered here");
     expect(result?.status).toBe(ResultStatus.OK);
   });
 

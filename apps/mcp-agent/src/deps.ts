@@ -1,5 +1,6 @@
 // What the agent's behaviour needs from the world, passed in (real ones in main.ts, temporary ones in tests).
 import { defaultDeployPolicy, type DeployPolicy } from '@mcp/policy';
+import type { DnsDriver } from '@mcp/dns';
 import type { ComponentRuntime, Registry } from '@mcp/registry';
 import type { Runtime } from '@mcp/runtime';
 import type { FlappingPolicy } from './drift.js';
@@ -45,6 +46,11 @@ export interface AgentDeps {
   readonly flapping?: FlappingPolicy;
   /** The node's deploy policy (`[policy]`); absent: the safe default rooted at `files.root`. */
   readonly policy?: DeployPolicy;
+  /**
+   * The internal zone, read only (ListDNSRecords, and what an edge node resolves backends through): the master is
+   * the one writer of service records (SPEC §7 v2 path), so the agent never writes through this. Undefined: no [dns].
+   */
+  readonly dns?: DnsDriver;
 }
 
 /** The deploy policy this agent enforces. */

@@ -1,12 +1,12 @@
-// The certificate, proxy and DNS steps of deploy and lifecycle. This agent version has none of those backends
-// (they come with the proxy/DNS issues), so each step says it did not apply and why; it is never reported OK.
+// The certificate, proxy and DNS steps of deploy and lifecycle. This agent version has no proxy or certificate
+// backend, and the master writes DNS records; so each step says it did not apply and why; it is never reported OK.
 import type { StepResult } from '@mcp/proto';
 import type { ComponentSpec } from '@mcp/registry';
 import { stepSkipped } from './wire/spec.js';
 
 export const NO_PROXY = 'no proxy configured on this node';
 export const NO_CERTIFICATES = 'no certificate issuer configured on this node';
-export const NO_DNS = 'no DNS configured on this node';
+export const NO_DNS = 'the master keeps the service\'s DNS record (SPEC §7, v2 path); the agent writes none';
 
 function routeNames(component: ComponentSpec): string {
   return component.routes.map((route) => (route.name === '' ? `:${route.port}` : route.name)).join(', ');
@@ -26,5 +26,5 @@ export function proxyStep(component: ComponentSpec, action: 'register' | 'remove
 }
 
 export function dnsStep(action: 'register' | 'remove'): StepResult {
-  return stepSkipped('dns', `${NO_DNS}; no record ${action === 'register' ? 'registered' : 'removed'}`);
+  return stepSkipped('dns', `${NO_DNS}; no record ${action === 'register' ? 'registered' : 'removed'} here`);
 }

@@ -1,6 +1,7 @@
 // Builds a running agent from its config: podman, QEMU (when it works here), registry, tokens, handlers, the boot
 // sequence, the gRPC server, the monitor, recover.
 import { createAuthInterceptor, createTokenFileValidator, mcpPolicy } from '@mcp/auth';
+import { createDnsDriver, loadDnsSettings } from '@mcp/dns';
 import { openRegistry, type Registry } from '@mcp/registry';
 import { createCapsInterceptor, createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto';
@@ -166,6 +167,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       listenAddress: `${config.listen.host}:${config.listen.port}`,
       flapping: config.monitor.alerts.flapping,
       policy: config.policy,
+      ...(config.dns === undefined ? {} : { dns: createDnsDriver(await loadDnsSettings(config.dns)) }),
     };
     const { impl, capabilities } = assembleAgentHandlers(deps, options.groups, deferredRpcs);
     if (config.bootStages.length > 0) await runBootSequence(deps, config.bootStages);

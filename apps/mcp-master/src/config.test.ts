@@ -49,9 +49,39 @@ describe('master config', () => {
     expect(config.rateLimits).toEqual({ registerMs: 60_000, heartbeatMs: 10_000 });
     expect(config.placement).toEqual({ allowTcgVms: false });
     expect(config.edge).toEqual({ allowedDomains: [] });
+    expect(config.dns).toBeUndefined();
     expect(config.databasePath).toBe('/var/lib/mcp-master/master.db');
     expect(config.bootstrapNodes).toEqual([]);
     expect(Object.isFrozen(config.health)).toBe(true);
+  });
+
+  it('reads [dns]: the zone the master keeps service records in, its TTL and repair period', async () => {
+    const file = await writeConfig(`${minimal}
+[dns]
+driver = "powerdns"
+zone = "svc.mcp.test"
+api_url = "http://127.0.0.1:8081"
+secret_file = "pdns.key"
+ttl_seconds = 30
+`);
+    const config = await loadMasterConfig({ path: file, env: { MCP_MASTER_DNS_REPAIR_INTERVAL_MS: '5000' } });
+    expect(config.dns).toEqual({
+      kind: 'powerdns',
+      zone: 'svc.mcp.test',
+      apiUrl: 'http://127.0.0.1:8081',
+      secretPath: join(file, '..', 'pdns.key'),
+      caPath: undefined,
+      timeoutMs: 10_000,
+      ttlSeconds: 30,
+      repairIntervalMs: 5000,
+    });
+  });
+
+  it('refuses a half-configured [dns], naming the missing keys', async () => {
+    const file = await writeConfig(`${minimal}\n[dns]\nzone = "svc.mcp.test"\n`);
+    const error = await refusal(file);
+    expect(error.message).toContain(`${file}: dns.driver: missing while dns.zone is set`);
+    expect(error.message).toContain(`${file}: dns.secret_file: missing`);
   });
 
   it('lets MCP_MASTER_* variables override the file', async () => {
@@ -90,7 +120,7 @@ describe('master config', () => {
     const lines = (await refusal(file)).message.split('\n');
     expect(lines).toEqual(
       expect.arrayContaining([
-        `${file}: extra: unknown key; expected one of: node, server, auth, agents, registration, edge, placement, health, rate_limits, data, log, nodes, policy`,
+        `${file}: extra: unknown key; expected one of: node, server, auth, agents, registration, edge, dns, placement, health, rate_limits, data, log, nodes, policy`,
         `${file}: node.name: got the string "Rift"; expected a node name`,
         `${file}: server.tls_cert: missing; expected a path`,
         `${file}: agents.token_path: missing; expected a path`,

@@ -18,6 +18,7 @@ import {
   type ListenAddress,
 } from '@mcp/config';
 import { deployPolicyFromConfig, policyConfigSchema, type DeployPolicy } from '@mcp/policy';
+import { checkDnsConfig, dnsConfigFields, type DnsConfig } from '@mcp/dns';
 import type { NodeRole } from './deps.js';
 
 const nodeName = /^[a-z][a-z0-9-]{0,62}$/;
@@ -53,6 +54,11 @@ export const masterConfigSchema = withEnvPrefix(
     },
     edge: {
       allowed_domains: stringList({ doc: 'public hostnames must be under one of these domains (whole labels); empty: none is refused', default: [] }),
+    },
+    dns: {
+      ...dnsConfigFields(),
+      ttl_seconds: integer({ doc: 'TTL of the service records the master writes, in seconds', default: 60, min: 1, max: day / 1000 }),
+      repair_interval_ms: integer({ doc: "how often the master compares each placed service's record with the zone and repairs it, in ms", default: 60_000, min: 100, max: day }),
     },
     placement: {
       allow_tcg_vms: boolean({ doc: 'let nodes whose qemu has no KVM (TCG, slow) take unikernel components (dev fleets)', default: false }),
@@ -107,6 +113,8 @@ export interface MasterConfig {
   /** Lower-case domains public routes must be under (Deploy checks whole labels). */
   readonly edge: { readonly allowedDomains: readonly string[] };
   readonly placement: { readonly allowTcgVms: boolean };
+  /** The internal zone's DNS, whose service records the master owns; undefined: none configured. */
+  readonly dns: (DnsConfig & { readonly ttlSeconds: number; readonly repairIntervalMs: number }) | undefined;
   readonly health: {
     readonly heartbeatIntervalMs: number;
     readonly unhealthyAfterMs: number;
@@ -168,6 +176,7 @@ function derive(raw: Raw, file: string): MasterConfig {
   checkBootstrapNodes(raw, file, problems);
   const policy = deployPolicyFromConfig(raw.policy, { file, serviceRoot: '/srv' });
   problems.push(...policy.problems);
+  const dns = checkDnsConfig(raw.dns, file, problems);
   const health = raw.health;
   if (health.unhealthy_after_ms <= health.heartbeat_interval_ms) {
     problems.push(configProblem(file, 'health.unhealthy_after_ms', `${health.unhealthy_after_ms} is not above heartbeat_interval_ms (${health.heartbeat_interval_ms})`, 'several heartbeat intervals (default 3)'));
@@ -192,6 +201,7 @@ function derive(raw: Raw, file: string): MasterConfig {
     registration: Object.freeze({ allowNodes: Object.freeze(allowNodes), maxNodes: raw.registration.max_nodes }),
     edge: Object.freeze({ allowedDomains: Object.freeze([...raw.edge.allowed_domains]) }),
     placement: Object.freeze({ allowTcgVms: raw.placement.allow_tcg_vms }),
+    dns: dns === undefined ? undefined : Object.freeze({ ...dns, ttlSeconds: raw.dns.ttl_seconds, repairIntervalMs: raw.dns.repair_interval_ms }),
     health: Object.freeze({
       heartbeatIntervalMs: health.heartbeat_interval_ms,
       unhealthyAfterMs: health.unhealthy_after_ms,

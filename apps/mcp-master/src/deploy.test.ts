@@ -101,7 +101,7 @@ describe('master deploy: steps', () => {
       ['dns', 'SKIPPED'],
       ['record', 'OK'],
     ]);
-    expect(answer.dnsResult?.detail).toMatch(/no DNS \(MCNS\) configuration/);
+    expect(answer.dnsResult?.detail).toMatch(/the master has no DNS configured/);
     expect(answer.edgeRouteResult).toMatchObject({ status: ResultStatus.SKIPPED, success: true, detail: 'no public routes' });
     expect(answer.deployResult?.status).toBe(ResultStatus.OK);
     expect(answer.components.map((component) => component.name)).toEqual(['api']);

@@ -18,6 +18,7 @@ import { checkFleetPolicy, DEFAULT_FLEET_POLICY } from './fleet-policy.js';
 import type { DeployPolicy } from '@mcp/policy';
 import { nodeSnapshotOf, placementOf, serviceToPlaceOf } from './placement-input.js';
 import { allowedDomainOf, chooseEdgeNode, publicRoutesOf, routesOutsideAllowedDomains, type PublicRoute } from './public-routes.js';
+import { pointServiceAt } from './service-dns.js';
 import { serviceLocksFor } from './service-lock.js';
 import { definitionOfSpec } from './spec-input.js';
 import { errorText, firstFailure, stepFailed, stepOk, stepSkipped } from './step-results.js';
@@ -59,8 +60,6 @@ export interface CheckedDeploy {
   readonly noPull: boolean;
 }
 
-export const DNS_SKIPPED =
-  'the master has no DNS (MCNS) configuration in this version; the agent reports its own dns step per component';
 export const EDGE_NOT_IN_VERSION = 'edge routing is not in this version';
 
 /** Checks the request (InvalidArgument naming the field) before anything is changed. */
@@ -184,7 +183,8 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
       ),
     );
   } else {
-    dns = stepSkipped('dns', DNS_SKIPPED);
+    // The record follows the placement: made even when a component failed to start, since the service lives here now.
+    dns = await pointServiceAt(deps.dns, definition.name, node);
     edge = edgeSummary(routes);
     steps.push(dns, ...routes.map((route) => edgeRouteStep(route, nodes, options)));
     // Recorded even when a component failed to start: the agent now holds this definition as desired state,

@@ -2,6 +2,7 @@
 // This file is the contract between the master's parts (state and nodes / fleet operations).
 import type { Client } from '@connectrpc/connect';
 import type { McpAgentService, ServiceSpec } from '@mcp/proto';
+import type { ServiceDns } from './service-dns.js';
 
 export type NodeRole = 'master' | 'worker' | 'edge';
 /** unknown: listed in config or registered, no heartbeat yet; unhealthy: missed heartbeats and failed the probe. */
@@ -86,4 +87,6 @@ export interface MasterDeps {
   /** Fan-out calls to agents (Status, ListNodes) give up on a node after this long. */
   readonly agentTimeoutMs: number;
   readonly version: string;
+  /** The internal zone the master keeps service records in; undefined: no [dns] configured (steps say so). */
+  readonly dns?: ServiceDns;
 }

@@ -2,6 +2,7 @@
 // when the probe fails (its next heartbeat makes it healthy again: the Heartbeat handler does that).
 import { ConnectError } from '@connectrpc/connect';
 import type { AgentClients, MasterLog, MasterStore, NodeRecord } from './deps.js';
+import { periodicPass, type PeriodicPass } from './periodic-pass.js';
 
 /** Runs `tick` every `periodMs` until cancelled; injected so tests fire ticks themselves. */
 export interface IntervalTimer {
@@ -77,33 +78,28 @@ export class HealthMonitor {
   readonly #watchingSince: Date;
   /** Nodes answering probes without heartbeating, with the heartbeat they had then: warned about once. */
   readonly #answeringSilently = new Map<string, number | undefined>();
-  #timer: { cancel(): void } | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #schedule: PeriodicPass;
 
   constructor(options: HealthMonitorOptions) {
     this.#options = options;
     this.#log = options.log.child({ component: 'health-monitor' });
     this.#watchingSince = options.clock.now();
+    this.#schedule = periodicPass({
+      timer: options.timer,
+      periodMs: options.checkPeriodMs,
+      pass: () => this.check(),
+      onError: (error) => this.#log.error({ err: error }, 'health check pass failed'),
+    });
   }
 
   /** Checks every check period from now on; a pass still running when the next is due is not doubled. */
   start(): void {
-    if (this.#timer !== undefined) return;
-    this.#timer = this.#options.timer.every(this.#options.checkPeriodMs, () => {
-      if (this.#running !== undefined) return;
-      this.#running = this.check()
-        .catch((error: unknown) => this.#log.error({ err: error }, 'health check pass failed'))
-        .finally(() => {
-          this.#running = undefined;
-        });
-    });
+    this.#schedule.start();
   }
 
   /** Stops the schedule and waits for a pass in progress, so the store can be closed after it. */
-  async stop(): Promise<void> {
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#schedule.stop();
   }
 
   /** One pass: probe every silent node at once, then record what the probes showed. */

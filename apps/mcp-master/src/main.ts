@@ -3,6 +3,7 @@ import { configPathFromArgs } from '@mcp/config';
 import { pino } from 'pino';
 import { configPathFromEnvironment, loadMasterConfig, processEnvironment } from './config.js';
 import { reconcileFleet } from './reconcile.js';
+import { dnsRpcs } from './rpc/dns-rpcs.js';
 import { createFleetRpcs } from './rpc/fleet-rpcs.js';
 import { createNodeRpcs } from './rpc/node-rpcs.js';
 import { startMaster } from './start-master.js';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     config,
     log,
     version: masterVersion,
-    groups: [nodeRpcs, fleetRpcs],
+    groups: [nodeRpcs, fleetRpcs, dnsRpcs],
     // Reports stale placements, orphans, …; changes nothing (SPEC §6).
     afterStart: async (deps) => void (await reconcileFleet(deps)),
   });

@@ -1,5 +1,6 @@
 // Builds a running master from its config: store, tokens, agent clients, handlers, the gRPC server, health monitor.
 import { createTokenFileValidator } from '@mcp/auth';
+import { createDnsDriver, loadDnsSettings } from '@mcp/dns';
 import { McpMasterService } from '@mcp/proto';
 import { startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { serverTlsOptions } from '@mcp/tls';
@@ -12,7 +13,9 @@ import type { AgentClients, MasterDeps, MasterLog } from './deps.js';
 import { HealthMonitor, systemTimer, type IntervalTimer } from './health-monitor.js';
 import { assembleMasterHandlers, type HandlerGroup } from './master-handlers.js';
 import { masterInterceptors } from './master-interceptors.js';
+import { DnsRepair } from './dns-repair.js';
 import { deferredRpcs } from './rpc/deferred-rpcs.js';
+import type { ServiceDns } from './service-dns.js';
 import { openMasterStore, type OpenedMasterStore } from './store/open-master-store.js';
 
 export interface StartMasterOptions {
@@ -34,6 +37,8 @@ export interface RunningMaster {
   readonly address: string;
   readonly implemented: readonly string[];
   readonly monitor: HealthMonitor;
+  /** The DNS repair loop, when [dns] is configured. */
+  readonly dnsRepair: DnsRepair | undefined;
   /** Stops the monitor, the server, the agent clients, then closes the store. */
   close(): Promise<void>;
 }
@@ -48,8 +53,10 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
   let store: OpenedMasterStore | undefined;
   let server: RunningServer | undefined;
   let monitor: HealthMonitor | undefined;
+  let dnsRepair: DnsRepair | undefined;
   const close = async (): Promise<void> => {
     await monitor?.stop();
+    await dnsRepair?.stop();
     await server?.close();
     agents?.close();
     store?.close();
@@ -59,7 +66,17 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
     store = openMasterStore({ path: config.databasePath, clock });
     if (store.migration.applied.length > 0) log.info({ applied: store.migration.applied, path: store.path }, 'master database migrated');
     recordBootstrapNodes(store, config.bootstrapNodes, log);
-    const deps: MasterDeps = { store, agents, clock, log, agentTimeoutMs: config.agents.callTimeoutMs, version: options.version };
+    const dns: ServiceDns | undefined =
+      config.dns === undefined ? undefined : { driver: createDnsDriver(await loadDnsSettings(config.dns)), ttlSeconds: config.dns.ttlSeconds };
+    const deps: MasterDeps = {
+      store,
+      agents,
+      clock,
+      log,
+      agentTimeoutMs: config.agents.callTimeoutMs,
+      version: options.version,
+      ...(dns === undefined ? {} : { dns }),
+    };
     const { impl, implemented } = assembleMasterHandlers(deps, options.groups, deferredRpcs);
     server = await startGrpcServer({
       host: config.listen.host,
@@ -84,8 +101,15 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
       checkPeriodMs: config.health.checkPeriodMs,
     });
     monitor.start();
+    if (dns !== undefined && config.dns !== undefined) {
+      dnsRepair = new DnsRepair({ dns, store, log, timer: options.timer ?? systemTimer, periodMs: config.dns.repairIntervalMs });
+      dnsRepair.start();
+      log.info({ driver: config.dns.kind, zone: config.dns.zone, apiUrl: config.dns.apiUrl, ttlSeconds: config.dns.ttlSeconds }, 'the master keeps the service records of the internal zone');
+    } else {
+      log.info({}, 'no [dns] configured: the master keeps no service records (deploy reports dns as skipped)');
+    }
     log.info({ allowNodes: config.registration.allowNodes, maxNodes: config.registration.maxNodes }, 'registration open to the allow-listed nodes');
-    const running: RunningMaster = { deps, server, address: `${config.listen.host}:${server.port}`, implemented, monitor, close };
+    const running: RunningMaster = { deps, server, address: `${config.listen.host}:${server.port}`, implemented, monitor, dnsRepair, close };
     if (options.afterStart) {
       options.afterStart(deps).catch((error: unknown) => log.error({ err: error }, 'start-up task failed'));
     }

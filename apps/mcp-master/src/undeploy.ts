@@ -4,10 +4,11 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { ResultStatus, UndeployResponseSchema, type ComponentResult, type StepResult, type UndeployResponse } from '@mcp/proto';
 import { definitionFromProto } from '@mcp/servicedef';
 import { agentName, isUnreachable } from './agent-calls.js';
-import { DEFAULT_FLEET_OPTIONS, DNS_SKIPPED, EDGE_NOT_IN_VERSION, unansweredReason, type FleetOptions } from './deploy.js';
+import { DEFAULT_FLEET_OPTIONS, EDGE_NOT_IN_VERSION, unansweredReason, type FleetOptions } from './deploy.js';
 import type { MasterDeps, NodeRecord, PlacementRecord } from './deps.js';
 import { FleetError } from './fleet-errors.js';
 import { publicRoutesOf } from './public-routes.js';
+import { removeServiceRecord } from './service-dns.js';
 import { serviceLocksFor } from './service-lock.js';
 import { checkServiceName } from './spec-input.js';
 import { errorText, firstFailure, stepFailed, stepOk, stepSkipped } from './step-results.js';
@@ -76,8 +77,12 @@ async function undeployLocked(deps: MasterDeps, service: string, options: FleetO
   const node = deps.store.findNode(placement.node);
   const teardown = await tearDownOnAgent(deps, placement, node, options.agentOperationTimeoutMs);
   const steps: StepResult[] = [teardown.step, ...edgeSteps(placement, teardown.done)];
-  if (teardown.done) {
-    steps.push(stepSkipped('dns', DNS_SKIPPED));
+  const dns = teardown.done ? await removeServiceRecord(deps.dns, service) : undefined;
+  if (dns !== undefined && dns.status === ResultStatus.FAILED) {
+    // Kept so that a retry removes the record too (until then the repair loop treats it as any placed service's).
+    steps.push(dns, stepSkipped('record', `placement on node ${placement.node} kept so that the undeploy can be retried: the DNS record is still there`));
+  } else if (dns !== undefined) {
+    steps.push(dns);
     deps.store.deletePlacement(service);
     steps.push(stepOk('record', `placement of service ${service} on node ${placement.node} deleted`));
   } else {

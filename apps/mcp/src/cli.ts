@@ -5,6 +5,7 @@ import { adoptCommand } from './commands/adopt.js';
 import { agentCommand } from './commands/agent.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
+import { dnsCommand } from './commands/dns.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
 import { nodeCommand } from './commands/node.js';
@@ -43,6 +44,7 @@ const commands: readonly CliCommand[] = [
   pushCommand,
   pullCommand,
   nodeCommand,
+  dnsCommand,
   agentCommand,
   devCommand,
 ];

@@ -2,6 +2,7 @@
 import { issueCertificate, type CertificateAuthority } from '@mcp/tls';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dnsSectionLines, type DnsLink } from './dns-server.js';
 
 export interface AgentHomeOptions {
   /** Directory that holds everything of this agent: `<dir>/agent.toml`, `tls/`, `data/`, `srv/`. */
@@ -21,6 +22,8 @@ export interface AgentHomeOptions {
   ports?: { first: number; last: number };
   /** The master this agent registers with (`[master]`); absent: the agent runs without one. */
   master?: AgentMasterLink;
+  /** The internal zone's DNS server, which the agent reads (ListDNSRecords); the master writes it. */
+  dns?: DnsLink;
   logLevel?: string;
 }
 
@@ -94,6 +97,7 @@ export async function writeAgentHome(options: AgentHomeOptions): Promise<AgentHo
     '[log]',
     `level = ${tomlString(options.logLevel ?? 'info')}`,
     '',
+    ...dnsSectionLines(options.dns),
   ];
   const configPath = join(dir, 'agent.toml');
   await writeFile(configPath, lines.join('\n'));

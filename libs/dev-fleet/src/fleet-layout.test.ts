@@ -40,6 +40,18 @@ describe('prepareDevFleet', () => {
     }
   });
 
+  it('lays out PowerDNS for svc.mcp.test and points the master (writer) and every agent (reader) at it', async () => {
+    const { layout } = await prepareDevFleet({ dir: await tempDir() });
+    const dns = layout.dnsServer;
+    expect(dns).toMatchObject({ program: 'pdns_server', zone: 'svc.mcp.test', address: layout.manifest.host, configPath: join(layout.dir, 'dns') });
+    const apiKey = (await readFile(dns?.apiKeyPath ?? '', 'utf8')).trim();
+    expect(apiKey).toMatch(/^[0-9a-f]{48}$/);
+    const section = `[dns]\ndriver = "powerdns"\nzone = "svc.mcp.test"\napi_url = "${dns?.apiUrl}"\nsecret_file = "${dns?.apiKeyPath}"`;
+    expect(await readFile(join(layout.dir, 'master', 'mcp-master', 'master.toml'), 'utf8')).toContain(section);
+    for (const node of ['master', 'worker', 'edge']) expect(await readFile(join(layout.dir, node, 'agent.toml'), 'utf8')).toContain(section);
+    expect((await readDevFleet(layout.dir))?.dnsServer).toEqual(dns);
+  });
+
   it('writes an operator token the fleet token file maps to a human', async () => {
     const { layout } = await prepareDevFleet({ dir: await tempDir() });
     const validator = await createTokenFileValidator({ path: join(layout.dir, 'tokens.toml') });

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { writeAgentHome } from './agent-home.js';
 import { writeCliConfig } from './cli-config.js';
+import { dnsLinkOf, dnsServerOf, writeDnsServerKey, type DevFleetDnsServer } from './dns-server.js';
 import { DevFleetError } from './errors.js';
 import { formatManifest, parseManifest, type FleetManifest, type ManifestNode, type NodeRole } from './fleet-manifest.js';
 import { mintFleetTokens, writeTokenForClient } from './fleet-tokens.js';
@@ -45,6 +46,8 @@ export interface DevFleetLayout {
   readonly masterAddress: string;
   /** The master daemon first, then the agents in fleet.json's order. */
   readonly daemons: readonly DevFleetDaemon[];
+  /** PowerDNS for the internal zone (svc.mcp.test); undefined in a fleet laid out before it had one. */
+  readonly dnsServer: DevFleetDnsServer | undefined;
 }
 
 export interface PrepareDevFleetOptions {
@@ -105,6 +108,7 @@ export function layoutOf(dir: string, manifest: FleetManifest): DevFleetLayout {
     operatorTokenPath: join(root, 'operator.token'),
     masterAddress: address(manifest.master.port),
     daemons: [masterDaemon, ...agents],
+    dnsServer: manifest.dns === undefined ? undefined : dnsServerOf(root, manifest.host, manifest.dns),
   };
 }
 
@@ -155,14 +159,17 @@ function routeWindows(count: number): { first: number; last: number }[] {
 
 async function createFleet(dir: string, options: PrepareDevFleetOptions): Promise<DevFleetLayout> {
   const host = options.host ?? '127.0.0.1';
-  const [masterPort = 0, ...agentPorts] = await distinctPorts(DEV_FLEET_NODES.length + 1, host, options.pickPort ?? kernelPort);
+  const [masterPort = 0, dnsPort = 0, apiPort = 0, ...agentPorts] = await distinctPorts(DEV_FLEET_NODES.length + 3, host, options.pickPort ?? kernelPort);
   const windows = routeWindows(DEV_FLEET_NODES.length);
   const nodes = DEV_FLEET_NODES.map(
     (node, index): ManifestNode => ({ ...node, port: agentPorts[index] ?? 0, routePorts: windows[index] ?? { first: 0, last: 0 } }),
   );
   const masterNode = DEV_FLEET_NODES.find((node) => node.role === 'master')?.name ?? 'master';
-  const manifest: FleetManifest = { format: 1, host, master: { node: masterNode, port: masterPort }, nodes };
+  const manifest: FleetManifest = { format: 1, host, master: { node: masterNode, port: masterPort }, nodes, dns: { dnsPort, apiPort } };
   const layout = layoutOf(dir, manifest);
+  const dnsServer = dnsServerOf(layout.dir, host, { dnsPort, apiPort });
+  await writeDnsServerKey(dnsServer);
+  const dns = dnsLinkOf(dnsServer);
 
   const authority = await createCertificateAuthority({ dir: join(layout.dir, 'ca'), commonName: 'mcp dev fleet CA' });
   const tokenFile = join(layout.dir, 'tokens.toml');
@@ -176,6 +183,7 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
     tokenFile,
     masterToken: tokens.master,
     allowNodes: nodes.filter((node) => node.name !== masterNode).map((node) => node.name),
+    dns,
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   });
   for (const node of nodes) {
@@ -190,6 +198,7 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
       tokenFile,
       ports: node.routePorts,
       master: { address: layout.masterAddress, caPath: authority.certPath, tokenPath },
+      dns,
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     });
     await writeTokenForClient(tokenPath, tokens.agents[node.name] ?? '');

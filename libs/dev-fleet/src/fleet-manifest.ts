@@ -20,6 +20,8 @@ export interface FleetManifest {
   /** The master daemon: the node it runs on and its gRPC port. */
   readonly master: { readonly node: string; readonly port: number };
   readonly nodes: readonly ManifestNode[];
+  /** The fleet's DNS server (PowerDNS) ports on `host`; absent in a fleet laid out before it had one. */
+  readonly dns?: { readonly dnsPort: number; readonly apiPort: number };
 }
 
 export function formatManifest(manifest: FleetManifest): string {
@@ -77,11 +79,16 @@ export function parseManifest(text: string, file: string): FleetManifest {
   if (master !== undefined && !nodes.some((node) => node?.name === master['node'])) {
     problems.push(`master.node: ${JSON.stringify(master['node'])} is not one of the nodes`);
   }
+  const dns = top['dns'] === undefined ? undefined : record(top['dns']);
+  if (top['dns'] !== undefined && (dns === undefined || !isPort(dns['dnsPort']) || !isPort(dns['apiPort']))) {
+    problems.push('dns: expected {dnsPort, apiPort}');
+  }
   if (problems.length > 0) throw new DevFleetError(file, `${problems.join('; ')}`);
   return {
     format: 1,
     host: top['host'] as string,
     master: { node: master?.['node'] as string, port: master?.['port'] as number },
     nodes: nodes.filter((node): node is ManifestNode => node !== undefined),
+    ...(dns === undefined ? {} : { dns: { dnsPort: dns['dnsPort'] as number, apiPort: dns['apiPort'] as number } }),
   };
 }

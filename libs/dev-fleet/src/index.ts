@@ -3,6 +3,8 @@ export { writeAgentHome } from './agent-home.js';
 export type { AgentHome, AgentHomeOptions, AgentMasterLink } from './agent-home.js';
 export { writeCliConfig } from './cli-config.js';
 export type { CliConfigOptions } from './cli-config.js';
+export { DEV_FLEET_ZONE, dnsLinkOf, dnsSectionLines, dnsServerOf } from './dns-server.js';
+export type { DevFleetDnsServer, DnsLink } from './dns-server.js';
 export { DevFleetError } from './errors.js';
 export { DEV_FLEET_NODES, layoutOf, prepareDevFleet, readDevFleet } from './fleet-layout.js';
 export type { DevFleetDaemon, DevFleetLayout, PrepareDevFleetOptions } from './fleet-layout.js';

@@ -2,6 +2,7 @@
 import { issueCertificate, type CertificateAuthority } from '@mcp/tls';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { dnsSectionLines, type DnsLink } from './dns-server.js';
 import { writeTokenForClient } from './fleet-tokens.js';
 
 export interface MasterHomeOptions {
@@ -29,6 +30,10 @@ export interface MasterHomeOptions {
   /** Lets nodes with qemu on TCG take unikernel components (no KVM in CI). */
   allowTcgVms?: boolean;
   allowedPublicDomains?: readonly string[];
+  /** The internal zone's DNS server: the master writes the service records there (`[dns]`). */
+  dns?: DnsLink;
+  /** How often the master repairs lost service records, in ms; default the daemon's (60 s). Tests want it short. */
+  dnsRepairIntervalMs?: number;
   logLevel?: string;
 }
 
@@ -101,6 +106,7 @@ export async function writeMasterHome(options: MasterHomeOptions): Promise<Maste
     ]),
     ...section('data', [['dir', dataDir]]),
     ...section('log', [['level', options.logLevel ?? 'info']]),
+    ...dnsSectionLines(options.dns, options.dnsRepairIntervalMs === undefined ? [] : [`repair_interval_ms = ${options.dnsRepairIntervalMs}`]),
     ...(options.bootstrapNodes ?? []).flatMap((node) => [
       '[[nodes]]',
       `name = ${tomlString(node.name)}`,

@@ -46,7 +46,7 @@ describe('service descriptors', () => {
     });
   });
 
-  it('gives the master every RPC of SPEC section 6, all unary', () => {
+  it('gives the master every RPC of SPEC section 6 and ListZoneRecords (mcp dns), all unary', () => {
     expect(methodKinds(McpMasterService)).toEqual({
       Deploy: 'unary',
       Undeploy: 'unary',
@@ -58,6 +58,7 @@ describe('service descriptors', () => {
       ListSnapshots: 'unary',
       Register: 'unary',
       Heartbeat: 'unary',
+      ListZoneRecords: 'unary',
     });
   });
 

@@ -7,7 +7,6 @@ const features = {
   listProxyRoutes: ['ListProxyRoutes', 'proxy routes'],
   addProxyRoute: ['AddProxyRoute', 'proxy routes'],
   removeProxyRoute: ['RemoveProxyRoute', 'proxy routes'],
-  listDNSRecords: ['ListDNSRecords', 'DNS records'],
   setupEdgeRoute: ['SetupEdgeRoute', 'edge routing'],
   removeEdgeRoute: ['RemoveEdgeRoute', 'edge routing'],
   listEdgeRoutes: ['ListEdgeRoutes', 'edge routing'],

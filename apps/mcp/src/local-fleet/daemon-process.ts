@@ -6,6 +6,9 @@ import { once } from 'node:events';
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
+/** What finding and stopping a background process needs: the fleet's daemons, and its DNS server too. */
+export type BackgroundProcess = Pick<DevFleetDaemon, 'pidPath' | 'configPath'> & { readonly program: string; readonly node: string };
+
 /** How often a stopping process is looked at. */
 const pollMs = 100;
 
@@ -25,7 +28,7 @@ async function commandLineOf(pid: number): Promise<string | undefined> {
 }
 
 /** The pid of the daemon when its pid file names a live process started with its config file; else undefined. */
-export async function runningPid(daemon: DevFleetDaemon): Promise<number | undefined> {
+export async function runningPid(daemon: Pick<BackgroundProcess, 'pidPath' | 'configPath'>): Promise<number | undefined> {
   const text = await readFile(daemon.pidPath, 'utf8').catch(() => '');
   const pid = Number.parseInt(text.trim(), 10);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
@@ -58,7 +61,7 @@ export async function startDaemon(daemon: DevFleetDaemon, program: string, env: 
 
 export type StopResult = 'stopped' | 'killed' | 'not running';
 
-async function goneWithin(daemon: DevFleetDaemon, ms: number): Promise<boolean> {
+async function goneWithin(daemon: BackgroundProcess, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   for (;;) {
     if ((await runningPid(daemon)) === undefined) return true;
@@ -79,7 +82,7 @@ function signal(pid: number, name: NodeJS.Signals): void {
  * SIGTERM (daemons stop cleanly on it: the agent also stops the podman service it started), then after
  * `graceMs` SIGKILL to the whole process group. The pid file goes either way.
  */
-export async function stopDaemon(daemon: DevFleetDaemon, graceMs: number): Promise<{ pid: number | undefined; result: StopResult }> {
+export async function stopDaemon(daemon: BackgroundProcess, graceMs: number): Promise<{ pid: number | undefined; result: StopResult }> {
   const pid = await runningPid(daemon);
   let result: StopResult = 'not running';
   if (pid !== undefined) {
@@ -97,7 +100,7 @@ export async function stopDaemon(daemon: DevFleetDaemon, graceMs: number): Promi
 }
 
 /** The last `count` lines of a daemon's log, for a message about why it did not come up. */
-export async function logTail(daemon: DevFleetDaemon, count = 5): Promise<string[]> {
+export async function logTail(daemon: Pick<DevFleetDaemon, 'logPath'>, count = 5): Promise<string[]> {
   const text = await readFile(daemon.logPath, 'utf8').catch(() => '');
   return text.split('\n').filter((line) => line.trim() !== '').slice(-count);
 }

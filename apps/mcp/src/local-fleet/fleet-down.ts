@@ -3,7 +3,7 @@
 import { readDevFleet } from '@mcp/dev-fleet';
 import type { CommandContext } from '../context.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
-import { stopDaemon } from './daemon-process.js';
+import { stopDaemon, type BackgroundProcess, type StopResult } from './daemon-process.js';
 
 export interface DevDownOptions {
   /** The fleet directory (absolute). */
@@ -18,7 +18,9 @@ export async function devDown(context: CommandContext, options: DevDownOptions):
   if (layout === undefined) {
     throw new CliError('not_found', `no dev fleet in ${options.dir} (no fleet.json); expected a directory mcp dev up made`, exitCodes.badInput);
   }
-  const stopped = await Promise.all(layout.daemons.map(async (daemon) => ({ daemon, ...(await stopDaemon(daemon, options.graceMs)) })));
+  const stopped: { daemon: BackgroundProcess; pid: number | undefined; result: StopResult }[] = await Promise.all(layout.daemons.map(async (daemon) => ({ daemon, ...(await stopDaemon(daemon, options.graceMs)) })));
+  // After the master, which writes to it.
+  if (layout.dnsServer !== undefined) stopped.push({ daemon: layout.dnsServer, ...(await stopDaemon(layout.dnsServer, options.graceMs)) });
   const { output } = context;
   if (output.json) {
     output.document({

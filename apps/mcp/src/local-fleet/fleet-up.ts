@@ -12,6 +12,7 @@ import { masterAt, type MasterConnection } from '../master-client.js';
 import { nodesOfMaster } from '../master-directory.js';
 import { locateDaemonPrograms, type DaemonPrograms } from './daemon-programs.js';
 import { logTail, runningPid, startDaemon } from './daemon-process.js';
+import { ensureDnsServer, type DnsServerReport } from './dns-server.js';
 
 export interface DevUpOptions {
   /** The fleet directory (absolute). */
@@ -102,6 +103,8 @@ export async function devUp(context: CommandContext, options: DevUpOptions): Pro
   const [masterDaemon, ...agentDaemons] = layout.daemons;
   if (masterDaemon === undefined) throw new Error(`the fleet in ${layout.dir} has no master daemon`);
 
+  // The master writes the service records: its DNS server answers before it starts.
+  const dns = layout.dnsServer === undefined ? undefined : await ensureDnsServer(layout.dnsServer, Math.max(1000, deadline - Date.now()));
   const reports: DaemonReport[] = [await ensureRunning(masterDaemon, programs, context.daemonEnv)];
   // Agents that find no master back off (1 s doubling); starting them once it answers saves that wait.
   for (;;) {
@@ -113,18 +116,24 @@ export async function devUp(context: CommandContext, options: DevUpOptions): Pro
     await delay(pollMs);
   }
   for (const daemon of agentDaemons) reports.push(await ensureRunning(daemon, programs, context.daemonEnv));
-  const alreadyUp = reports.every((report) => report.state === 'already running');
+  const alreadyUp = reports.every((report) => report.state === 'already running') && dns?.state !== 'started';
   output.progress(
     alreadyUp
       ? `the fleet in ${layout.dir} is already running`
       : `waiting for ${agentDaemons.map((daemon) => daemon.node).join(', ')} to register with the master at ${layout.masterAddress}…`,
   );
   await waitForFleet(layout, master, deadline, layout.daemons);
-  printUp(context, layout, reports, { created, alreadyUp });
+  printUp(context, layout, reports, { created, alreadyUp }, dns);
   return exitCodes.ok;
 }
 
-function printUp(context: CommandContext, layout: DevFleetLayout, reports: readonly DaemonReport[], flags: { created: boolean; alreadyUp: boolean }): void {
+function printUp(
+  context: CommandContext,
+  layout: DevFleetLayout,
+  reports: readonly DaemonReport[],
+  flags: { created: boolean; alreadyUp: boolean },
+  dns: DnsServerReport | undefined,
+): void {
   const { output } = context;
   if (output.json) {
     output.document({
@@ -142,6 +151,10 @@ function printUp(context: CommandContext, layout: DevFleetLayout, reports: reado
         state,
         log: daemon.logPath,
       })),
+      dns:
+        dns === undefined
+          ? null
+          : { zone: dns.server.zone, address: `${dns.server.address}:${dns.server.dnsPort}`, api: dns.server.apiUrl, pid: dns.pid, state: dns.state, log: dns.server.logPath },
     });
     return;
   }
@@ -151,6 +164,12 @@ function printUp(context: CommandContext, layout: DevFleetLayout, reports: reado
     reports.map(({ daemon, pid, state }) => [daemon.program, daemon.node, daemon.role, daemon.address, String(pid), state, daemon.logPath]),
   );
   output.line(`every agent has registered with the master at ${layout.masterAddress}`);
+  if (dns !== undefined) {
+    const { server } = dns;
+    output.line(`DNS for ${server.zone}: PowerDNS at ${server.address}:${server.dnsPort} (pid ${dns.pid}, ${dns.state}; dig @${server.address} -p ${server.dnsPort} <service>.${server.zone})`);
+  } else {
+    output.line(`no DNS server: this fleet was laid out before dev fleets had one (lay a new one out for ${'svc.mcp.test'})`);
+  }
   output.line(`drive it with: export MCP_CONFIG=${layout.cliConfigPath}   (services: ${layout.servicesDir})`);
   output.line(`stop it with:  mcp dev down --dir ${layout.dir}`);
 }
