@@ -4,6 +4,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { placeService, type PlacementRefused } from '@mcp/placement';
 import {
   MasterDeployResponseSchema,
+  PullPolicy,
   ResultStatus,
   type ComponentResult,
   type MasterDeployResponse,
@@ -41,18 +42,23 @@ export function unansweredReason(error: unknown, timeoutMs: number): string {
     : `is unreachable (${connectError.rawMessage})`;
 }
 
-export interface DeployInput {
+/** How the node pulls images, passed on to the agent's Deploy as the CLI sent it (the agent reads it). */
+export interface PullRequest {
+  readonly noPull: boolean;
+  /** Unset (UNSPECIFIED): the agent goes by noPull. */
+  readonly pull?: PullPolicy;
+}
+
+export interface DeployInput extends PullRequest {
   readonly spec: ServiceSpec | undefined;
   /** "" deploys every component. */
   readonly component: string;
-  readonly noPull: boolean;
 }
 
 /** A deploy request whose fields have been checked. */
-export interface CheckedDeploy {
+export interface CheckedDeploy extends PullRequest {
   readonly definition: ServiceDefinition;
   readonly component: string;
-  readonly noPull: boolean;
 }
 
 export const DNS_SKIPPED =
@@ -84,7 +90,7 @@ export function checkDeployInput(input: DeployInput, options: FleetOptions, fiel
         .join('\n'),
     );
   }
-  return { definition, component: input.component, noPull: input.noPull };
+  return { definition, component: input.component, noPull: input.noPull, ...(input.pull === undefined ? {} : { pull: input.pull }) };
 }
 
 function refusalMessage(refusal: PlacementRefused): string {
@@ -144,11 +150,17 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
   let components: ComponentResult[] = [];
   let deployed: StepResult;
   let refused = false;
+  // Whether the agent now holds the definition; a deploy that changed nothing there is not recorded here either.
+  let recordedByAgent = false;
   try {
     const answer = await deps.agents
       .forAddress(node.address)
-      .deploy({ service: spec, component: checked.component, noPull: checked.noPull }, { timeoutMs: options.agentOperationTimeoutMs });
+      .deploy(
+        { service: spec, component: checked.component, noPull: checked.noPull, pull: checked.pull ?? PullPolicy.UNSPECIFIED },
+        { timeoutMs: options.agentOperationTimeoutMs },
+      );
     components = answer.results;
+    recordedByAgent = answer.recorded || answer.success;
     deployed = deployStep(node, components, answer.success);
   } catch (error) {
     if (isUnreachable(error)) {
@@ -167,22 +179,21 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
   const routes = publicRoutesOf(definition);
   let dns: StepResult;
   let edge: StepResult;
-  if (refused) {
-    // The agent refused the whole request: it changed and recorded nothing, so neither does the master.
-    dns = stepSkipped('dns', 'not attempted: the agent refused the deploy');
-    edge = stepSkipped('edge_route', 'not attempted: the agent refused the deploy');
+  if (refused || !recordedByAgent) {
+    // The agent refused the request, or changed nothing (an image it could not pull): the node has not heard of
+    // this definition, so the master records nothing either and `mcp ps` shows no service there.
+    const why = refused ? 'the agent refused the deploy' : `${agentName(node)} changed nothing`;
+    dns = stepSkipped('dns', `not attempted: ${why}`);
+    edge = stepSkipped('edge_route', `not attempted: ${why}`);
     steps.push(dns, edge);
     steps.push(
-      stepSkipped(
-        'record',
-        previous === undefined ? 'nothing recorded: the agent refused the deploy' : `placement on node ${previous.node} unchanged`,
-      ),
+      stepSkipped('record', previous === undefined ? `nothing recorded: ${why}` : `placement on node ${previous.node} unchanged: ${why}`),
     );
   } else {
     dns = stepSkipped('dns', DNS_SKIPPED);
     edge = edgeSummary(routes);
     steps.push(dns, ...routes.map((route) => edgeRouteStep(route, nodes, options)));
-    // Recorded even when a component failed to start: the agent now holds this definition as desired state,
+    // Recorded even when a component failed to start: the agent has recorded this definition as desired state,
     // so the service lives on this node and a retry must come back here (Status shows the drift).
     const placement: PlacementRecord = {
       service: definition.name,
