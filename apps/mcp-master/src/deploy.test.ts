@@ -60,8 +60,8 @@ describe('master deploy: placement by tier', () => {
   });
 
   it('puts a service with a unikernel component only on a node that can run VMs', async () => {
-    await bed.startAgent({ name: 'orion', containers: 0, canRunVms: false });
-    await bed.startAgent({ name: 'vega', containers: 3, canRunVms: true });
+    await bed.startAgent({ name: 'orion', containers: 0, vms: 'none' });
+    await bed.startAgent({ name: 'vega', containers: 3, vms: 'kvm' });
     const answer = await deployService(bed.deps, { spec: specOf('vm', { unikernel: true }), component: '', noPull: false });
     expect(answer.node).toBe('vega');
   });

@@ -30,9 +30,11 @@ export interface FleetOptions {
    * the service's lock is held meanwhile. Fan-out calls (Status, reconciliation) use `agentTimeoutMs` instead.
    */
   readonly agentOperationTimeoutMs: number;
+  /** `[placement] allow_tcg_vms`: nodes whose qemu has TCG alone take unikernel components, after KVM nodes. */
+  readonly allowTcgVms: boolean;
 }
 
-export const DEFAULT_FLEET_OPTIONS: FleetOptions = { allowedPublicDomains: [], agentOperationTimeoutMs: 15 * 60_000 };
+export const DEFAULT_FLEET_OPTIONS: FleetOptions = { allowedPublicDomains: [], agentOperationTimeoutMs: 15 * 60_000, allowTcgVms: false };
 
 /** Why an agent call failed without an answer, for an Unavailable message. */
 export function unansweredReason(error: unknown, timeoutMs: number): string {
@@ -139,6 +141,7 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
     nodes: nodes.map(nodeSnapshotOf),
     placements: deps.store.listPlacements().map(placementOf),
     service: serviceToPlaceOf(definition),
+    allowTcgVms: options.allowTcgVms,
   });
   if (!decision.ok) throw new FleetError('failed-precondition', refusalMessage(decision));
   const node = nodes.find((candidate) => candidate.name === decision.node);

@@ -25,12 +25,12 @@ async function main(): Promise<void> {
     masterNode: config.node.name,
     allowNodes: config.registration.allowNodes,
     maxNodes: config.registration.maxNodes,
-    allowTcgVms: config.placement.allowTcgVms,
     heartbeatIntervalMs: config.health.heartbeatIntervalMs,
   });
   const fleetRpcs = createFleetRpcs({
     allowedPublicDomains: config.edge.allowedDomains,
     agentOperationTimeoutMs: config.agents.operationTimeoutMs,
+    allowTcgVms: config.placement.allowTcgVms,
   });
   const master = await startMaster({
     config,

@@ -104,7 +104,12 @@ export async function syncFleet(deps: MasterDeps, input: SyncInput, options: Fle
         'expected at least one definition (use mcp undeploy to remove services)',
     );
   }
-  const plan = planSync({ definitions: checked.map((one) => one.definition), placements, nodes: deps.store.listNodes() });
+  const plan = planSync({
+    definitions: checked.map((one) => one.definition),
+    placements,
+    nodes: deps.store.listNodes(),
+    allowTcgVms: options.allowTcgVms,
+  });
   if (input.dryRun) {
     return create(SyncResponseSchema, { plan: plan.map((entry) => planItem(entry)), results: [], dryRun: true, success: true });
   }
