@@ -1,0 +1,136 @@
+// A fresh dev fleet as an operator of the Go MCP meets it: a service of a locally built `localhost/` image deploys
+// through the master without --no-pull (the node has the image, so nothing is pulled) and serves; a unikernel
+// service deploys through the master onto the TCG-only worker (real QEMU) and serves on its route's host port.
+import { VM_INDEX_HTML, createTempDir, ensureBusyboxImage, ensureVmTestImage, requireRuntime, uniqueName, withFileLock, type TempDir } from '@mcp/testing';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binOf, ensureBuilt, run, type Run } from './support/programs.js';
+
+const skip =
+  (await requireRuntime('podman', async () => {
+    const probe = await run('podman', ['version', '--format', '{{.Client.Version}}']);
+    return probe.exitCode === 0 ? { available: true } : { available: false, reason: probe.stderr.trim() };
+  })) ??
+  (await requireRuntime('qemu', async () => {
+    const probe = await run('qemu-system-x86_64', ['--version']);
+    return probe.exitCode === 0 ? { available: true } : { available: false, reason: `qemu-system-x86_64 --version: ${probe.stderr.trim()}` };
+  }));
+
+/** The lock the other QEMU tests take: one file boots TCG guests at a time. */
+const QEMU_TEST_LOCK = join(tmpdir(), 'mcp-qemu-tests.lock');
+
+let dir: TempDir;
+let fleetDir: string;
+let releaseLock: () => void = () => undefined;
+const web = uniqueName('localweb');
+const vm = uniqueName('vmweb');
+
+function mcp(...args: string[]): Promise<Run> {
+  return run(process.execPath, [binOf('mcp'), ...args], {
+    env: { ...process.env, HOME: dir.path, MCP_CONFIG: join(fleetDir, 'mcp.toml') },
+    timeoutMs: 180_000,
+  });
+}
+
+/** The host port of the service's first route, from the master's Status. */
+async function hostPortOf(service: string): Promise<number> {
+  const status = await mcp('status', service, '--json');
+  expect(status.exitCode, status.stderr).toBe(0);
+  const answer = JSON.parse(status.stdout) as { response: { services: { components: { routes: { hostPort: number }[] }[] }[] } };
+  return answer.response.services[0]?.components[0]?.routes[0]?.hostPort ?? 0;
+}
+
+/** GETs / until it answers 2xx; a TCG guest takes seconds to boot (60 s deadline). */
+async function httpBody(port: number): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      if (response.ok) return await response.text();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`GET / on port ${port} never answered 2xx`);
+    await delay(100);
+  }
+}
+
+beforeAll(async () => {
+  if (skip !== undefined) return;
+  await new Promise<void>((acquired, failed) => {
+    const held = new Promise<void>((resolve) => {
+      releaseLock = resolve;
+    });
+    withFileLock(QEMU_TEST_LOCK, async () => {
+      acquired();
+      await held;
+    }, 600_000).catch(failed);
+  });
+  dir = await createTempDir('mcp-e2e-dev-fleet-vm');
+  fleetDir = join(dir.path, 'fleet');
+  const [image, vmImage] = await Promise.all([
+    ensureBusyboxImage(),
+    ensureVmTestImage(),
+    ensureBuilt('mcp'),
+    ensureBuilt('mcp-master'),
+    ensureBuilt('mcp-agent'),
+  ]);
+  const up = await mcp('dev', 'up', '--dir', fleetDir);
+  if (up.exitCode !== 0) throw new Error(`mcp dev up failed (exit ${up.exitCode}):\n${up.stdout}${up.stderr}`);
+  const services = join(fleetDir, 'services');
+  await writeFile(
+    join(services, `${web}.toml`),
+    [`name = '${web}'`, '[[components]]', "name = 'web'", `image = '${image}'`, `cmd = ["sh", "-c", "exec httpd -f -p $PORT -h /www"]`, '[[components.routes]]', 'port = 8443', ''].join('\n'),
+  );
+  await writeFile(
+    join(services, `${vm}.toml`),
+    [`name = '${vm}'`, '[[components]]', `name = '${vm}'`, "runtime = 'unikernel'", `image = '${vmImage}'`, 'memory = 128', 'cmd = ["serve", "acpi"]', '[[components.routes]]', 'port = 443', ''].join('\n'),
+  );
+}, 600_000);
+
+afterAll(async () => {
+  try {
+    if (skip !== undefined) return;
+    for (const service of [vm, web]) await mcp('undeploy', service);
+    await mcp('dev', 'down', '--dir', fleetDir);
+    await run('podman', ['rm', '-f', '-t', '0', `${web}-web`]);
+    await dir?.remove();
+  } finally {
+    releaseLock();
+  }
+}, 300_000);
+
+describe.skipIf(skip !== undefined)(`a dev fleet with local images and a TCG-only worker${skip === undefined ? '' : ` (${skip})`}`, () => {
+  it('deploys a service of a local localhost/ image through the master without --no-pull, and it serves', async () => {
+    const deployed = await mcp('deploy', web);
+    expect(deployed.exitCode, deployed.stdout + deployed.stderr).toBe(0);
+    expect(deployed.stdout).toMatch(/^ {6}pull: skipped \(image localhost\/\S+ is present/m);
+    expect(await httpBody(await hostPortOf(web))).toContain('hello from mcp busybox');
+  });
+
+  it('records no placement for a first deploy whose image the node lacks, so ps does not list it', async () => {
+    const missing = uniqueName('nopull');
+    await writeFile(
+      join(fleetDir, 'services', `${missing}.toml`),
+      [`name = '${missing}'`, '[[components]]', "name = 'web'", `image = 'localhost/${uniqueName('absent')}:v1'`, ''].join('\n'),
+    );
+    const deployed = await mcp('deploy', missing);
+    expect(deployed.exitCode, deployed.stdout + deployed.stderr).toBe(1);
+    expect(deployed.stdout).toMatch(/^ {2}record: skipped \(nothing recorded: node worker \(\S+\) changed nothing\)$/m);
+    const ps = await mcp('ps');
+    expect(ps.exitCode, ps.stderr).toBe(0);
+    expect(ps.stdout).not.toContain(missing);
+  });
+
+  it('deploys a unikernel service through the master onto the TCG-only worker, where it serves on its route port', async () => {
+    const deployed = await mcp('deploy', vm);
+    expect(deployed.exitCode, deployed.stdout + deployed.stderr).toBe(0);
+    expect(deployed.stdout).toMatch(/^ {2}place: ok \(node worker: .*runs VMs under TCG/m);
+    expect(await httpBody(await hostPortOf(vm))).toBe(VM_INDEX_HTML);
+    const ps = await mcp('ps');
+    expect(ps.stdout).toMatch(new RegExp(`^${vm}\\s+${vm}\\s+worker\\s+running\\s`, 'm'));
+  });
+});
