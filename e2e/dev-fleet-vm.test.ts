@@ -1,13 +1,15 @@
 // A fresh dev fleet as an operator of the Go MCP meets it: a service of a locally built `localhost/` image deploys
 // through the master without --no-pull (the node has the image, so nothing is pulled) and serves; a unikernel
-// service deploys through the master onto the TCG-only worker (real QEMU) and serves on its route's host port.
+// service deploys through the master onto the TCG-only worker (real QEMU) and serves on its route's host port; the
+// platform's real definition shapes (examples/platform-shapes: `path = '../mcq'`, node with tier, a unikernel with a
+// volume) validate and deploy, and a file put into the VM service's /srv/<service>/ is read inside the VM over 9p.
 import { VM_INDEX_HTML, createTempDir, ensureBusyboxImage, ensureVmTestImage, requireRuntime, uniqueName, withFileLock, type TempDir } from '@mcp/testing';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binOf, ensureBuilt, run, type Run } from './support/programs.js';
+import { binOf, ensureBuilt, repo, run, type Run } from './support/programs.js';
 
 const skip =
   (await requireRuntime('podman', async () => {
@@ -27,6 +29,15 @@ let fleetDir: string;
 let releaseLock: () => void = () => undefined;
 const web = uniqueName('localweb');
 const vm = uniqueName('vmweb');
+const mcq = uniqueName('mcq');
+const vmdata = uniqueName('vmdata');
+
+/** A file of examples/platform-shapes under a unique service name; `edit` adapts it to this fleet. */
+async function platformShape(shape: 'mcq' | 'vmdata', name: string, edit: (text: string) => string = (text) => text): Promise<void> {
+  const text = await readFile(join(repo, 'examples/platform-shapes', `${shape}.toml`), 'utf8');
+  const renamed = text.replaceAll(`name = '${shape}'`, `name = '${name}'`).replaceAll(`name = "${shape}"`, `name = "${name}"`);
+  await writeFile(join(fleetDir, 'services', `${name}.toml`), edit(renamed));
+}
 
 function mcp(...args: string[]): Promise<Run> {
   return run(process.execPath, [binOf('mcp'), ...args], {
@@ -94,9 +105,9 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     if (skip !== undefined) return;
-    for (const service of [vm, web]) await mcp('undeploy', service);
+    for (const service of [vm, web, mcq, vmdata]) await mcp('undeploy', service);
     await mcp('dev', 'down', '--dir', fleetDir);
-    await run('podman', ['rm', '-f', '-t', '0', `${web}-web`]);
+    await run('podman', ['rm', '-f', '-t', '0', `${web}-web`, web, mcq]);
     await dir?.remove();
   } finally {
     releaseLock();
@@ -132,5 +143,30 @@ describe.skipIf(skip !== undefined)(`a dev fleet with local images and a TCG-onl
     expect(await httpBody(await hostPortOf(vm))).toBe(VM_INDEX_HTML);
     const ps = await mcp('ps');
     expect(ps.stdout).toMatch(new RegExp(`^${vm}\\s+${vm}\\s+worker\\s+running\\s`, 'm'));
+  });
+
+  it('validates the platform shapes, warning that node wins over tier, and deploys the pinned one onto its node', async () => {
+    await platformShape('mcq', mcq);
+    const validated = await mcp('validate', mcq);
+    expect(validated.exitCode, validated.stdout + validated.stderr).toBe(0);
+    expect(validated.stderr).toContain('tier: set together with node; node wins: the service is pinned to node worker');
+    const deployed = await mcp('deploy', mcq);
+    expect(deployed.exitCode, deployed.stdout + deployed.stderr).toBe(0);
+    expect(deployed.stdout).toMatch(/^ {2}place: ok \(node worker: service \S+ is pinned to node worker\)$/m);
+    expect(await httpBody(await hostPortOf(mcq))).toContain('hello from mcp busybox');
+  });
+
+  it('shares a unikernel volume with the VM: a file put into /srv/<service>/ on its node is read inside the VM', async () => {
+    const filesRoot = join(fleetDir, 'worker', 'srv');
+    await platformShape('vmdata', vmdata, (text) => text.replace('/srv/vmdata:', `${filesRoot}/${vmdata}:`));
+    await mkdir(join(filesRoot, vmdata), { recursive: true });
+    const deployed = await mcp('deploy', vmdata);
+    expect(deployed.exitCode, deployed.stdout + deployed.stderr).toBe(0);
+    const port = await hostPortOf(vmdata);
+    expect(await httpBody(port)).toBe(VM_INDEX_HTML);
+    // Written after the VM booted: the guest reads the node's directory itself, not a copy taken at start.
+    await writeFile(join(filesRoot, vmdata, 'note.txt'), 'written on the node\n');
+    const response = await fetch(`http://127.0.0.1:${port}/data/note.txt`);
+    expect([response.status, await response.text()]).toEqual([200, 'written on the node\n']);
   });
 });

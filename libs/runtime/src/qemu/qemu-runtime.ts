@@ -104,7 +104,7 @@ function detailsOf(record: VmRecord, observation: VmObservation): ContainerDetai
     cmd: settings.cmd ?? [],
     restart: settings.restart,
     networks: ['user'],
-    volumes: [],
+    volumes: settings.volumes ?? [],
     ...(observation.state === 'exited' && observation.finishedAt !== undefined ? { finishedAt: observation.finishedAt } : {}),
     memoryMb: settings.memoryMb,
     vcpus: settings.vcpus,
