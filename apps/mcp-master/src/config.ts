@@ -54,7 +54,7 @@ export const masterConfigSchema = withEnvPrefix(
       allowed_domains: stringList({ doc: 'public hostnames must be under one of these domains (whole labels); empty: none is refused', default: [] }),
     },
     placement: {
-      allow_tcg_vms: boolean({ doc: 'let nodes whose qemu has no KVM (TCG, slow) take unikernel components (dev fleets)', default: false }),
+      allow_tcg_vms: boolean({ doc: 'let nodes whose qemu has no KVM (TCG, slow) take unikernel components, after every KVM node (`mcp dev up` sets it)', default: false }),
     },
     health: {
       heartbeat_interval_ms: integer({ doc: 'heartbeat period the master asks agents for (RegisterResponse), in ms', default: 30_000, min: 100, max: day }),
@@ -92,6 +92,8 @@ export interface BootstrapNode {
 export interface MasterConfig {
   /** The file the values came from. */
   readonly file: string;
+  /** Unknown keys of the file, ignored: `<file>: <key>: unknown key, ignored (…)`; main.ts logs each as a warning. */
+  readonly warnings: readonly string[];
   readonly node: { readonly name: string };
   readonly listen: ListenAddress;
   readonly tls: { readonly certPath: string; readonly keyPath: string };
@@ -146,7 +148,7 @@ function checkBootstrapNodes(raw: Raw, file: string, problems: ConfigProblem[]):
   }
 }
 
-function derive(raw: Raw, file: string): MasterConfig {
+function derive(raw: Raw, file: string): Omit<MasterConfig, 'warnings'> {
   const problems: ConfigProblem[] = [];
   const listen = parseListenAddress(raw.server.listen, { allowWildcard: raw.server.allow_wildcard });
   if (!listen.ok) problems.push(configProblem(file, 'server.listen', listen.problem, 'host:port on a specific address'));
@@ -206,13 +208,13 @@ export async function loadMasterConfig(options: {
   env: Readonly<Record<string, string | undefined>>;
   homedir?: string;
 }): Promise<MasterConfig> {
-  const { config } = await loadConfigFile(masterConfigSchema, {
+  const { config, warnings } = await loadConfigFile(masterConfigSchema, {
     path: options.path,
     required: true,
     env: options.env,
     homedir: options.homedir ?? homedir(),
   });
-  return derive(config, options.path);
+  return Object.freeze({ ...derive(config, options.path), warnings: Object.freeze(warnings.map((warning) => warning.message)) });
 }
 
 /** Reads the process environment: the master's only access to process.env. */
