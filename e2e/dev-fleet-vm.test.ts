@@ -3,26 +3,15 @@
 // service deploys through the master onto the TCG-only worker (real QEMU) and serves on its route's host port; the
 // platform's real definition shapes (examples/platform-shapes: `path = '../mcq'`, node with tier, a unikernel with a
 // volume) validate and deploy, and a file put into the VM service's /srv/<service>/ is read inside the VM over 9p.
-import { VM_INDEX_HTML, createTempDir, ensureBusyboxImage, ensureVmTestImage, requireRuntime, uniqueName, withFileLock, type TempDir } from '@mcp/testing';
+import { VM_INDEX_HTML, createTempDir, ensureBusyboxImage, ensureVmTestImage, uniqueName, type TempDir } from '@mcp/testing';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { podmanUnavailable } from './support/podman.js';
 import { binOf, ensureBuilt, repo, run, type Run } from './support/programs.js';
+import { holdQemuTestLock, httpBody, qemuUnavailable } from './support/vm-guests.js';
 
-const skip =
-  (await requireRuntime('podman', async () => {
-    const probe = await run('podman', ['version', '--format', '{{.Client.Version}}']);
-    return probe.exitCode === 0 ? { available: true } : { available: false, reason: probe.stderr.trim() };
-  })) ??
-  (await requireRuntime('qemu', async () => {
-    const probe = await run('qemu-system-x86_64', ['--version']);
-    return probe.exitCode === 0 ? { available: true } : { available: false, reason: `qemu-system-x86_64 --version: ${probe.stderr.trim()}` };
-  }));
-
-/** The lock the other QEMU tests take: one file boots TCG guests at a time. */
-const QEMU_TEST_LOCK = join(tmpdir(), 'mcp-qemu-tests.lock');
+const skip = (await podmanUnavailable()) ?? (await qemuUnavailable());
 
 let dir: TempDir;
 let fleetDir: string;
@@ -54,32 +43,9 @@ async function hostPortOf(service: string): Promise<number> {
   return answer.response.services[0]?.components[0]?.routes[0]?.hostPort ?? 0;
 }
 
-/** GETs / until it answers 2xx; a TCG guest takes seconds to boot (60 s deadline). */
-async function httpBody(port: number): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`);
-      if (response.ok) return await response.text();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`GET / on port ${port} never answered 2xx`);
-    await delay(100);
-  }
-}
-
 beforeAll(async () => {
   if (skip !== undefined) return;
-  await new Promise<void>((acquired, failed) => {
-    const held = new Promise<void>((resolve) => {
-      releaseLock = resolve;
-    });
-    withFileLock(QEMU_TEST_LOCK, async () => {
-      acquired();
-      await held;
-    }, 600_000).catch(failed);
-  });
+  releaseLock = await holdQemuTestLock();
   dir = await createTempDir('mcp-e2e-dev-fleet-vm');
   fleetDir = join(dir.path, 'fleet');
   const [image, vmImage] = await Promise.all([
