@@ -1,21 +1,14 @@
 // A VM next to a container on the built agent (real QEMU under TCG, real podman), driven by `mcp --direct`: both
 // deploy and answer HTTP, `ps` shows both, and the VM keeps running (the same QEMU process) across an agent restart.
-import { VM_INDEX_HTML, createTempDir, ensureBusyboxImage, ensureVmTestImage, requireRuntime, uniqueName, withFileLock, type TempDir } from '@mcp/testing';
+import { VM_INDEX_HTML, createTempDir, ensureBusyboxImage, ensureVmTestImage, uniqueName, type TempDir } from '@mcp/testing';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestFleet, startAgentProcess, type AgentProcess, type TestFleet } from './support/agent-process.js';
 import { binOf, ensureBuilt, run, type Run } from './support/programs.js';
+import { holdQemuTestLock, httpBody, qemuUnavailable } from './support/vm-guests.js';
 
-const skipReason = await requireRuntime('qemu', async () => {
-  const probe = await run('qemu-system-x86_64', ['--version']);
-  return probe.exitCode === 0 ? { available: true } : { available: false, reason: `qemu-system-x86_64 --version: ${probe.stderr.trim()}` };
-});
-
-/** The lock libs/runtime's and the agent's QEMU tests take: one file boots TCG guests at a time. */
-const QEMU_TEST_LOCK = join(tmpdir(), 'mcp-qemu-tests.lock');
+const skipReason = await qemuUnavailable();
 
 let dir: TempDir;
 let fleet: TestFleet;
@@ -47,36 +40,13 @@ async function hostPorts(): Promise<Map<string, number>> {
   return ports;
 }
 
-/** GETs / until it answers; a TCG guest takes seconds to boot (60 s deadline). */
-async function httpBody(port: number): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`);
-      if (response.ok) return await response.text();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`GET / on port ${port} never answered 2xx`);
-    await delay(100);
-  }
-}
-
 function qemuPid(): Promise<string> {
   return readFile(join(agent.home.dataDir, 'qemu', 'vms', `${service}-vm`, 'qemu.pid'), 'utf8').then((text) => text.trim());
 }
 
 beforeAll(async () => {
   if (skipReason !== undefined) return;
-  await new Promise<void>((acquired, failed) => {
-    const held = new Promise<void>((resolve) => {
-      releaseLock = resolve;
-    });
-    withFileLock(QEMU_TEST_LOCK, async () => {
-      acquired();
-      await held;
-    }, 600_000).catch(failed);
-  });
+  releaseLock = await holdQemuTestLock();
   dir = await createTempDir('mcp-e2e-vm');
   fleet = await createTestFleet(dir.path);
   const [started, image, vmImage] = await Promise.all([startAgentProcess(fleet), ensureBusyboxImage(), ensureVmTestImage(), ensureBuilt('mcp')]);

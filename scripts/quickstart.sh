@@ -34,9 +34,9 @@ step "mcp dev up --dir ${FLEET_DIR}"
 mcp dev up --dir "$FLEET_DIR"
 export MCP_CONFIG="$PWD/${FLEET_DIR}/mcp.toml"
 
-step "mcp deploy --no-pull hello   (examples/services/hello.toml, through the master; the image is local)"
+step "mcp deploy hello   (examples/services/hello.toml, through the master; the image is local, so nothing is pulled)"
 cp examples/services/hello.toml "${FLEET_DIR}/services/hello.toml"
-mcp deploy --no-pull hello
+mcp deploy hello
 
 step "mcp ps"
 mcp ps

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       snapshot: { method: '', excludes: [] },
       components: [{ name: 'app', image: bed.image, runtime: 'container', ports: [], volumes: [], env: [], cmd: ['sleep', '3600'], routes: [] }],
     };
-    await withServiceLock(bed.deps.registry, spec.name, () => deployService(bed.deps, { spec, noPull: true }));
+    await withServiceLock(bed.deps.registry, spec.name, () => deployService(bed.deps, { spec, pull: 'never' }));
     monitor.current = new Monitor({
       deps: bed.deps,
       // The default sweep interval: what is measured is the event stream, the sweep being the safety net.

@@ -81,7 +81,7 @@ function vmService(bed: AgentTestBed): ServiceSpec {
 }
 
 async function deploy(bed: AgentTestBed, spec: ServiceSpec): Promise<number> {
-  const outcome = await withServiceLock(bed.deps.registry, spec.name, () => deployService(bed.deps, { spec, noPull: true }));
+  const outcome = await withServiceLock(bed.deps.registry, spec.name, () => deployService(bed.deps, { spec, pull: 'never' }));
   if (!outcome.success) throw new Error(`deploy of ${spec.name} failed: ${outcome.results.map((result) => result.error).join('; ')}`);
   const hostPort = bed.deps.registry.getService(spec.name).components[0]?.routes[0]?.hostPort;
   if (hostPort === undefined) throw new Error(`${spec.name} got no host port`);

@@ -1,4 +1,5 @@
-// AdoptContainers: running <service>-* containers nobody manages become components of the service in the registry.
+// AdoptContainers: running <service> and <service>-* containers nobody manages become components of the service in the
+// registry, as they run: nothing is restarted, and labels come with the container's next replacement.
 import { create } from '@bufbuild/protobuf';
 import { AdoptResultSchema, ResultStatus, type AdoptResult } from '@mcp/proto';
 import { componentSpecOf, serviceSpecOf, type ComponentSpec, type RouteSpec, type Service, type ServiceSpec } from '@mcp/registry';
@@ -35,9 +36,17 @@ function result(fields: ResultFields): AdoptResult {
   return create(AdoptResultSchema, fields);
 }
 
-/** Unlabelled or this node's containers named `<service>-…`, each with the component it would become. */
+/**
+ * The component a container named `name` is of `service` (containerName's rule read backwards): `<service>` is the
+ * component bearing the service's name (the Go MCP's `mcq`), `<service>-<component>` the others; else undefined.
+ */
+function componentNamed(service: string, name: string): string | undefined {
+  if (name === service) return service;
+  return name.startsWith(`${service}-`) ? name.slice(service.length + 1) : undefined;
+}
+
+/** Unlabelled or this node's containers named `<service>` or `<service>-…`, each with the component it would become. */
 function candidatesFor(service: string, observation: NodeObservation, services: readonly Service[]): Candidate[] {
-  const prefix = `${service}-`;
   const managedNames = new Map<string, string>();
   for (const entry of services) {
     for (const { name } of entry.components) managedNames.set(containerName(entry.name, name), `${entry.name}/${name}`);
@@ -45,14 +54,15 @@ function candidatesFor(service: string, observation: NodeObservation, services: 
   const candidates: Candidate[] = [];
   for (const instance of observation.instances) {
     const { info } = instance;
-    if (!info.name.startsWith(prefix) || (info.service !== undefined && info.service !== service)) continue;
-    const component = instance.ref?.component ?? info.component ?? info.name.slice(prefix.length);
+    const named = componentNamed(service, info.name);
+    if (named === undefined || (info.service !== undefined && info.service !== service)) continue;
+    const component = instance.ref?.component ?? info.component ?? named;
     if (instance.managed) candidates.push({ info, component, skip: `already managed as ${instance.ref?.service}/${component}` });
     else candidates.push({ info, component });
   }
   for (const info of observation.unclaimed) {
-    if (!info.name.startsWith(prefix)) continue;
-    const component = info.name.slice(prefix.length);
+    const component = componentNamed(service, info.name);
+    if (component === undefined) continue;
     const other = managedNames.get(info.name);
     // `a-b-web` may be component `b-web` of `a` or `web` of `a-b`: a name the registry already uses wins.
     if (other !== undefined && other !== `${service}/${component}`) {

@@ -57,7 +57,7 @@ describe.skipIf(skipReason !== undefined)(`boot sequence${skipReason ? ` (${skip
   /** A deployed service whose container was then removed behind the agent's back: the boot sequence must start it. */
   async function deployedButGone() {
     const spec = fixture.httpService();
-    const outcome = await withServiceLock(fixture.deps.registry, spec.name, () => deployService(fixture.deps, { spec, noPull: true }));
+    const outcome = await withServiceLock(fixture.deps.registry, spec.name, () => deployService(fixture.deps, { spec, pull: 'never' }));
     if (!outcome.success) throw new Error(`deploy failed: ${outcome.results.map((result) => result.error).join('; ')}`);
     await podmanCli('rm', '--force', `${spec.name}-web`);
     return { name: spec.name, port: hostPortOf(fixture.deps, spec.name) };
@@ -123,7 +123,7 @@ describe.skipIf(skipReason !== undefined)(`boot sequence${skipReason ? ` (${skip
   it('skips a first stage whose services are not deployed or were stopped, rather than waiting forever', async () => {
     const spec = fixture.httpService();
     await withServiceLock(fixture.deps.registry, spec.name, async () => {
-      await deployService(fixture.deps, { spec, noPull: true });
+      await deployService(fixture.deps, { spec, pull: 'never' });
       await stopService(fixture.deps, spec.name);
     });
     const outcomes = await runBootSequence(fixture.deps, [

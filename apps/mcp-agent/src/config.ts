@@ -114,6 +114,8 @@ type Raw = ConfigOf<typeof agentConfigSchema>;
 export interface AgentConfig {
   /** The file the values came from. */
   readonly file: string;
+  /** Unknown keys of the file, ignored: `<file>: <key>: unknown key, ignored (…)`; main.ts logs each as a warning. */
+  readonly warnings: readonly string[];
   readonly node: { readonly name: string; readonly role: Raw['node']['role']; readonly address: string };
   readonly listen: ListenAddress;
   readonly tls: { readonly certPath: string; readonly keyPath: string };
@@ -146,7 +148,7 @@ export function configPathFromEnvironment(env: Readonly<Record<string, string | 
   return env['MCP_AGENT_CONFIG'] || '/etc/mcp/agent.toml';
 }
 
-function derive(raw: Raw, file: string): AgentConfig {
+function derive(raw: Raw, file: string): Omit<AgentConfig, 'warnings'> {
   const problems: ConfigProblem[] = [];
   const listen = parseListenAddress(raw.server.listen, { allowWildcard: raw.server.allow_wildcard });
   if (!listen.ok) problems.push(configProblem(file, 'server.listen', listen.problem, 'host:port on a specific address'));
@@ -246,13 +248,13 @@ export async function loadAgentConfig(options: {
   env: Readonly<Record<string, string | undefined>>;
   homedir?: string;
 }): Promise<AgentConfig> {
-  const { config } = await loadConfigFile(agentConfigSchema, {
+  const { config, warnings } = await loadConfigFile(agentConfigSchema, {
     path: options.path,
     required: true,
     env: options.env,
     homedir: options.homedir ?? homedir(),
   });
-  return derive(config, options.path);
+  return Object.freeze({ ...derive(config, options.path), warnings: Object.freeze(warnings.map((warning) => warning.message)) });
 }
 
 /** Reads the process environment: the agent's only access to process.env. */

@@ -27,7 +27,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
 
   it('serves the component over HTTP on the host port allocated for its route', async () => {
     const spec = fixture.httpService();
-    const outcome = await deployService(fixture.deps, { spec, noPull: true });
+    const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
     expect(outcome.success).toBe(true);
     const port = hostPortOf(fixture.deps, spec.name);
     expect(port).toBeGreaterThanOrEqual(fixture.portRange.first);
@@ -39,11 +39,11 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
   it('skips a host port that a forwarding rule podman left behind still claims, and answers on another', async () => {
     // The first deploy publishes a port, so podman's forward chain exists, as on any node that ever ran a route.
     const first = fixture.httpService();
-    await deployService(fixture.deps, { spec: first, noPull: true });
+    await deployService(fixture.deps, { spec: first, pull: 'never' });
     const leaked = hostPortOf(fixture.deps, first.name) + 1;
     await withLeakedForwardRule(leaked, async () => {
       const spec = fixture.httpService();
-      const outcome = await deployService(fixture.deps, { spec, noPull: true });
+      const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
       expect(outcome.success).toBe(true);
       const port = hostPortOf(fixture.deps, spec.name);
       expect(port).not.toBe(leaked);
@@ -67,7 +67,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
     });
     try {
       const spec = fixture.httpService();
-      const outcome = await deployService({ ...fixture.deps, registry }, { spec, noPull: true });
+      const outcome = await deployService({ ...fixture.deps, registry }, { spec, pull: 'never' });
       expect(outcome.success).toBe(true);
       const port = hostPortOf({ ...fixture.deps, registry }, spec.name);
       expect(port).not.toBe(taken);
@@ -85,11 +85,11 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
 
   it('moves a kept port that a forwarding rule podman left behind now claims, instead of serving into it', async () => {
     const spec = fixture.httpService();
-    await deployService(fixture.deps, { spec, noPull: true });
+    await deployService(fixture.deps, { spec, pull: 'never' });
     const kept = hostPortOf(fixture.deps, spec.name);
     // As when podman's service dies in the middle of a start: the port's rule outlives the container.
     await withLeakedForwardRule(kept, async () => {
-      const again = await deployService(fixture.deps, { spec, noPull: true });
+      const again = await deployService(fixture.deps, { spec, pull: 'never' });
       expect(again.success).toBe(true);
       const port = hostPortOf(fixture.deps, spec.name);
       expect(port).not.toBe(kept);
@@ -106,17 +106,17 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
       cmd: ['sh', '-c', 'echo "$PORT|$PORT_HTTP|$GREETING" > /www/env.txt; exec httpd -f -p $PORT -h /www'],
       env: ['GREETING=hello'],
     });
-    await deployService(fixture.deps, { spec, noPull: true });
+    await deployService(fixture.deps, { spec, pull: 'never' });
     const port = hostPortOf(fixture.deps, spec.name);
     expect(await fetchText(port, '/env.txt')).toBe(`${port}|${port}|hello\n`);
   });
 
   it('keeps the host port and replaces the container on redeploy', async () => {
     const spec = fixture.httpService();
-    await deployService(fixture.deps, { spec, noPull: true });
+    await deployService(fixture.deps, { spec, pull: 'never' });
     const port = hostPortOf(fixture.deps, spec.name);
     const [before] = await fixture.containers(spec.name);
-    const again = await deployService(fixture.deps, { spec, noPull: true });
+    const again = await deployService(fixture.deps, { spec, pull: 'never' });
     expect(again.success).toBe(true);
     expect(hostPortOf(fixture.deps, spec.name)).toBe(port);
     expect(again.results[0]?.steps.find((step) => step.step === 'ports')?.detail).toBe(`http → ${port} (kept)`);
@@ -130,9 +130,9 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
     const base = fixture.httpService();
     const worker = { ...base.components[0]!, name: 'worker', cmd: ['sleep', '600'], routes: [] };
     const spec = { ...base, components: [base.components[0]!, worker] };
-    await deployService(fixture.deps, { spec, noPull: true });
+    await deployService(fixture.deps, { spec, pull: 'never' });
     const before = await fixture.containers(spec.name);
-    const outcome = await deployService(fixture.deps, { spec, component: 'worker', noPull: true });
+    const outcome = await deployService(fixture.deps, { spec, component: 'worker', pull: 'never' });
     expect(outcome.results.map((result) => result.name)).toEqual(['worker']);
     const after = await fixture.containers(spec.name);
     const id = (list: typeof before, component: string) => list.find((container) => container.component === component)?.id;
@@ -143,8 +143,8 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
   it('removes the containers of components a new definition dropped, keeping their rows for purge', async () => {
     const base = fixture.httpService();
     const worker = { ...base.components[0]!, name: 'worker', cmd: ['sleep', '600'], routes: [] };
-    await deployService(fixture.deps, { spec: { ...base, components: [base.components[0]!, worker] }, noPull: true });
-    const outcome = await deployService(fixture.deps, { spec: base, noPull: true });
+    await deployService(fixture.deps, { spec: { ...base, components: [base.components[0]!, worker] }, pull: 'never' });
+    const outcome = await deployService(fixture.deps, { spec: base, pull: 'never' });
     expect(outcome.results.map((result) => result.name)).toEqual(['web', 'worker']);
     expect(outcome.results[1]?.steps.at(-1)?.detail).toBe(`removed ${base.name}-worker: no longer in the definition`);
     expect((await fixture.containers(base.name)).map((container) => container.component)).toEqual(['web']);
@@ -154,7 +154,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
 
   it('reports certificate, proxy and DNS as SKIPPED with the reason, never OK', async () => {
     const spec = fixture.httpService({}, { routes: [{ name: 'http', port: 8443, mode: 'l7', public: false }] });
-    const outcome = await deployService(fixture.deps, { spec, noPull: true });
+    const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
     const result = outcome.results[0];
     expect(stepsOf(result)).toEqual(['pull:SKIPPED', 'ports:OK', 'cert:SKIPPED', 'container:OK', 'proxy:SKIPPED', 'dns:SKIPPED', 'registry:OK']);
     const detail = (name: string) => result?.steps.find((step) => step.step === name)?.detail;
@@ -168,7 +168,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
     const base = fixture.httpService();
     const vm = { name: 'vm', image: fixture.bed.image, runtime: 'unikernel' as const, memoryMb: 64, ports: [], volumes: [], env: [], routes: [] };
     const spec = { ...base, components: [base.components[0]!, vm] };
-    const outcome = await deployService(fixture.deps, { spec, noPull: true });
+    const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
     expect(outcome.success).toBe(false);
     const [web, refused] = outcome.results;
     expect(web?.status).toBe(ResultStatus.OK);
@@ -179,7 +179,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
 
   it('stops at a container that cannot start, and records the new definition with the component missing', async () => {
     const spec = fixture.httpService({}, { volumes: [`/nonexistent-${uniqueName('dir')}:/data`] });
-    const outcome = await deployService(fixture.deps, { spec, noPull: true });
+    const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
     const result = outcome.results[0];
     expect(outcome.success).toBe(false);
     expect(stepsOf(result)).toEqual(['pull:SKIPPED', 'ports:OK', 'cert:SKIPPED', 'container:FAILED']);
@@ -195,12 +195,12 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
 
   it('changes nothing when an image cannot be pulled', async () => {
     const spec = fixture.httpService();
-    await deployService(fixture.deps, { spec, noPull: true });
+    await deployService(fixture.deps, { spec, pull: 'never' });
     const [running] = await fixture.containers(spec.name);
     const absent = `localhost/${uniqueName('mcp-absent')}:v1`;
     const helper = { ...spec.components[0]!, name: 'helper', image: absent, cmd: ['sleep', '600'], routes: [] };
     const broken = { ...spec, components: [{ ...spec.components[0]!, env: ['CHANGED=1'] }, helper] };
-    const outcome = await deployService(fixture.deps, { spec: broken, noPull: true });
+    const outcome = await deployService(fixture.deps, { spec: broken, pull: 'if-absent' });
     expect(outcome.success).toBe(false);
     const [web, failed] = outcome.results;
     expect(stepsOf(failed)).toEqual(['pull:FAILED']);
@@ -214,8 +214,8 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
 
   it('records a definition with active = false and leaves the service stopped', async () => {
     const spec = fixture.httpService();
-    await deployService(fixture.deps, { spec, noPull: true });
-    const outcome = await deployService(fixture.deps, { spec: { ...spec, active: false }, noPull: true });
+    await deployService(fixture.deps, { spec, pull: 'never' });
+    const outcome = await deployService(fixture.deps, { spec: { ...spec, active: false }, pull: 'never' });
     expect(outcome.success).toBe(true);
     expect(fixture.deps.registry.getService(spec.name).active).toBe(false);
     expect((await fixture.containers(spec.name)).map((container) => container.state)).toEqual(['exited']);
@@ -226,7 +226,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
     const name = `${spec.name}-web`;
     const foreign = (await podmanCli('create', '--name', name, fixture.bed.image)).trim();
     try {
-      const outcome = await deployService(fixture.deps, { spec, noPull: true });
+      const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
       expect(outcome.results[0]?.error).toBe(
         `container "${name}" already exists and is not managed by MCP (no mcp.node label); adopt it or remove it; this node will not replace it`,
       );
@@ -238,7 +238,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
 
   it('runs the container with the recorded cmd, restart policy and node label', async () => {
     const spec = fixture.httpService({}, { restart: 'unless-stopped' });
-    await deployService(fixture.deps, { spec, noPull: true });
+    await deployService(fixture.deps, { spec, pull: 'never' });
     const details = await fixture.bed.runtime.inspect(`${spec.name}-web`);
     expect(details).toMatchObject({ cmd: HTTPD_ON_PORT, restart: 'unless-stopped', node: fixture.deps.node.name, service: spec.name });
     expect(await podmanCli('inspect', '--format', '{{.HostConfig.Init}}', details.id)).toBe('true\n');

@@ -2,35 +2,53 @@
 // The caller holds the service's lock (service-lock.ts) and has validated the definition (wire/spec.ts).
 import type { ComponentResult, StepResult } from '@mcp/proto';
 import { routeIdentity, routeLabel, type Component, type ComponentSpec, type HostPortMove, type Service, type ServiceSpec } from '@mcp/registry';
-import type { ContainerDetails } from '@mcp/runtime';
+import type { ContainerDetails, Runtime } from '@mcp/runtime';
 import { errorText, recordFailure, recordOutcome, recordedComponent, replaceContainer, shortId } from './component-container.js';
 import { findRuntimeFor, noVmBackend, runtimeFor, type AgentDeps } from './deps.js';
 import { removeDroppedComponent, stopService, type ComponentsOutcome } from './lifecycle.js';
 import { certificateStep, dnsStep, proxyStep } from './routing-steps.js';
 import { allSucceeded, componentResult, stepFailed, stepOk, stepSkipped } from './wire/spec.js';
 
+/** When to pull a component's image: only when absent on the node (default), every time, or never. */
+export type PullPolicy = 'if-absent' | 'always' | 'never';
+
 export interface DeployInput {
   /** The whole definition, validated; recorded as desired state even when one component is deployed. */
   readonly spec: ServiceSpec;
   /** Deploy only this component (it must be in spec). */
   readonly component?: string;
-  /** Do not pull an image that is already present. */
-  readonly noPull: boolean;
+  readonly pull: PullPolicy;
+}
+
+/** A deploy's results, and whether the definition was recorded as desired state (false: nothing changed). */
+export interface DeployOutcome extends ComponentsOutcome {
+  readonly recorded: boolean;
+}
+
+/** The pull step of one image under the policy; "absent" fails under `never` before anything changes. */
+async function pullStep(runtime: Runtime, image: string, policy: PullPolicy): Promise<StepResult> {
+  if (policy === 'always') {
+    await runtime.pullImage(image);
+    return stepOk('pull', `pulled ${image} (--pull pulls a present image too)`);
+  }
+  if (await runtime.imageExists(image)) {
+    const why = policy === 'never' ? '--no-pull' : 'an image is pulled only when absent; --pull pulls it anyway';
+    return stepSkipped('pull', `image ${image} is present (${why})`);
+  }
+  if (policy === 'never') {
+    return stepFailed('pull', `image "${image}" is not on this node and --no-pull forbids pulling it; deploy without --no-pull, or put the image on the node`);
+  }
+  await runtime.pullImage(image);
+  return stepOk('pull', `pulled ${image} (it was absent)`);
 }
 
 /** Pulls each distinct image once (by the runtime that runs it); a failure is the step's outcome, not an exception. */
-async function pullSteps(deps: AgentDeps, targets: readonly ComponentSpec[], noPull: boolean): Promise<Map<string, StepResult>> {
+async function pullSteps(deps: AgentDeps, targets: readonly ComponentSpec[], policy: PullPolicy): Promise<Map<string, StepResult>> {
   const byImage = new Map<string, StepResult>();
   for (const { image, runtime: kind } of targets) {
     if (byImage.has(image)) continue;
-    const runtime = runtimeFor(deps, kind);
     try {
-      if (noPull && (await runtime.imageExists(image))) {
-        byImage.set(image, stepSkipped('pull', `image ${image} is present and no_pull was asked`));
-      } else {
-        await runtime.pullImage(image);
-        byImage.set(image, stepOk('pull', `pulled ${image}`));
-      }
+      byImage.set(image, await pullStep(runtimeFor(deps, kind), image, policy));
     } catch (error) {
       byImage.set(image, stepFailed('pull', `cannot pull image "${image}": ${errorText(error)}`));
     }
@@ -86,11 +104,11 @@ async function runComponent(deps: AgentDeps, service: string, placed: Component,
  * results follow the defined ones); their rows stay until PurgeComponent. A definition with active = false is
  * recorded and the service stopped, as SyncDesiredState does.
  */
-export async function deployService(deps: AgentDeps, input: DeployInput): Promise<ComponentsOutcome> {
+export async function deployService(deps: AgentDeps, input: DeployInput): Promise<DeployOutcome> {
   const { spec } = input;
   if (!spec.active) {
     deps.registry.upsertService(spec);
-    return stopService(deps, spec.name);
+    return { ...(await stopService(deps, spec.name)), recorded: true };
   }
   const targets = spec.components.filter((component) => input.component === undefined || component.name === input.component);
   // Components whose runtime this node lacks (unikernels without QEMU) are refused; the others deploy.
@@ -101,12 +119,12 @@ export async function deployService(deps: AgentDeps, input: DeployInput): Promis
   for (const component of targets) {
     if (!containers.includes(component)) finished.set(component.name, componentResult(component.name, [stepFailed('runtime', noVmBackend(deps))]));
   }
-  const inOrder = (dropped: readonly ComponentResult[] = []): ComponentsOutcome => {
+  const inOrder = (recorded: boolean, dropped: readonly ComponentResult[] = []): DeployOutcome => {
     const results = [...targets.flatMap((component) => finished.get(component.name) ?? []), ...dropped];
-    return { results, success: allSucceeded(results) };
+    return { results, success: allSucceeded(results), recorded };
   };
 
-  const pulls = await pullSteps(deps, containers, input.noPull);
+  const pulls = await pullSteps(deps, containers, input.pull);
   for (const component of containers) {
     const pull = pulls.get(component.image);
     if (pull !== undefined) stepsOf(component.name).push(pull);
@@ -119,7 +137,7 @@ export async function deployService(deps: AgentDeps, input: DeployInput): Promis
       const failedHere = unpulled.includes(component);
       finished.set(component.name, componentResult(component.name, stepsOf(component.name), failedHere ? {} : { error }));
     }
-    return inOrder();
+    return inOrder(false);
   }
 
   const previous = deps.registry.findService(spec.name);
@@ -130,7 +148,7 @@ export async function deployService(deps: AgentDeps, input: DeployInput): Promis
     for (const component of containers) {
       finished.set(component.name, componentResult(component.name, [...stepsOf(component.name), stepFailed('ports', errorText(error))]));
     }
-    return inOrder();
+    return inOrder(false);
   }
   for (const target of containers) {
     const component = recorded.components.find((candidate) => candidate.name === target.name);
@@ -145,5 +163,5 @@ export async function deployService(deps: AgentDeps, input: DeployInput): Promis
       dropped.push(await removeDroppedComponent(deps, spec.name, component));
     }
   }
-  return inOrder(dropped);
+  return inOrder(true, dropped);
 }

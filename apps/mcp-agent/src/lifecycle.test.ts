@@ -22,7 +22,7 @@ describe.skipIf(skipReason !== undefined)(`service lifecycle${skipReason ? ` (${
     const base = fixture.httpService();
     const worker = { ...base.components[0]!, name: 'worker', cmd: ['sleep', '600'], routes: [] };
     const spec = components === 'one' ? base : { ...base, components: [base.components[0]!, worker] };
-    const outcome = await deployService(fixture.deps, { spec, noPull: true });
+    const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
     if (!outcome.success) throw new Error(`deploy failed: ${outcome.results.map((result) => result.error).join('; ')}`);
     return spec;
   }
@@ -135,7 +135,7 @@ describe.skipIf(skipReason !== undefined)(`service lifecycle${skipReason ? ` (${
     expect(recorded.components[0]?.observed.state).toBe('missing');
     // A route may insist on a host port; the registry refuses one that another route still holds.
     const next = fixture.httpService({}, { routes: [{ name: 'http', port: 8443, mode: 'l4', public: false, hostPort: port }] });
-    expect((await deployService(fixture.deps, { spec: next, noPull: true })).success).toBe(true);
+    expect((await deployService(fixture.deps, { spec: next, pull: 'never' })).success).toBe(true);
     expect(await fetchText(port)).toBe(BUSYBOX_INDEX_HTML);
   });
 

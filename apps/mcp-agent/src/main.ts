@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const env = processEnvironment();
   const config = await loadAgentConfig({ path: configPathFromArgs(argv, () => configPathFromEnvironment(env)), env });
   const log = pino({ level: config.logLevel, base: { pid: process.pid, node: config.node.name } });
+  for (const warning of config.warnings) log.warn({ file: config.file }, warning);
   const agent = await startAgent({
     config,
     log,

@@ -31,7 +31,7 @@ describe.skipIf(skipReason !== undefined)(`recover${skipReason ? ` (${skipReason
     await podmanCli('tag', fixture.bed.image, image);
     tags.push(image);
     const spec = fixture.httpService({}, { image, env: ['GREETING=hello'], restart: 'unless-stopped' });
-    const outcome = await deployService(fixture.deps, { spec, noPull: true });
+    const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
     if (!outcome.success) throw new Error(`deploy failed: ${outcome.results.map((result) => result.error).join('; ')}`);
     return { spec, image, container: `${spec.name}-web` };
   }
@@ -100,8 +100,8 @@ describe.skipIf(skipReason !== undefined)(`recover${skipReason ? ` (${skipReason
   it('does not bring back a component that a later definition dropped', async () => {
     const { spec } = await deployedUnpullable();
     const worker = { ...spec.components[0]!, name: 'worker', cmd: ['sleep', '600'], routes: [] };
-    await deployService(fixture.deps, { spec: { ...spec, components: [spec.components[0]!, worker] }, noPull: true });
-    await deployService(fixture.deps, { spec, noPull: true });
+    await deployService(fixture.deps, { spec: { ...spec, components: [spec.components[0]!, worker] }, pull: 'never' });
+    await deployService(fixture.deps, { spec, pull: 'never' });
     const outcome = await recoverServices(fixture.deps, { service: spec.name });
     expect(outcome.results.map((result) => result.component)).toEqual(['web']);
     expect((await fixture.containers(spec.name)).map((container) => container.component)).toEqual(['web']);

@@ -16,7 +16,7 @@ export async function probeRuntimes(deps: Pick<AgentDeps, 'runtime' | 'vmRuntime
   return { container, unikernel };
 }
 
-/** One RuntimeInfo per component runtime; the master's canRunVms reads the qemu one. */
+/** One RuntimeInfo per component runtime; the master's VM support (kvm, tcg, none) reads the qemu one. */
 export function runtimeInfos(deps: Pick<AgentDeps, 'runtime' | 'vmRuntime' | 'vmUnavailableReason'>, probes: RuntimeProbes): RuntimeInfo[] {
   const vm = probes.unikernel ?? { available: false, reason: noVmBackend(deps) };
   return [

@@ -103,7 +103,7 @@ describe.skipIf(skipReason !== undefined)(`startAgent with monitor and boot sequ
         { name: 'app', image, runtime: 'container' as const, ports: [], volumes: [], env: [], cmd: ['sleep', '3600'], routes: [] },
       ],
     };
-    await withServiceLock(deps.registry, spec.name, () => deployService(deps, { spec, noPull: true }));
+    await withServiceLock(deps.registry, spec.name, () => deployService(deps, { spec, pull: 'never' }));
     await podmanCli('kill', `${spec.name}-app`);
     const [alert] = await waitFor('the drift alert', async () => {
       const records = await recorder.records();

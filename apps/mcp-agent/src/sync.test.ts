@@ -56,7 +56,7 @@ describe.skipIf(skipReason !== undefined)(`desired state sync${skipReason ? ` ($
 
   it('stops a running service that the definitions mark inactive, and reports STOPPED with its components', async () => {
     const spec = fixture.httpService();
-    await deployService(fixture.deps, { spec, noPull: true });
+    await deployService(fixture.deps, { spec, pull: 'never' });
     const outcome = await syncDesiredState(fixture.deps, [{ ...spec, active: false }]);
     expect(changes(outcome)).toEqual(['STOPPED']);
     expect(outcome.results[0]?.status).toBe(ResultStatus.OK);

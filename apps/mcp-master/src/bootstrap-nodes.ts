@@ -17,7 +17,7 @@ export function recordBootstrapNodes(store: MasterStore, nodes: readonly Bootstr
         agentVersion: '',
         status: 'unknown',
         containers: 0,
-        canRunVms: false,
+        vms: 'none',
         cpuMillicores: 0,
         memoryBytes: 0,
         diskBytes: 0,

@@ -61,7 +61,7 @@ export const masterConfigSchema = withEnvPrefix(
       repair_interval_ms: integer({ doc: "how often the master compares each placed service's record with the zone and repairs it, in ms", default: 60_000, min: 100, max: day }),
     },
     placement: {
-      allow_tcg_vms: boolean({ doc: 'let nodes whose qemu has no KVM (TCG, slow) take unikernel components (dev fleets)', default: false }),
+      allow_tcg_vms: boolean({ doc: 'let nodes whose qemu has no KVM (TCG, slow) take unikernel components, after every KVM node (`mcp dev up` sets it)', default: false }),
     },
     health: {
       heartbeat_interval_ms: integer({ doc: 'heartbeat period the master asks agents for (RegisterResponse), in ms', default: 30_000, min: 100, max: day }),
@@ -100,6 +100,8 @@ export interface BootstrapNode {
 export interface MasterConfig {
   /** The file the values came from. */
   readonly file: string;
+  /** Unknown keys of the file, ignored: `<file>: <key>: unknown key, ignored (…)`; main.ts logs each as a warning. */
+  readonly warnings: readonly string[];
   readonly node: { readonly name: string };
   readonly listen: ListenAddress;
   readonly tls: { readonly certPath: string; readonly keyPath: string };
@@ -158,7 +160,7 @@ function checkBootstrapNodes(raw: Raw, file: string, problems: ConfigProblem[]):
   }
 }
 
-function derive(raw: Raw, file: string): MasterConfig {
+function derive(raw: Raw, file: string): Omit<MasterConfig, 'warnings'> {
   const problems: ConfigProblem[] = [];
   const listen = parseListenAddress(raw.server.listen, { allowWildcard: raw.server.allow_wildcard });
   if (!listen.ok) problems.push(configProblem(file, 'server.listen', listen.problem, 'host:port on a specific address'));
@@ -223,13 +225,13 @@ export async function loadMasterConfig(options: {
   env: Readonly<Record<string, string | undefined>>;
   homedir?: string;
 }): Promise<MasterConfig> {
-  const { config } = await loadConfigFile(masterConfigSchema, {
+  const { config, warnings } = await loadConfigFile(masterConfigSchema, {
     path: options.path,
     required: true,
     env: options.env,
     homedir: options.homedir ?? homedir(),
   });
-  return derive(config, options.path);
+  return Object.freeze({ ...derive(config, options.path), warnings: Object.freeze(warnings.map((warning) => warning.message)) });
 }
 
 /** Reads the process environment: the master's only access to process.env. */

@@ -60,8 +60,8 @@ describe('master deploy: placement by tier', () => {
   });
 
   it('puts a service with a unikernel component only on a node that can run VMs', async () => {
-    await bed.startAgent({ name: 'orion', containers: 0, canRunVms: false });
-    await bed.startAgent({ name: 'vega', containers: 3, canRunVms: true });
+    await bed.startAgent({ name: 'orion', containers: 0, vms: 'none' });
+    await bed.startAgent({ name: 'vega', containers: 3, vms: 'kvm' });
     const answer = await deployService(bed.deps, { spec: specOf('vm', { unikernel: true }), component: '', noPull: false });
     expect(answer.node).toBe('vega');
   });
@@ -170,14 +170,36 @@ describe('master deploy: agent failures', () => {
       deploy: () =>
         create(DeployResponseSchema, {
           success: false,
-          results: [create(ComponentResultSchema, { name: 'api', success: false, status: ResultStatus.FAILED, error: 'cannot pull image' })],
+          recorded: true,
+          results: [create(ComponentResultSchema, { name: 'api', success: false, status: ResultStatus.FAILED, error: 'container: exit 125' })],
         }),
     });
     const answer = await deployService(bed.deps, { spec: specOf('mcq'), component: '', noPull: false });
     expect(answer.success).toBe(false);
-    expect(answer.error).toMatch(/^deploy: on node orion \(127\.0\.0\.1:\d+\): api: cannot pull image$/);
+    expect(answer.error).toMatch(/^deploy: on node orion \(127\.0\.0\.1:\d+\): api: container: exit 125$/);
     expect(answer.deployResult?.status).toBe(ResultStatus.FAILED);
     expect(bed.deps.store.findPlacement('mcq')?.node).toBe('orion');
+  });
+
+  it('records no placement when a first deploy changed nothing on the agent (an image it could not pull)', async () => {
+    await bed.startAgent({ name: 'orion' }, {
+      deploy: () =>
+        create(DeployResponseSchema, {
+          success: false,
+          recorded: false,
+          results: [create(ComponentResultSchema, { name: 'api', success: false, status: ResultStatus.FAILED, error: 'cannot pull image' })],
+        }),
+    });
+    const answer = await deployService(bed.deps, { spec: specOf('mcq'), component: '', noPull: false });
+    expect(statuses(answer.steps)).toEqual([
+      ['place', 'OK'],
+      ['deploy', 'FAILED'],
+      ['dns', 'SKIPPED'],
+      ['edge_route', 'SKIPPED'],
+      ['record', 'SKIPPED'],
+    ]);
+    expect(answer.steps.at(-1)?.detail).toMatch(/^nothing recorded: node orion \(127\.0\.0\.1:\d+\) changed nothing$/);
+    expect(bed.deps.store.findPlacement('mcq')).toBeUndefined();
   });
 
   it('records nothing when the agent refuses the request', async () => {

@@ -4,6 +4,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import { placeService, type PlacementRefused } from '@mcp/placement';
 import {
   MasterDeployResponseSchema,
+  PullPolicy,
   ResultStatus,
   type ComponentResult,
   type MasterDeployResponse,
@@ -34,9 +35,16 @@ export interface FleetOptions {
   readonly agentOperationTimeoutMs: number;
   /** The fleet's deploy policy (`[policy]`), judged before placing. */
   readonly policy: DeployPolicy;
+  /** `[placement] allow_tcg_vms`: nodes whose qemu has TCG alone take unikernel components, after KVM nodes. */
+  readonly allowTcgVms: boolean;
 }
 
-export const DEFAULT_FLEET_OPTIONS: FleetOptions = { allowedPublicDomains: [], agentOperationTimeoutMs: 15 * 60_000, policy: DEFAULT_FLEET_POLICY };
+export const DEFAULT_FLEET_OPTIONS: FleetOptions = {
+  allowedPublicDomains: [],
+  agentOperationTimeoutMs: 15 * 60_000,
+  policy: DEFAULT_FLEET_POLICY,
+  allowTcgVms: false,
+};
 
 /** Why an agent call failed without an answer, for an Unavailable message. */
 export function unansweredReason(error: unknown, timeoutMs: number): string {
@@ -46,18 +54,23 @@ export function unansweredReason(error: unknown, timeoutMs: number): string {
     : `is unreachable (${connectError.rawMessage})`;
 }
 
-export interface DeployInput {
+/** How the node pulls images, passed on to the agent's Deploy as the CLI sent it (the agent reads it). */
+export interface PullRequest {
+  readonly noPull: boolean;
+  /** Unset (UNSPECIFIED): the agent goes by noPull. */
+  readonly pull?: PullPolicy;
+}
+
+export interface DeployInput extends PullRequest {
   readonly spec: ServiceSpec | undefined;
   /** "" deploys every component. */
   readonly component: string;
-  readonly noPull: boolean;
 }
 
 /** A deploy request whose fields have been checked. */
-export interface CheckedDeploy {
+export interface CheckedDeploy extends PullRequest {
   readonly definition: ServiceDefinition;
   readonly component: string;
-  readonly noPull: boolean;
 }
 
 export const EDGE_NOT_IN_VERSION = 'edge routing is not in this version';
@@ -88,7 +101,7 @@ export function checkDeployInput(input: DeployInput, options: FleetOptions, fiel
         .join('\n'),
     );
   }
-  return { definition, component: input.component, noPull: input.noPull };
+  return { definition, component: input.component, noPull: input.noPull, ...(input.pull === undefined ? {} : { pull: input.pull }) };
 }
 
 function refusalMessage(refusal: PlacementRefused): string {
@@ -137,6 +150,7 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
     nodes: nodes.map(nodeSnapshotOf),
     placements: deps.store.listPlacements().map(placementOf),
     service: serviceToPlaceOf(definition),
+    allowTcgVms: options.allowTcgVms,
   });
   if (!decision.ok) throw new FleetError('failed-precondition', refusalMessage(decision));
   const node = nodes.find((candidate) => candidate.name === decision.node);
@@ -148,11 +162,17 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
   let components: ComponentResult[] = [];
   let deployed: StepResult;
   let refused = false;
+  // Whether the agent now holds the definition; a deploy that changed nothing there is not recorded here either.
+  let recordedByAgent = false;
   try {
     const answer = await deps.agents
       .forAddress(node.address)
-      .deploy({ service: spec, component: checked.component, noPull: checked.noPull }, { timeoutMs: options.agentOperationTimeoutMs });
+      .deploy(
+        { service: spec, component: checked.component, noPull: checked.noPull, pull: checked.pull ?? PullPolicy.UNSPECIFIED },
+        { timeoutMs: options.agentOperationTimeoutMs },
+      );
     components = answer.results;
+    recordedByAgent = answer.recorded || answer.success;
     deployed = deployStep(node, components, answer.success);
   } catch (error) {
     if (isUnreachable(error)) {
@@ -171,23 +191,22 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
   const routes = publicRoutesOf(definition);
   let dns: StepResult;
   let edge: StepResult;
-  if (refused) {
-    // The agent refused the whole request: it changed and recorded nothing, so neither does the master.
-    dns = stepSkipped('dns', 'not attempted: the agent refused the deploy');
-    edge = stepSkipped('edge_route', 'not attempted: the agent refused the deploy');
+  if (refused || !recordedByAgent) {
+    // The agent refused the request, or changed nothing (an image it could not pull): the node has not heard of
+    // this definition, so the master records nothing either and `mcp ps` shows no service there.
+    const why = refused ? 'the agent refused the deploy' : `${agentName(node)} changed nothing`;
+    dns = stepSkipped('dns', `not attempted: ${why}`);
+    edge = stepSkipped('edge_route', `not attempted: ${why}`);
     steps.push(dns, edge);
     steps.push(
-      stepSkipped(
-        'record',
-        previous === undefined ? 'nothing recorded: the agent refused the deploy' : `placement on node ${previous.node} unchanged`,
-      ),
+      stepSkipped('record', previous === undefined ? `nothing recorded: ${why}` : `placement on node ${previous.node} unchanged: ${why}`),
     );
   } else {
     // The record follows the placement: made even when a component failed to start, since the service lives here now.
     dns = await pointServiceAt(deps.dns, definition.name, node);
     edge = edgeSummary(routes);
     steps.push(dns, ...routes.map((route) => edgeRouteStep(route, nodes, options)));
-    // Recorded even when a component failed to start: the agent now holds this definition as desired state,
+    // Recorded even when a component failed to start: the agent has recorded this definition as desired state,
     // so the service lives on this node and a retry must come back here (Status shows the drift).
     const placement: PlacementRecord = {
       service: definition.name,

@@ -1,6 +1,7 @@
 // What the master's behaviour needs from the world: its state, clients to agents, a clock and a log.
 // This file is the contract between the master's parts (state and nodes / fleet operations).
 import type { Client } from '@connectrpc/connect';
+import type { VmSupport } from '@mcp/placement';
 import type { McpAgentService, ServiceSpec } from '@mcp/proto';
 import type { ServiceDns } from './service-dns.js';
 
@@ -18,8 +19,8 @@ export interface NodeRecord {
   readonly status: NodeHealth;
   /** Running containers and VMs, from the last heartbeat. */
   readonly containers: number;
-  /** Whether the node can run unikernel components (it reported a usable qemu). */
-  readonly canRunVms: boolean;
+  /** How the node runs unikernel components: the qemu it reported, with KVM or TCG alone, or none. */
+  readonly vms: VmSupport;
   readonly cpuMillicores: number;
   readonly memoryBytes: number;
   readonly diskBytes: number;

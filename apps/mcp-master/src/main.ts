@@ -22,17 +22,18 @@ async function main(): Promise<void> {
   const env = processEnvironment();
   const config = await loadMasterConfig({ path: configPathFromArgs(argv, () => configPathFromEnvironment(env)), env });
   const log = pino({ level: config.logLevel, base: { pid: process.pid, node: config.node.name } });
+  for (const warning of config.warnings) log.warn({ file: config.file }, warning);
   const nodeRpcs = createNodeRpcs({
     masterNode: config.node.name,
     allowNodes: config.registration.allowNodes,
     maxNodes: config.registration.maxNodes,
-    allowTcgVms: config.placement.allowTcgVms,
     heartbeatIntervalMs: config.health.heartbeatIntervalMs,
   });
   const fleetRpcs = createFleetRpcs({
     allowedPublicDomains: config.edge.allowedDomains,
     agentOperationTimeoutMs: config.agents.operationTimeoutMs,
     policy: config.policy,
+    allowTcgVms: config.placement.allowTcgVms,
   });
   const master = await startMaster({
     config,

@@ -2,10 +2,10 @@ import { create } from '@bufbuild/protobuf';
 import { RegisterRequestSchema, RuntimeInfoSchema, type RegisterRequest } from '@mcp/proto';
 import { describe, expect, it } from 'vitest';
 import type { NodeRecord } from './deps.js';
-import { canRunVmsOf, decideRegistration, heartbeatNodeOf, type RegistrationInput, type RegistrationRules } from './node-registration.js';
+import { decideRegistration, heartbeatNodeOf, type RegistrationInput, type RegistrationRules, vmSupportOf } from './node-registration.js';
 import { sampleNode } from './store/testing.js';
 
-const rules: RegistrationRules = { masterNode: 'rift', allowNodes: ['orion', 'rift', 'vega'], maxNodes: 3, allowTcgVms: false };
+const rules: RegistrationRules = { masterNode: 'rift', allowNodes: ['orion', 'rift', 'vega'], maxNodes: 3 };
 const now = new Date('2025-05-01T08:00:00.000Z');
 
 function request(fields: Partial<Pick<RegisterRequest, 'name' | 'role' | 'address' | 'agentVersion'>> = {}): RegisterRequest {
@@ -101,19 +101,15 @@ describe('decideRegistration', () => {
   });
 });
 
-describe('canRunVmsOf', () => {
-  it('says yes for qemu with KVM', () => {
-    expect(canRunVmsOf([qemu('kvm')], false)).toBe(true);
+describe('vmSupportOf', () => {
+  it('says kvm for qemu with KVM, and tcg for qemu with TCG alone', () => {
+    expect(vmSupportOf([qemu('kvm')])).toBe('kvm');
+    expect(vmSupportOf([qemu('tcg')])).toBe('tcg');
   });
 
-  it('says no for qemu with TCG unless TCG is allowed', () => {
-    expect(canRunVmsOf([qemu('tcg')], false)).toBe(false);
-    expect(canRunVmsOf([qemu('tcg')], true)).toBe(true);
-  });
-
-  it('says no for a qemu that is not available, and for podman alone', () => {
-    expect(canRunVmsOf([qemu('kvm', false)], true)).toBe(false);
-    expect(canRunVmsOf([create(RuntimeInfoSchema, { name: 'podman', componentRuntime: 'container', available: true })], true)).toBe(false);
+  it('says none for a qemu that is not available, and for podman alone', () => {
+    expect(vmSupportOf([qemu('kvm', false)])).toBe('none');
+    expect(vmSupportOf([create(RuntimeInfoSchema, { name: 'podman', componentRuntime: 'container', available: true })])).toBe('none');
   });
 });
 

@@ -2,6 +2,7 @@
 import { nodeNameFromIdentity } from '@mcp/auth';
 import { parseListenAddress } from '@mcp/config';
 import type { RegisterRequest, RuntimeInfo } from '@mcp/proto';
+import type { VmSupport } from '@mcp/placement';
 import type { NodeRecord, NodeRole } from './deps.js';
 
 /** What the master's config says about registration (config.ts fills it). */
@@ -11,8 +12,6 @@ export interface RegistrationRules {
   /** Node names whose agent-<name> identity may register. */
   readonly allowNodes: readonly string[];
   readonly maxNodes: number;
-  /** Nodes whose qemu runs without KVM (TCG) may take unikernel components. */
-  readonly allowTcgVms: boolean;
 }
 
 export type RefusalCode = 'permission-denied' | 'invalid-argument' | 'resource-exhausted';
@@ -44,14 +43,14 @@ function refuse(code: RefusalCode, message: string): RegistrationDecision {
   return { ok: false, code, message };
 }
 
-/** Whether the reported runtimes let the node take unikernel components (KVM, or TCG when allowed). */
-export function canRunVmsOf(runtimes: readonly RuntimeInfo[], allowTcgVms: boolean): boolean {
-  return runtimes.some(
-    (runtime) =>
-      (runtime.componentRuntime === 'unikernel' || runtime.name === 'qemu') &&
-      runtime.available &&
-      (runtime.acceleration === 'kvm' || (allowTcgVms && runtime.acceleration === 'tcg')),
-  );
+/**
+ * How the reported runtimes run unikernel components: an available qemu with KVM, with TCG alone, or none. Whether
+ * a TCG node takes VMs is placement's call, under the master's `[placement] allow_tcg_vms`.
+ */
+export function vmSupportOf(runtimes: readonly RuntimeInfo[]): VmSupport {
+  const vms = runtimes.filter((runtime) => (runtime.componentRuntime === 'unikernel' || runtime.name === 'qemu') && runtime.available);
+  if (vms.some((runtime) => runtime.acceleration === 'kvm')) return 'kvm';
+  return vms.some((runtime) => runtime.acceleration === 'tcg') ? 'tcg' : 'none';
 }
 
 /** The agent's address as the master will dial it: host:port, a specific host, a real port. */
@@ -101,14 +100,14 @@ export function decideRegistration(input: RegistrationInput): RegistrationDecisi
     address: request.address,
     arch: request.arch,
     agentVersion: request.agentVersion,
-    canRunVms: canRunVmsOf(request.runtimes, rules.allowTcgVms),
+    vms: vmSupportOf(request.runtimes),
     registeredAt: now,
   };
   if (existing === undefined) {
     const record: NodeRecord = { name: node, ...reported, status: 'unknown', containers: 0, cpuMillicores: 0, memoryBytes: 0, diskBytes: 0 };
     return { ok: true, record, existed: false, changes: [] };
   }
-  const changes = (['address', 'role', 'arch', 'agentVersion', 'canRunVms'] as const)
+  const changes = (['address', 'role', 'arch', 'agentVersion', 'vms'] as const)
     .filter((key) => existing[key] !== reported[key])
     .map((key) => `${key} ${String(existing[key]) || '""'} → ${String(reported[key]) || '""'}`);
   // Health and load stay as they were: only a heartbeat changes them.

@@ -4,7 +4,7 @@ import type { ServiceDefinition } from '@mcp/servicedef';
 import type { NodeRecord, PlacementRecord } from './deps.js';
 
 export function nodeSnapshotOf(node: NodeRecord): NodeSnapshot {
-  return { name: node.name, role: node.role, status: node.status, containers: node.containers, canRunVms: node.canRunVms };
+  return { name: node.name, role: node.role, status: node.status, containers: node.containers, vms: node.vms };
 }
 
 export function placementOf(record: PlacementRecord): Placement {

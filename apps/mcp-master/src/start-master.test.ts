@@ -45,7 +45,7 @@ describe('startMaster', () => {
     });
     const config = await loadMasterConfig({ path: home.configPath, env: {} });
     const groups = [
-      createNodeRpcs({ masterNode: 'rift', allowNodes: config.registration.allowNodes, maxNodes: 16, allowTcgVms: false, heartbeatIntervalMs: 30_000 }),
+      createNodeRpcs({ masterNode: 'rift', allowNodes: config.registration.allowNodes, maxNodes: 16, heartbeatIntervalMs: 30_000 }),
     ];
     const master = await startMaster({ config, log: captureLog().log, version: '0.0.0-test', groups, ...(options.timer ? { timer: options.timer } : {}) });
     cleanups.push(() => master.close());

@@ -11,6 +11,7 @@ import {
   type ServiceStatus,
   type StatusResponse,
 } from '@mcp/proto';
+import { containerName } from '@mcp/runtime';
 import { definitionFromProto, parseImageReference } from '@mcp/servicedef';
 import { askEveryAgent, type AgentAnswer } from './agent-calls.js';
 import type { MasterDeps, PlacementRecord } from './deps.js';
@@ -35,7 +36,7 @@ function componentsFromSpec(placement: PlacementRecord): ComponentInfo[] {
       runtime: component.runtime,
       desiredState: definition.active ? 'running' : 'stopped',
       observedState: 'unknown',
-      instanceName: `${definition.name}-${component.name}`,
+      instanceName: containerName(definition.name, component.name),
       routes: component.routes.map((route) =>
         create(RouteBindingSchema, {
           route: { name: route.name, port: route.port, mode: route.mode, hostname: route.hostname ?? '', public: route.public },

@@ -23,6 +23,8 @@ export interface SyncPlanInput {
   readonly definitions: readonly ServiceDefinition[];
   readonly placements: readonly PlacementRecord[];
   readonly nodes: readonly NodeRecord[];
+  /** As FleetOptions.allowTcgVms; default false. */
+  readonly allowTcgVms?: boolean;
 }
 
 function byName(a: string, b: string): number {
@@ -54,6 +56,7 @@ export function planSync(input: SyncPlanInput): SyncPlanEntry[] {
   const plan = planPlacements({
     nodes: input.nodes.map(nodeSnapshotOf),
     placements: input.placements.map(placementOf),
+    allowTcgVms: input.allowTcgVms ?? false,
     services: toPlace.flatMap((name) => {
       const definition = sent.get(name);
       return definition === undefined ? [] : [serviceToPlaceOf(definition)];

@@ -11,18 +11,16 @@ import {
   type SyncPlanItem,
   type SyncResponse,
 } from '@mcp/proto';
-import { checkDeployInput, deployChecked, DEFAULT_FLEET_OPTIONS, type CheckedDeploy, type FleetOptions } from './deploy.js';
+import { checkDeployInput, deployChecked, DEFAULT_FLEET_OPTIONS, type CheckedDeploy, type FleetOptions, type PullRequest } from './deploy.js';
 import type { MasterDeps } from './deps.js';
 import { FleetError } from './fleet-errors.js';
 import { errorText } from './step-results.js';
 import { planSync, type SyncActionName, type SyncPlanEntry } from './sync-plan.js';
 import { undeployService } from './undeploy.js';
 
-export interface SyncInput {
+export interface SyncInput extends PullRequest {
   readonly specs: readonly ServiceSpec[];
   readonly dryRun: boolean;
-  /** Deploy with the images on the nodes, pulling none (Deploy's no_pull). */
-  readonly noPull: boolean;
 }
 
 const actions: Record<SyncActionName, SyncAction> = {
@@ -63,14 +61,14 @@ interface Outcome {
   readonly steps: StepResult[];
 }
 
-async function apply(deps: MasterDeps, entry: SyncPlanEntry, noPull: boolean, options: FleetOptions): Promise<Outcome> {
+async function apply(deps: MasterDeps, entry: SyncPlanEntry, pull: PullRequest, options: FleetOptions): Promise<Outcome> {
   try {
     if (entry.action === 'undeploy') {
       const answer = await undeployService(deps, entry.service, options);
       return { node: answer.node, success: answer.success, error: answer.error, steps: answer.steps };
     }
     if (entry.definition === undefined) throw new Error(`sync plan entry ${entry.service} has no definition`);
-    const answer = await deployChecked(deps, { definition: entry.definition, component: '', noPull }, options);
+    const answer = await deployChecked(deps, { definition: entry.definition, component: '', ...pull }, options);
     return { node: answer.node, success: answer.success, error: answer.error, steps: answer.steps };
   } catch (error) {
     // One service that cannot be placed or whose node is down does not stop the others.
@@ -106,7 +104,12 @@ export async function syncFleet(deps: MasterDeps, input: SyncInput, options: Fle
         'expected at least one definition (use mcp undeploy to remove services)',
     );
   }
-  const plan = planSync({ definitions: checked.map((one) => one.definition), placements, nodes: deps.store.listNodes() });
+  const plan = planSync({
+    definitions: checked.map((one) => one.definition),
+    placements,
+    nodes: deps.store.listNodes(),
+    allowTcgVms: options.allowTcgVms,
+  });
   if (input.dryRun) {
     return create(SyncResponseSchema, { plan: plan.map((entry) => planItem(entry)), results: [], dryRun: true, success: true });
   }
@@ -119,7 +122,7 @@ export async function syncFleet(deps: MasterDeps, input: SyncInput, options: Fle
       items.push(planItem(entry, undefined, ResultStatus.SKIPPED));
       continue;
     }
-    const outcome = await apply(deps, entry, input.noPull, options);
+    const outcome = await apply(deps, entry, { noPull: input.noPull, ...(input.pull === undefined ? {} : { pull: input.pull }) }, options);
     const status = outcome.success ? ResultStatus.OK : ResultStatus.FAILED;
     items.push(planItem(entry, outcome, status));
     results.push(create(StepResultSchema, { step: entry.service, success: outcome.success, error: outcome.error, status, detail: entry.action }));

@@ -110,10 +110,12 @@ describe('config file', () => {
     ]);
   });
 
-  it('exits 2 naming the file, key and expected keys for an unknown config key', async () => {
-    const config = await sandbox.write('mcp.toml', '[services]\ndirectory = "defs"\n');
-    const { exitCode, stderr } = await sandbox.run(['validate'], { MCP_CONFIG: config });
-    expect([exitCode, stderr]).toEqual([2, `mcp: ${config}: services.directory: unknown key; expected one of: dir\n`]);
+  it('warns on stderr naming the file and key of an unknown config key, and runs the command', async () => {
+    const config = await sandbox.write('mcp.toml', '[services]\ndir = "defs"\ndirectory = "defs"\n');
+    await sandbox.write('defs/web.toml', validDefinition('web'));
+    const { exitCode, stdout, stderr } = await sandbox.run(['validate'], { MCP_CONFIG: config });
+    expect([exitCode, stderr]).toEqual([0, `mcp: warning: ${config}: services.directory: unknown key, ignored (known keys here: dir)\n`]);
+    expect(stdout).toContain('web      ok');
   });
 
   it('prints a config error as a JSON error document under --json', async () => {

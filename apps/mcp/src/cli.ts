@@ -71,6 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     const config = commandLine.withoutConfig
       ? defaultCliConfig(io.homedir)
       : await loadCliConfig({ flag: commandLine.options.config, env: io.env, cwd: io.cwd, homedir: io.homedir });
+    for (const warning of config.warnings) output.note(`mcp: warning: ${warning}`);
     const now = io.now ?? (() => new Date());
     const daemonEnv = io.daemonEnv ?? daemonEnvironment();
     return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv });

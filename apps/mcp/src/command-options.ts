@@ -1,4 +1,5 @@
 // Options several commands share, declared once so their spelling, help text and meaning agree.
+import { PullPolicy } from '@mcp/proto';
 import type { Argv } from 'yargs';
 import { CliError, exitCodes } from './errors.js';
 
@@ -37,4 +38,18 @@ export function refuseNodeThroughMaster(command: string, flag: string | undefine
       'pin a service with node = "<name>" in its definition, or pass --direct to act on one agent of [[nodes]]',
     exitCodes.badInput,
   );
+}
+
+/** `--pull` / `--no-pull`; absent: the node pulls an image only when it lacks it (SPEC §4: the tag is the version). */
+export function withPullOption<T>(command: Argv<T>, describe: string) {
+  return command.option('pull', { type: 'boolean', describe });
+}
+
+/**
+ * The request fields of `--pull` (true), `--no-pull` (false) or neither (undefined). `no_pull` is set too, for a
+ * master or agent that predates `pull`.
+ */
+export function pullFieldsOf(flag: boolean | undefined): { pull: PullPolicy; noPull: boolean } {
+  if (flag === undefined) return { pull: PullPolicy.IF_ABSENT, noPull: false };
+  return flag ? { pull: PullPolicy.ALWAYS, noPull: false } : { pull: PullPolicy.NEVER, noPull: true };
 }

@@ -1,5 +1,5 @@
 // Turns the text of mcp.toml into a validated, frozen CliConfig through @mcp/config's schema checks.
-import { parseConfig, path, string, tables, type Field, type Parsed } from '@mcp/config';
+import { optionalString, parseConfig, path, string, tables, type Field, type Parsed } from '@mcp/config';
 import { dirname } from 'node:path';
 import type { CliConfig, MciasSettings, NodeEntry } from './config.js';
 
@@ -22,7 +22,13 @@ function cliConfigSchema() {
   return {
     services: { dir: path({ doc: 'one <name>.toml per service', default: '~/.config/mcp/services' }) },
     master: { address: optional(address('mcp-master')) },
-    nodes: tables('agents reachable with --direct', { name: uniqueNodeName(new Set()), address: address('the agent') }),
+    nodes: tables('agents reachable with --direct', {
+      name: uniqueNodeName(new Set()),
+      address: address('the agent'),
+      // The Go MCP's CLI files carry these; accepted so its mcp.toml works here, and unused.
+      ssh: optionalString({ doc: 'ssh destination of the node (Go MCP; unused)' }),
+      arch: optionalString({ doc: 'CPU architecture of the node (Go MCP; unused)' }),
+    }),
     auth: { token_path: path({ doc: 'bearer token file (written by `mcp login`)', default: '~/.config/mcp/token' }) },
     mcias: {
       server_url: optional(httpsUrl()),
@@ -35,7 +41,7 @@ function cliConfigSchema() {
 
 /** Parses and validates mcp.toml; throws @mcp/config's ConfigError listing every problem in the file. */
 export function parseCliConfig(text: string, options: ParseConfigOptions): CliConfig {
-  const raw = parseConfig(cliConfigSchema(), {
+  const { config: raw, warnings } = parseConfig(cliConfigSchema(), {
     // A UTF-8 byte-order mark is legal in a file but not in TOML's grammar.
     text: text.replace(/^\uFEFF/, ''),
     source: options.file ?? '(defaults)',
@@ -56,6 +62,7 @@ export function parseCliConfig(text: string, options: ParseConfigOptions): CliCo
     mcias,
     caCertPath: raw.tls.ca_cert,
     buildWorkspace: raw.build.workspace,
+    warnings: warnings.map((warning) => warning.message),
   });
 }
 

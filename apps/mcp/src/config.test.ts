@@ -70,6 +70,7 @@ describe('loadCliConfig', () => {
       mcias: undefined,
       caCertPath: undefined,
       buildWorkspace: undefined,
+      warnings: [],
     });
   });
 
@@ -119,6 +120,7 @@ workspace = "/src"
       mcias: { serverUrl: 'https://mcias.example.net:8443', serviceName: 'mcp-cli' },
       caCertPath: '/etc/mcp/ca.pem',
       buildWorkspace: '/src',
+      warnings: [],
     });
   });
 
@@ -142,16 +144,35 @@ workspace = "/src"
 });
 
 describe('config validation', () => {
-  it('refuses an unknown key, naming the file, the key and the keys expected', async () => {
-    const error = await problemsOf('[master]\nadress = "m:1"\n');
-    expect(error.message).toBe(`${join(root, 'mcp.toml')}: master.adress: unknown key; expected one of: address`);
+  it('warns of an unknown key or section, naming the file, the key and the known keys, and ignores it', async () => {
+    const file = await writeConfig(join(root, 'mcp.toml'), '[master]\naddress = "m:1"\nadress = "m:2"\n[servces]\ndir = "x"\n');
+    const config = await loadCliConfig({ flag: file, env: {}, cwd: root, homedir: home });
+    expect(config.masterAddress).toBe('m:1');
+    expect(config.warnings).toEqual([
+      `${file}: servces: unknown key, ignored (known keys here: services, master, nodes, auth, mcias, tls, build)`,
+      `${file}: master.adress: unknown key, ignored (known keys here: address)`,
+    ]);
   });
 
-  it('refuses an unknown section', async () => {
-    const error = await problemsOf('[servces]\ndir = "x"\n');
-    expect(error.problems.map((p) => [p.keyPath, p.message.includes('unknown key; expected one of: services, master')])).toEqual([
-      ['servces', true],
+  it('accepts the Go MCP\'s mcp.toml: [[nodes]] ssh and arch, and warns of its other unknown keys', async () => {
+    const goStyle = [
+      '[services]', 'dir = "defs"', '[master]', 'address = "rift.example:9443"', '[auth]', 'token_path = "token"',
+      '[[nodes]]', 'name = "rift"', 'address = "100.95.252.120:9444"', 'ssh = "rift"', 'arch = "amd64"',
+      '[[nodes]]', 'name = "orion"', 'address = "100.95.252.121:9444"', 'ssh = "root@orion"', 'arch = "arm64"',
+      '[log]', 'level = "info"', '',
+    ].join('\n');
+    const file = await writeConfig(join(root, 'mcp.toml'), goStyle);
+    const config = await loadCliConfig({ flag: file, env: {}, cwd: root, homedir: home });
+    expect(config.nodes).toEqual([
+      { name: 'rift', address: '100.95.252.120:9444' },
+      { name: 'orion', address: '100.95.252.121:9444' },
     ]);
+    expect(config.warnings).toEqual([`${file}: log: unknown key, ignored (known keys here: services, master, nodes, auth, mcias, tls, build)`]);
+  });
+
+  it('still refuses a Go MCP key of the wrong type', async () => {
+    const error = await problemsOf('[[nodes]]\nname = "rift"\naddress = "r:1"\narch = 64\n');
+    expect(error.problems.map((p) => p.keyPath)).toEqual(['nodes[0].arch']);
   });
 
   it('refuses a value of the wrong type instead of converting it', async () => {
@@ -183,7 +204,6 @@ describe('config validation', () => {
       'master.address',
       'nodes[0].name',
       'nodes[0].address',
-      'tls.ca',
     ]);
   });
 

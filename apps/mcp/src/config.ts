@@ -42,6 +42,8 @@ export interface CliConfig {
   readonly caCertPath: string | undefined;
   /** `[build] workspace`: where service sources live for `mcp build`. Default: none. */
   readonly buildWorkspace: string | undefined;
+  /** Unknown keys the file has, ignored (`<file>: <key>: unknown key, ignored (…)`); the CLI prints them on stderr. */
+  readonly warnings: readonly string[];
 }
 
 /** The environment variables the CLI reads. */

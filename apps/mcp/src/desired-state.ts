@@ -12,7 +12,7 @@ import {
 } from '@mcp/proto';
 import { definitionToProto, setActiveInFile } from '@mcp/servicedef';
 import { agentForService } from './agent-targets.js';
-import { refuseNodeThroughMaster } from './command-options.js';
+import { pullFieldsOf, refuseNodeThroughMaster } from './command-options.js';
 import type { NodeEntry } from './config.js';
 import type { CommandContext } from './context.js';
 import { loadServiceDefinition, type LoadedDefinition } from './definitions.js';
@@ -80,7 +80,7 @@ async function changeViaMaster(context: CommandContext, loaded: LoadedDefinition
   const request = create(MasterDeployRequestSchema, {
     service: definitionToProto({ ...loaded.definition, active }),
     component: '',
-    noPull: true,
+    ...pullFieldsOf(undefined),
   });
   const response = await master.call('deploy', (client) => client.deploy(request));
   const accepted = response.steps.some((step) => step.step === 'record' && step.status === ResultStatus.OK);

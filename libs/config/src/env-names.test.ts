@@ -21,7 +21,7 @@ describe('withEnvPrefix', () => {
   });
 
   it('makes the variables override the file', () => {
-    const config = parseConfig(schema, {
+    const { config } = parseConfig(schema, {
       text: '[ports]\nfirst = 5\n',
       source: 'f',
       env: { MCP_AGENT_PORTS_FIRST: '7', MCP_MASTER_ADDRESS: 'm:1' },

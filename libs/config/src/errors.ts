@@ -10,6 +10,20 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** A key the schema does not know: ignored, reported so the operator sees a typo or a key of another version. */
+export interface ConfigWarning {
+  /** The config file. */
+  readonly source: string;
+  /** Key path such as `nodes[0].ssh`. */
+  readonly keyPath: string;
+  /** A full sentence: `<source>: <keyPath>: unknown key, ignored (…)`. */
+  readonly message: string;
+}
+
+export function unknownKeyWarning(source: string, keyPath: string, known: readonly string[]): ConfigWarning {
+  return { source, keyPath, message: `${source}: ${keyPath}: unknown key, ignored (known keys here: ${known.join(', ')})` };
+}
+
 export class ConfigError extends Error {
   readonly problems: readonly ConfigProblem[];
 

@@ -2,9 +2,9 @@
 export { boolean, integer, optionalString, path, resolvePath, string, stringList, tables } from './fields.js';
 export type { Field, FieldContext, Parsed, Schema, TableList } from './fields.js';
 export { loadConfigFile, parseConfig } from './load.js';
-export type { ConfigOf, LoadOptions, ParseOptions } from './load.js';
+export type { ConfigOf, LoadOptions, ParseOptions, ParsedConfig } from './load.js';
 export { describeSchema } from './describe-schema.js';
-export { ConfigError, problem as configProblem, type ConfigProblem } from './errors.js';
+export { ConfigError, problem as configProblem, type ConfigProblem, type ConfigWarning } from './errors.js';
 export { withEnvPrefix } from './env-names.js';
 export { parseListenAddress } from './listen-address.js';
 export type { ListenAddress, ListenAddressCheck } from './listen-address.js';

@@ -24,8 +24,12 @@ const schema = {
   nodes: tables('agents', { name: string({ doc: 'name', nonEmpty: true }), address: string({ doc: 'addr', nonEmpty: true }) }),
 };
 
-function parse(text: string, env: ParseOptions['env'] = {}) {
+function parseWithWarnings(text: string, env: ParseOptions['env'] = {}) {
   return parseConfig(schema, { text, source: '/etc/mcp/agent.toml', env, homedir: '/home/op', baseDir: '/etc/mcp' });
+}
+
+function parse(text: string, env: ParseOptions['env'] = {}) {
+  return parseWithWarnings(text, env).config;
 }
 
 function problemsOf(fn: () => unknown): string[] {
@@ -71,9 +75,20 @@ describe('parseConfig', () => {
     ]);
   });
 
-  it('refuses an unknown key and lists the allowed ones', () => {
-    expect(problemsOf(() => parse('[server]\nlisten = "a"\nlisen = "b"\n'))).toEqual([
-      '/etc/mcp/agent.toml: server.lisen: unknown key; expected one of: listen, allow_wildcard, timeout_ms',
+  it('warns of an unknown key, naming the file, the key and the known ones, and ignores it', () => {
+    const { config, warnings } = parseWithWarnings('[server]\nlisten = "a"\nlisen = "b"\n[[nodes]]\nname = "x"\naddress = "y"\nssh = "x.example"\n[extra]\nk = 1\n');
+    expect(config.server.listen).toBe('a');
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      '/etc/mcp/agent.toml: extra: unknown key, ignored (known keys here: server, node, storage, alert, nodes)',
+      '/etc/mcp/agent.toml: server.lisen: unknown key, ignored (known keys here: listen, allow_wildcard, timeout_ms)',
+      '/etc/mcp/agent.toml: nodes[0].ssh: unknown key, ignored (known keys here: name, address)',
+    ]);
+    expect(parseWithWarnings('[server]\nlisten = "a"\n').warnings).toEqual([]);
+  });
+
+  it('still refuses a known key of the wrong type next to an unknown one', () => {
+    expect(problemsOf(() => parse('[server]\nlisten = 5\nlisen = "b"\n'))).toEqual([
+      expect.stringMatching(/^\/etc\/mcp\/agent\.toml: server\.listen: got number 5; expected/),
     ]);
   });
 
@@ -109,7 +124,7 @@ describe('loadConfigFile', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mcp-config-'));
     const small = { a: { b: integer({ doc: 'b', default: 3 }) } };
     const loaded = await loadConfigFile(small, { path: join(dir, 'none.toml'), required: false, env: {}, homedir: dir });
-    expect(loaded).toEqual({ config: { a: { b: 3 } }, file: undefined });
+    expect(loaded).toEqual({ config: { a: { b: 3 } }, file: undefined, warnings: [] });
   });
 
   it('names the missing file when it was required', async () => {

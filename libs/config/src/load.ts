@@ -1,9 +1,9 @@
-// Loads a TOML config against a schema: strict types, unknown keys refused, environment overrides,
-// every problem reported at once, the result frozen.
+// Loads a TOML config against a schema: strict types, environment overrides, every problem reported at once, the
+// result frozen. An unknown key is a warning (SPEC §5: another version's key must not stop a daemon or the CLI).
 import TOML from '@iarna/toml';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError, problem, type ConfigProblem } from './errors.js';
+import { ConfigError, problem, unknownKeyWarning, type ConfigProblem, type ConfigWarning } from './errors.js';
 import type { Field, FieldContext, Schema, TableList } from './fields.js';
 
 export type ConfigOf<S extends Schema> = {
@@ -51,6 +51,7 @@ interface Walk {
   env: ParseOptions['env'];
   context: FieldContext;
   problems: ConfigProblem[];
+  warnings: ConfigWarning[];
 }
 
 function readField(walk: Walk, field: Field<unknown>, value: unknown, keyPath: string): unknown {
@@ -76,10 +77,7 @@ function readField(walk: Walk, field: Field<unknown>, value: unknown, keyPath: s
 function readTable(walk: Walk, schema: Schema, table: Table, prefix: string): Table {
   const result: Table = {};
   for (const key of Object.keys(table)) {
-    if (!(key in schema)) {
-      const allowed = Object.keys(schema).join(', ');
-      walk.problems.push(problem(walk.source, join(prefix, key), 'unknown key', `one of: ${allowed}`));
-    }
+    if (!(key in schema)) walk.warnings.push(unknownKeyWarning(walk.source, join(prefix, key), Object.keys(schema)));
   }
   for (const [key, entry] of Object.entries(schema)) {
     const keyPath = join(prefix, key);
@@ -114,18 +112,25 @@ function parseToml(text: string, source: string): Table {
   }
 }
 
-/** Parses config text against `schema`; throws ConfigError listing every problem. */
-export function parseConfig<S extends Schema>(schema: S, options: ParseOptions): ConfigOf<S> {
+/** A parsed config and the unknown keys it ignored. */
+export interface ParsedConfig<S extends Schema> {
+  readonly config: ConfigOf<S>;
+  readonly warnings: readonly ConfigWarning[];
+}
+
+/** Parses config text against `schema`; throws ConfigError listing every problem (a wrong type is one). */
+export function parseConfig<S extends Schema>(schema: S, options: ParseOptions): ParsedConfig<S> {
   const table = parseToml(options.text, options.source);
   const walk: Walk = {
     source: options.source,
     env: options.env,
     context: { baseDir: options.baseDir, homedir: options.homedir },
     problems: [],
+    warnings: [],
   };
   const result = readTable(walk, schema, table, '');
   if (walk.problems.length > 0) throw new ConfigError(walk.problems);
-  return result as ConfigOf<S>;
+  return { config: result as ConfigOf<S>, warnings: Object.freeze(walk.warnings) };
 }
 
 export interface LoadOptions {
@@ -140,7 +145,7 @@ export interface LoadOptions {
 export async function loadConfigFile<S extends Schema>(
   schema: S,
   options: LoadOptions,
-): Promise<{ config: ConfigOf<S>; file: string | undefined }> {
+): Promise<{ config: ConfigOf<S>; file: string | undefined; warnings: readonly ConfigWarning[] }> {
   let text = '';
   let file: string | undefined = options.path;
   try {
@@ -153,12 +158,12 @@ export async function loadConfigFile<S extends Schema>(
     }
     file = undefined;
   }
-  const config = parseConfig(schema, {
+  const { config, warnings } = parseConfig(schema, {
     text,
     source: file ?? `defaults (no ${options.path})`,
     env: options.env,
     homedir: options.homedir,
     baseDir: dirname(options.path),
   });
-  return { config, file };
+  return { config, file, warnings };
 }

@@ -184,6 +184,8 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
     masterToken: tokens.master,
     allowNodes: nodes.filter((node) => node.name !== masterNode).map((node) => node.name),
     dns,
+    // Nodes here have no usable KVM (SPEC §5: the dev fleet runs VMs under TCG).
+    allowTcgVms: true,
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   });
   for (const node of nodes) {

@@ -12,7 +12,7 @@ function fleetOf(count: number): NodeSnapshot[] {
     const name = `node-${String(i).padStart(4, '0')}`;
     const role = i === 0 ? 'master' : i % 50 === 1 ? 'edge' : 'worker';
     const status = i % 17 === 5 ? 'unhealthy' : 'healthy';
-    nodes.push({ name, role, status, containers: (i * 7919) % 40, canRunVms: i % 3 !== 0 });
+    nodes.push({ name, role, status, containers: (i * 7919) % 40, vms: i % 3 === 0 ? 'none' : i % 3 === 1 ? 'kvm' : 'tcg' });
   }
   return nodes;
 }

@@ -35,7 +35,7 @@ describe('core-tier placement', () => {
   });
 
   it('refuses a core service with a unikernel component when the master node cannot run VMs', () => {
-    const fleet = seedFleet({ nodes: [masterNode('hub', { canRunVms: false })] });
+    const fleet = seedFleet({ nodes: [masterNode('hub', { vms: 'none' })] });
     expect(fleet.place(serviceToPlace('vm', { tier: 'core', needsVms: true }))).toMatchObject({
       ok: false,
       rejected: [{ node: 'hub', reason: 'node hub cannot run VMs, and service vm has a unikernel component' }],

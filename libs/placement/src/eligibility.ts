@@ -10,7 +10,8 @@ export type NodeProblem =
   | 'master-takes-core-only'
   | 'unhealthy'
   | 'health-unknown'
-  | 'cannot-run-vms';
+  | 'cannot-run-vms'
+  | 'tcg-not-allowed';
 
 // Shared answers for the common cases keep a scan over many nodes free of allocations.
 const NO_PROBLEMS: readonly NodeProblem[] = [];
@@ -27,18 +28,23 @@ export function wantedBy(service: ServiceToPlace): Wanted {
  * Every problem that keeps the node from taking the service. A wrong role is reported alone:
  * health and VMs do not matter on a node that could never take the service.
  */
-export function nodeProblems(node: NodeSnapshot, service: ServiceToPlace, wanted: Wanted): readonly NodeProblem[] {
+export function nodeProblems(node: NodeSnapshot, service: ServiceToPlace, wanted: Wanted, allowTcgVms: boolean): readonly NodeProblem[] {
   if (node.role === 'edge') return EDGE;
   if (wanted === 'core' && node.role !== 'master') return NOT_MASTER;
   if (wanted === 'worker' && node.role !== 'worker') return MASTER_TAKES_CORE_ONLY;
   const healthy = node.status === 'healthy';
-  const vmsOk = node.canRunVms || !service.needsVms;
+  const vmsOk = !service.needsVms || node.vms === 'kvm' || (node.vms === 'tcg' && allowTcgVms);
   if (healthy && vmsOk) return NO_PROBLEMS;
   const problems: NodeProblem[] = [];
   if (node.status === 'unhealthy') problems.push('unhealthy');
   if (node.status === 'unknown') problems.push('health-unknown');
-  if (!vmsOk) problems.push('cannot-run-vms');
+  if (!vmsOk) problems.push(node.vms === 'tcg' ? 'tcg-not-allowed' : 'cannot-run-vms');
   return problems;
+}
+
+/** A VM service goes to a node with KVM before one with TCG alone (0 before 1); other services rank all alike. */
+export function vmRank(node: NodeSnapshot, service: ServiceToPlace): number {
+  return service.needsVms && node.vms !== 'kvm' ? 1 : 0;
 }
 
 function describeProblem(problem: NodeProblem, node: NodeSnapshot, service: ServiceToPlace): string {
@@ -55,6 +61,11 @@ function describeProblem(problem: NodeProblem, node: NodeSnapshot, service: Serv
       return `node ${node.name} has not reported its health yet`;
     case 'cannot-run-vms':
       return `node ${node.name} cannot run VMs, and service ${service.name} has a unikernel component`;
+    case 'tcg-not-allowed':
+      return (
+        `node ${node.name} runs VMs under TCG only (no KVM), which the master allows only with [placement] allow_tcg_vms = true, ` +
+        `and service ${service.name} has a unikernel component`
+      );
   }
 }
 
@@ -67,7 +78,7 @@ export function describeProblems(
 }
 
 /** The reason the node cannot take the service, or undefined when it can. */
-export function rejectionReason(node: NodeSnapshot, service: ServiceToPlace, wanted: Wanted): string | undefined {
-  const problems = nodeProblems(node, service, wanted);
+export function rejectionReason(node: NodeSnapshot, service: ServiceToPlace, wanted: Wanted, allowTcgVms: boolean): string | undefined {
+  const problems = nodeProblems(node, service, wanted, allowTcgVms);
   return problems.length === 0 ? undefined : describeProblems(problems, node, service);
 }

@@ -33,7 +33,7 @@ describe('an already-placed service', () => {
 
   it('is refused, not moved, when it gains a unikernel component its node cannot run', () => {
     const fleet = seedFleet({
-      nodes: [workerNode('w1', { canRunVms: false }), workerNode('w2')],
+      nodes: [workerNode('w1', { vms: 'none' }), workerNode('w2')],
       placements: [{ service: 'mcq', node: 'w1' }],
     });
     const decision = fleet.place(serviceToPlace('mcq', { needsVms: true }));

@@ -1,6 +1,6 @@
 // Indexes a validated snapshot of nodes and placements so each decision looks things up by name.
 import { PlacementInputError } from './errors.js';
-import type { NodeSnapshot, Placement } from './types.js';
+import type { NodeSnapshot, Placement, PlacementPolicy } from './types.js';
 import { validateNode, validatePlacement } from './validate-input.js';
 
 /** Owned copies: planPlacements updates them as it places services in turn. */
@@ -8,10 +8,14 @@ export interface Fleet {
   readonly nodes: NodeSnapshot[];
   readonly nodeIndexByName: Map<string, number>;
   readonly nodeOfService: Map<string, string>;
+  readonly allowTcgVms: boolean;
 }
 
-export function indexFleet(nodes: readonly NodeSnapshot[], placements: readonly Placement[]): Fleet {
-  const fleet: Fleet = { nodes: [], nodeIndexByName: new Map(), nodeOfService: new Map() };
+export function indexFleet(nodes: readonly NodeSnapshot[], placements: readonly Placement[], policy: PlacementPolicy = {}): Fleet {
+  if (policy.allowTcgVms !== undefined && typeof policy.allowTcgVms !== 'boolean') {
+    throw new PlacementInputError('allowTcgVms', `expected true or false, got ${JSON.stringify(policy.allowTcgVms)}`);
+  }
+  const fleet: Fleet = { nodes: [], nodeIndexByName: new Map(), nodeOfService: new Map(), allowTcgVms: policy.allowTcgVms ?? false };
   nodes.forEach((node, i) => {
     validateNode(node, `nodes[${i}]`);
     // Two rows for one name would make the outcome depend on their order.

@@ -12,8 +12,10 @@ export type {
   PlacementAccepted,
   PlacementDecision,
   PlacementInput,
+  PlacementPolicy,
   PlacementRefused,
   PlacementRule,
   ServiceTier,
   ServiceToPlace,
+  VmSupport,
 } from './types.js';

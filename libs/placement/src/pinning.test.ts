@@ -61,7 +61,7 @@ describe('pinned placement', () => {
   });
 
   it('refuses a pin to a node that cannot run the service VMs', () => {
-    const fleet = seedFleet({ nodes: [workerNode('w', { canRunVms: false })] });
+    const fleet = seedFleet({ nodes: [workerNode('w', { vms: 'none' })] });
     expect(fleet.place(serviceToPlace('vm', { node: 'w', needsVms: true }))).toMatchObject({
       ok: false,
       rejected: [{ node: 'w', reason: 'node w cannot run VMs, and service vm has a unikernel component' }],

@@ -1,5 +1,5 @@
 // Decides the node for one service: kept where it runs, else its pin, else its tier (SPEC section 6).
-import { describeProblems, nodeProblems, wantedBy, type NodeProblem } from './eligibility.js';
+import { describeProblems, nodeProblems, vmRank, wantedBy, type NodeProblem } from './eligibility.js';
 import { findNode, indexFleet, type Fleet } from './fleet.js';
 import type {
   NodeRejection,
@@ -17,7 +17,7 @@ import { validateService } from './validate-input.js';
  * reason per node; only malformed input throws (PlacementInputError).
  */
 export function placeService(input: PlacementInput): PlacementDecision {
-  const fleet = indexFleet(input.nodes, input.placements);
+  const fleet = indexFleet(input.nodes, input.placements, input);
   validateService(input.service, 'service');
   return decidePlacement(fleet, input.service);
 }
@@ -26,7 +26,7 @@ export function decidePlacement(fleet: Fleet, service: ServiceToPlace): Placemen
   const placedOn = fleet.nodeOfService.get(service.name);
   // A placement on a node no longer in the fleet (removed) holds nothing: place afresh.
   const current = placedOn === undefined ? undefined : findNode(fleet, placedOn);
-  if (current !== undefined) return keepWhereItRuns(current, service);
+  if (current !== undefined) return keepWhereItRuns(fleet, current, service);
   if (service.node !== undefined) return placePinned(fleet, service, service.node);
   return placeByTier(fleet, service);
 }
@@ -40,7 +40,7 @@ function refuse(reason: string, rejected: NodeRejection[]): PlacementRefused {
 }
 
 /** Deploy never moves a placed service: its data under /srv/<service>/ stays on its node. */
-function keepWhereItRuns(node: NodeSnapshot, service: ServiceToPlace): PlacementDecision {
+function keepWhereItRuns(fleet: Fleet, node: NodeSnapshot, service: ServiceToPlace): PlacementDecision {
   const s = service.name;
   const p = node.name;
   if (service.node !== undefined && service.node !== p) {
@@ -51,7 +51,7 @@ function keepWhereItRuns(node: NodeSnapshot, service: ServiceToPlace): Placement
       [{ node: p, reason: `node ${p} is not node ${service.node}, the node service ${s} is pinned to` }],
     );
   }
-  const problems = nodeProblems(node, service, wantedBy(service));
+  const problems = nodeProblems(node, service, wantedBy(service), fleet.allowTcgVms);
   if (problems.length === 0) {
     return accept(p, 'existing-placement', `service ${s} is already placed on node ${p}, which can still take it`);
   }
@@ -89,7 +89,7 @@ function placePinned(fleet: Fleet, service: ServiceToPlace, pin: string): Placem
       [{ node: pin, reason: `node ${pin} is not registered with the master` }],
     );
   }
-  const problems = nodeProblems(node, service, 'pinned');
+  const problems = nodeProblems(node, service, 'pinned', fleet.allowTcgVms);
   if (problems.length > 0) {
     const reason = describeProblems(problems, node, service);
     return refuse(`service ${s} is pinned to node ${pin}, which cannot take it: ${reason}`, [{ node: pin, reason }]);
@@ -97,17 +97,18 @@ function placePinned(fleet: Fleet, service: ServiceToPlace, pin: string): Placem
   return accept(pin, 'pin', `service ${s} is pinned to node ${pin}`);
 }
 
-/** Fewest containers wins; ties go to the first name. */
+/** A VM service takes a KVM node before a TCG one; then fewest containers wins; ties go to the first name. */
 function placeByTier(fleet: Fleet, service: ServiceToPlace): PlacementDecision {
   const wanted = wantedBy(service);
   let best: NodeSnapshot | undefined;
   let tied = 0;
   for (const node of fleet.nodes) {
-    if (nodeProblems(node, service, wanted).length > 0) continue;
-    if (best === undefined || node.containers < best.containers) {
+    if (nodeProblems(node, service, wanted, fleet.allowTcgVms).length > 0) continue;
+    const rank = best === undefined ? 0 : vmRank(node, service) - vmRank(best, service);
+    if (best === undefined || rank < 0 || (rank === 0 && node.containers < best.containers)) {
       best = node;
       tied = 1;
-    } else if (node.containers === best.containers) {
+    } else if (rank === 0 && node.containers === best.containers) {
       tied += 1;
       // Code-unit order, not locale order, so every machine breaks the tie the same way.
       if (node.name < best.name) best = node;
@@ -116,7 +117,7 @@ function placeByTier(fleet: Fleet, service: ServiceToPlace): PlacementDecision {
   if (best !== undefined) return acceptByTier(service, best, tied);
   // Reasons are written only on refusal, when every node was rejected.
   const rejected = fleet.nodes
-    .map((node) => ({ node: node.name, reason: describeProblems(nodeProblems(node, service, wanted), node, service) }))
+    .map((node) => ({ node: node.name, reason: describeProblems(nodeProblems(node, service, wanted, fleet.allowTcgVms), node, service) }))
     .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   return refuse(noNodeReason(fleet, service), rejected);
 }
@@ -126,10 +127,11 @@ function acceptByTier(service: ServiceToPlace, node: NodeSnapshot, tied: number)
     return accept(node.name, 'core-tier', `service ${service.name} is core tier and runs on the master node ${node.name}`);
   }
   const tie = tied > 1 ? `; ${tied} workers tie, and the first by name wins` : '';
+  const kvm = !service.needsVms ? '' : node.vms === 'kvm' ? ' among those with KVM' : ' (no worker with KVM can take it; this one runs VMs under TCG)';
   return accept(
     node.name,
     'worker-tier',
-    `node ${node.name} is the eligible worker with the fewest containers (${node.containers})${tie}`,
+    `node ${node.name} is the eligible worker with the fewest containers (${node.containers})${kvm}${tie}`,
   );
 }
 

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { placeService } from './place-service.js';
-import { permutation, scenario, type Scenario } from './testing/arbitraries.js';
+import { permutation, runsVms, scenario, type Scenario } from './testing/arbitraries.js';
 import type { NodeSnapshot, PlacementDecision } from './types.js';
 
 function chosenNode(s: Scenario, decision: PlacementDecision): NodeSnapshot {
@@ -17,9 +17,11 @@ function oracleChoice(s: Scenario): NodeSnapshot | undefined {
   const wantedRole = s.service.tier === 'core' ? 'master' : 'worker';
   const eligible = s.nodes.filter(
     (node) =>
-      node.role === wantedRole && node.status === 'healthy' && (node.canRunVms || !s.service.needsVms),
+      node.role === wantedRole && node.status === 'healthy' && (runsVms(node, s.allowTcgVms) || !s.service.needsVms),
   );
-  eligible.sort((a, b) => a.containers - b.containers || (a.name < b.name ? -1 : 1));
+  // A VM service takes KVM nodes before TCG ones.
+  const rank = (node: NodeSnapshot): number => (s.service.needsVms && node.vms !== 'kvm' ? 1 : 0);
+  eligible.sort((a, b) => rank(a) - rank(b) || a.containers - b.containers || (a.name < b.name ? -1 : 1));
   return eligible[0];
 }
 
@@ -42,7 +44,7 @@ describe('placement properties', () => {
     );
     fc.assert(
       fc.property(shuffled, ({ s, nodes, placements }) => {
-        expect(placeService({ nodes, placements, service: s.service })).toEqual(placeService(s));
+        expect(placeService({ nodes, placements, service: s.service, allowTcgVms: s.allowTcgVms })).toEqual(placeService(s));
       }),
       { numRuns: 300 },
     );
@@ -83,7 +85,7 @@ describe('placement properties', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const decision = placeService(s);
-        if (s.service.needsVms && decision.ok) expect(chosenNode(s, decision).canRunVms).toBe(true);
+        if (s.service.needsVms && decision.ok) expect(runsVms(chosenNode(s, decision), s.allowTcgVms)).toBe(true);
       }),
     );
   });

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planPlacements, type PlanInput } from './plan-placements.js';
-import { nodes, permutation, placements, service } from './testing/arbitraries.js';
+import { nodes, permutation, placements, runsVms, service } from './testing/arbitraries.js';
 import type { NodeSnapshot, ServiceToPlace } from './types.js';
 
 const planInput: fc.Arbitrary<PlanInput> = nodes().chain((fleet) => {
@@ -11,11 +11,12 @@ const planInput: fc.Arbitrary<PlanInput> = nodes().chain((fleet) => {
     nodes: fc.constant(fleet),
     placements: placements(names),
     services: fc.uniqueArray(service(names), { selector: (s) => s.name, maxLength: 10 }),
+    allowTcgVms: fc.boolean(),
   });
 });
 
 /** Every node can run VMs, so all healthy workers are eligible for every unpinned worker service. */
-const workerServicesOnFreshFleet = nodes({ canRunVms: fc.constant(true) }).chain((fleet) =>
+const workerServicesOnFreshFleet = nodes({ vms: fc.constant('kvm' as const) }).chain((fleet) =>
   fc.record({
     nodes: fc.constant(fleet),
     services: fc.uniqueArray(
@@ -85,7 +86,7 @@ describe('plan properties', () => {
           const node = input.nodes.find((n) => n.name === decision.node);
           expect(node).toBeDefined();
           if (node === undefined) return;
-          if (s.needsVms) expect(node.canRunVms).toBe(true);
+          if (s.needsVms) expect(runsVms(node, input.allowTcgVms ?? false)).toBe(true);
           if (s.node !== undefined) {
             expect(node.name).toBe(s.node);
             return;

@@ -31,7 +31,7 @@ describe('planning many placements', () => {
   });
 
   it('keeps planning after a service that cannot be placed', () => {
-    const fleet = seedFleet({ nodes: [workerNode('a', { canRunVms: false })] });
+    const fleet = seedFleet({ nodes: [workerNode('a', { vms: 'none' })] });
     const plan = fleet.plan([serviceToPlace('vm', { needsVms: true }), serviceToPlace('web')]);
     expect(plan.decisions.map(({ decision }) => decision.ok)).toEqual([false, true]);
   });

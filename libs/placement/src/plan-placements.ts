@@ -2,10 +2,10 @@
 import { PlacementInputError } from './errors.js';
 import { indexFleet } from './fleet.js';
 import { decidePlacement } from './place-service.js';
-import type { NodeSnapshot, Placement, PlacementDecision, ServiceToPlace } from './types.js';
+import type { NodeSnapshot, Placement, PlacementDecision, PlacementPolicy, ServiceToPlace } from './types.js';
 import { validateService } from './validate-input.js';
 
-export interface PlanInput {
+export interface PlanInput extends PlacementPolicy {
   readonly nodes: readonly NodeSnapshot[];
   readonly placements: readonly Placement[];
   /** Placed in this order; sort them (by name, say) for a plan that does not depend on file order. */
@@ -30,7 +30,7 @@ export interface PlacementPlan {
 }
 
 export function planPlacements(input: PlanInput): PlacementPlan {
-  const fleet = indexFleet(input.nodes, input.placements);
+  const fleet = indexFleet(input.nodes, input.placements, input);
   const seen = new Set<string>();
   input.services.forEach((service, i) => {
     validateService(service, `services[${i}]`);

@@ -8,14 +8,17 @@ export type NodeRole = 'master' | 'worker' | 'edge';
  */
 export type NodeStatus = 'healthy' | 'unhealthy' | 'unknown';
 
+/** How the node runs unikernel VMs: QEMU with KVM, QEMU under TCG only (slow), or not at all. */
+export type VmSupport = 'kvm' | 'tcg' | 'none';
+
 export interface NodeSnapshot {
   readonly name: string;
   readonly role: NodeRole;
   readonly status: NodeStatus;
   /** Containers and VMs the node runs now, as last reported. */
   readonly containers: number;
-  /** Whether the node may run unikernel VMs (the master decides: KVM present, or TCG allowed). */
-  readonly canRunVms: boolean;
+  /** How the node runs VMs, as its agent reported it; a `tcg` node takes VMs only under `allowTcgVms`. */
+  readonly vms: VmSupport;
 }
 
 /** Where a service runs now, as the master has recorded it. */
@@ -63,7 +66,13 @@ export interface PlacementRefused {
 
 export type PlacementDecision = PlacementAccepted | PlacementRefused;
 
-export interface PlacementInput {
+/** The master's placement settings. */
+export interface PlacementPolicy {
+  /** Let nodes whose QEMU has TCG alone (no KVM) take unikernel components, after every KVM node. Default false. */
+  readonly allowTcgVms?: boolean;
+}
+
+export interface PlacementInput extends PlacementPolicy {
   readonly nodes: readonly NodeSnapshot[];
   readonly placements: readonly Placement[];
   readonly service: ServiceToPlace;

@@ -5,6 +5,7 @@ import type { NodeSnapshot, Placement, ServiceToPlace } from './types.js';
 const ROLES: readonly string[] = ['master', 'worker', 'edge'];
 const STATUSES: readonly string[] = ['healthy', 'unhealthy', 'unknown'];
 const TIERS: readonly string[] = ['core', 'worker'];
+const VM_SUPPORT: readonly string[] = ['kvm', 'tcg', 'none'];
 
 function requireName(value: unknown, field: string): void {
   if (typeof value !== 'string' || value === '') {
@@ -38,7 +39,7 @@ export function validateNode(node: NodeSnapshot, field: string): void {
   requireOneOf(node.role, ROLES, `${field}.role`);
   requireOneOf(node.status, STATUSES, `${field}.status`);
   requireCount(node.containers, 0, `${field}.containers`);
-  requireBoolean(node.canRunVms, `${field}.canRunVms`);
+  requireOneOf(node.vms, VM_SUPPORT, `${field}.vms`);
 }
 
 export function validatePlacement(placement: Placement, field: string): void {

@@ -54,21 +54,21 @@ describe('worker-tier placement', () => {
   });
 
   it('skips a worker that cannot run VMs for a service with a unikernel component', () => {
-    const fleet = seedFleet({ nodes: [workerNode('a', { canRunVms: false }), workerNode('b', { containers: 7 })] });
+    const fleet = seedFleet({ nodes: [workerNode('a', { vms: 'none' }), workerNode('b', { containers: 7 })] });
     expect(fleet.place(serviceToPlace('vm', { needsVms: true }))).toMatchObject({ ok: true, node: 'b' });
   });
 
   it('uses a worker that cannot run VMs for a service of containers only', () => {
-    const fleet = seedFleet({ nodes: [workerNode('a', { canRunVms: false }), workerNode('b', { containers: 7 })] });
+    const fleet = seedFleet({ nodes: [workerNode('a', { vms: 'none' }), workerNode('b', { containers: 7 })] });
     expect(fleet.place(serviceToPlace('mcq'))).toMatchObject({ ok: true, node: 'a' });
   });
 
   it('refuses with the reason per node, sorted by node name, when no worker can take the service', () => {
     const fleet = seedFleet({
       nodes: [
-        workerNode('orion', { status: 'unhealthy', canRunVms: false }),
+        workerNode('orion', { status: 'unhealthy', vms: 'none' }),
         edgeNode('edge'),
-        workerNode('lyra', { canRunVms: false }),
+        workerNode('lyra', { vms: 'none' }),
         masterNode('hub'),
       ],
     });

@@ -225,7 +225,10 @@ export interface Runtime {
   pushImage(reference: string, options?: PushOptions): Promise<void>;
 }
 
-/** The name MCP gives the container of a component. */
+/**
+ * The name MCP gives the container (or VM) of a component, the one home of this rule: `<service>` when the
+ * component bears the service's name (the Go MCP's rule: `mcq`, `mcns`), else `<service>-<component>`.
+ */
 export function containerName(service: string, component: string): string {
-  return `${service}-${component}`;
+  return component === service ? service : `${service}-${component}`;
 }

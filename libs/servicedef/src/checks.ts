@@ -16,6 +16,16 @@ export const checkRelativePath: ValueCheck<string> = (value) => {
   return undefined;
 };
 
+export const BUILD_PATH_EXPECTED = 'a non-empty relative path to the source dir, from the build workspace (it may climb out with "..")';
+
+/** A service's `path`: relative to the CLI's build workspace, which real files leave (`path = '../mcq'`). */
+export const checkBuildPath: ValueCheck<string> = (value) => {
+  if (value === '') return 'found ""';
+  if (value.startsWith('/')) return `found ${JSON.stringify(value)}, an absolute path`;
+  if (value.includes('\0')) return `found ${JSON.stringify(value)}, which contains a NUL character`;
+  return undefined;
+};
+
 export const WORD_EXPECTED = 'a non-empty string without spaces';
 
 export const checkWord: ValueCheck<string> = (value) =>

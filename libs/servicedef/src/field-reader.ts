@@ -66,6 +66,8 @@ export interface FieldReader {
   at(...keys: KeySegment[]): KeySegment[];
   has(key: string): boolean;
   report(keys: KeySegment[], problem: string, expected: string): void;
+  /** Records a warning: the definition is valid, but says something the operator may not mean. */
+  warn(keys: KeySegment[], warning: string): void;
   /** Reports every key not in `allowed`, with a suggestion when it looks like a typo. */
   knownKeys(allowed: readonly string[]): void;
   string(key: string, expected: string, options?: { required?: boolean; check?: ValueCheck<string> }): string | undefined;
@@ -94,6 +96,7 @@ export function createFieldReader(sink: ProblemSink, table: TomlTable, path: Key
     at,
     has: (key) => Object.hasOwn(table, key),
     report: (keys, problem, expected) => sink.report(at(...keys), problem, expected),
+    warn: (keys, warning) => sink.warn(at(...keys), warning),
     knownKeys(allowed) {
       for (const key of Object.keys(table)) {
         if (allowed.includes(key)) continue;

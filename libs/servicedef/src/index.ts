@@ -1,6 +1,6 @@
 // Public surface of @mcp/servicedef: service definition files (TOML) — parse, validate, convert, format, edit.
 export type {
-  ComponentDefinition, ComponentRuntime, DefinitionProblem, DefinitionResult, RouteDefinition, RouteMode,
+  ComponentDefinition, ComponentRuntime, DefinitionProblem, DefinitionResult, DefinitionWarning, RouteDefinition, RouteMode,
   ServiceDefinition, SnapshotDefinition, Tier,
 } from './types.js';
 export { parseDefinition } from './parse.js';

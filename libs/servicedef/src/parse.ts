@@ -46,5 +46,6 @@ export function parseDefinition(text: string, file: string): DefinitionResult {
   if (overCap !== undefined) return { ok: false, file, problems: [makeProblem({ file, ...overCap })] };
   const sink = createProblemSink(file, locateKeys(stripByteOrderMark(text)));
   const definition: ServiceDefinition = readService(createFieldReader(sink, parsed.value, []), fileStem(file));
-  return sink.problems.length === 0 ? { ok: true, file, definition } : { ok: false, file, problems: sink.problems };
+  if (sink.problems.length > 0) return { ok: false, file, problems: sink.problems };
+  return sink.warnings.length === 0 ? { ok: true, file, definition } : { ok: true, file, definition, warnings: sink.warnings };
 }

@@ -58,6 +58,15 @@ export interface DefinitionProblem {
   line?: number;
 }
 
+/** Something a valid definition says that the operator may not mean (`node` and `tier` together). */
+export interface DefinitionWarning {
+  file: string;
+  keyPath: string;
+  /** `<file>: <keyPath>: <warning>` (+ ` (line N)`). */
+  message: string;
+  line?: number;
+}
+
 export type DefinitionResult =
-  | { ok: true; file: string; definition: ServiceDefinition }
+  | { ok: true; file: string; definition: ServiceDefinition; warnings?: DefinitionWarning[] }
   | { ok: false; file: string; problems: DefinitionProblem[] };

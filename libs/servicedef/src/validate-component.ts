@@ -13,7 +13,19 @@ export const COMPONENT_KEYS = [
   'name', 'image', 'runtime', 'memory', 'vcpus', 'network', 'user', 'restart', 'ports', 'volumes', 'cmd', 'env', 'routes',
 ] as const;
 /** Keys that only podman understands; a VM refuses them rather than silently ignoring them. */
-export const CONTAINER_ONLY_KEYS = ['network', 'user', 'restart', 'volumes'] as const;
+export const CONTAINER_ONLY_KEYS = ['network', 'user', 'restart'] as const;
+/** A VM's volume: a host directory shared with the guest over virtfs/9p, read-only or not; no podman options. */
+const VM_VOLUME_EXPECTED =
+  '"/host/dir:/guest/dir[:ro|rw]" with absolute paths, the guest path at most 31 bytes (its 9p mount tag; a VM shares a host directory over virtfs, so no named volumes or podman options)';
+const checkVmVolume = (value: string): string | undefined => {
+  const mount = parseVolumeMount(value);
+  const shareable =
+    mount !== undefined &&
+    mount.source.startsWith('/') &&
+    Buffer.byteLength(mount.target) <= 31 &&
+    mount.options.every((option) => option === 'ro' || option === 'rw');
+  return shareable ? undefined : `found ${JSON.stringify(value)}`;
+};
 /** Keys that size a VM; podman containers are not sized by MCP. */
 export const VM_ONLY_KEYS = ['memory', 'vcpus'] as const;
 const RUNTIMES: readonly ComponentRuntime[] = ['container', 'unikernel'];
@@ -53,7 +65,7 @@ export function readComponent(component: FieldReader): ComponentDefinition {
   const network = podmanKeyAllowed('network') ? component.string('network', `a podman network name: ${WORD_EXPECTED}`, { check: checkWord }) : undefined;
   const user = podmanKeyAllowed('user') ? component.string('user', `"user[:group]": ${WORD_EXPECTED}`, { check: checkWord }) : undefined;
   const restart = podmanKeyAllowed('restart') ? component.string('restart', RESTART_EXPECTED, { check: checkRestart }) : undefined;
-  const volumes = podmanKeyAllowed('volumes') ? readVolumes(component) : undefined;
+  const volumes = readVolumes(component, isVm);
   const ports = component.stringList('ports', PORT_MAPPING_EXPECTED, checkParsed(parsePortMapping));
   const cmd = component.stringList('cmd', 'a string');
 
@@ -80,14 +92,16 @@ export function readComponent(component: FieldReader): ComponentDefinition {
   return definition;
 }
 
-function readVolumes(component: FieldReader): string[] | undefined {
-  const volumes = component.stringList('volumes', VOLUME_EXPECTED, checkParsed(parseVolumeMount));
+function readVolumes(component: FieldReader, isVm: boolean): string[] | undefined {
+  const volumes = isVm
+    ? component.stringList('volumes', VM_VOLUME_EXPECTED, checkVmVolume)
+    : component.stringList('volumes', VOLUME_EXPECTED, checkParsed(parseVolumeMount));
   const targets = new Map<string, number>();
   volumes?.forEach((volume, index) => {
     const target = parseVolumeMount(volume)?.target ?? '';
     const first = targets.get(target);
     if (first === undefined) targets.set(target, index);
-    else component.report(['volumes', index], `found ${JSON.stringify(volume)}, whose container path is already mounted by volumes[${first}]`, 'one mount per container path');
+    else component.report(['volumes', index], `found ${JSON.stringify(volume)}, whose ${isVm ? 'guest' : 'container'} path is already mounted by volumes[${first}]`, `one mount per ${isVm ? 'guest' : 'container'} path`);
   });
   return volumes;
 }

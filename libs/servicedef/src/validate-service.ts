@@ -1,5 +1,5 @@
 // Validates a whole service table: service keys, [build], [snapshot], components and the cross-component rules.
-import { checkRelativePath, checkWord, oneOf, RELATIVE_PATH_EXPECTED, WORD_EXPECTED } from './checks.js';
+import { BUILD_PATH_EXPECTED, checkBuildPath, checkRelativePath, checkWord, oneOf, RELATIVE_PATH_EXPECTED, WORD_EXPECTED } from './checks.js';
 import { quoteList, type FieldReader } from './field-reader.js';
 import { buildImageKeys } from './image-reference.js';
 import { checkName, NAME_EXPECTED } from './names.js';
@@ -23,11 +23,11 @@ export function readService(service: FieldReader, fileStem: string): ServiceDefi
   const active = service.boolean('active') ?? true;
   const tier = service.string('tier', 'one of "core", "worker"', { check: oneOf(TIERS) }) as Tier | undefined;
   const node = service.string('node', `a node name: ${WORD_EXPECTED}`, { check: checkWord });
-  if (service.has('tier') && service.has('node')) {
-    service.report(['tier'], 'set together with node', 'either node (pins the service to a node) or tier (lets the master choose), not both');
+  if (tier !== undefined && node !== undefined) {
+    service.warn(['tier'], `set together with node; node wins: the service is pinned to node ${node} and tier = ${JSON.stringify(tier)} is ignored`);
   }
   const comment = service.string('comment', 'a string');
-  const path = service.string('path', `${RELATIVE_PATH_EXPECTED} (relative to the build workspace)`, { check: checkRelativePath });
+  const path = service.string('path', BUILD_PATH_EXPECTED, { check: checkBuildPath });
   const snapshot = readSnapshot(service);
 
   const componentReaders = service.tableList('components', 'a list of [[components]] tables');

@@ -36,6 +36,7 @@ export {
   VM_ENV_MARKER,
   VM_INDEX_HTML,
   VM_KERNEL_CMDLINE,
+  VM_MOUNT_MARKER,
   VM_POWERDOWN_MARKER,
   VM_READY_MARKER,
 } from './vm-guest-init.js';

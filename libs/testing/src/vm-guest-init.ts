@@ -6,6 +6,8 @@ export const VM_READY_MARKER = 'MCP-VM-READY';
 export const VM_ENV_MARKER = 'MCP-VM-ENV';
 /** Prefix of the console line that echoes init's arguments (`MCP-VM-ARGS serve acpi`). */
 export const VM_ARGS_MARKER = 'MCP-VM-ARGS';
+/** Printed once per host directory init mounted (`MCP-VM-MOUNT /data`): a 9p share, tagged by its guest path. */
+export const VM_MOUNT_MARKER = 'MCP-VM-MOUNT';
 /** Printed when a guest started with the `acpi` argument receives the ACPI power button (QMP system_powerdown). */
 export const VM_POWERDOWN_MARKER = 'MCP-VM-POWERDOWN';
 /** What httpd serves at `/`. */
@@ -15,7 +17,7 @@ export const VM_DEFAULT_HTTP_PORT = 8080;
 /** The image's kernel command line: serial console, few kernel messages, a panic ends the VM at once. */
 export const VM_KERNEL_CMDLINE = 'console=ttyS0 quiet panic=-1';
 
-/** Kernel modules insmod'ed in this order (dependencies first): virtio-net, then the ACPI power button. */
+/** Kernel modules insmod'ed in this order (dependencies first): virtio-net, the ACPI power button, then 9p over virtio. */
 export const VM_GUEST_MODULES = [
   'virtio_ring',
   'virtio',
@@ -27,9 +29,16 @@ export const VM_GUEST_MODULES = [
   'virtio_net',
   'button',
   'evdev',
+  'netfs',
+  'fscache',
+  '9pnet',
+  '9pnet_virtio',
+  '9p',
 ] as const;
 
 /**
+ * Host directories shared over virtio-9p are mounted first, each at its tag (the agent tags a share by its guest
+ * path), with a `MCP-VM-MOUNT <path>` line each.
  * Programs, chosen by init's arguments (the kernel command line after `--`, i.e. a component's `cmd`):
  * - `serve [acpi]` (also no argument): eth0 = 10.0.2.15 behind QEMU's user-mode network, busybox httpd on
  *   $PORT (default 8080), then the ready marker; with `acpi`, busybox acpid powers the guest off on the ACPI
@@ -47,6 +56,13 @@ mount -t devtmpfs dev /dev
 env | sort | sed 's/^/${VM_ENV_MARKER} /'
 echo "${VM_ARGS_MARKER} $*"
 for module in ${VM_GUEST_MODULES.join(' ')}; do insmod /lib/modules/$module.ko; done
+# Each host directory the agent shares (a component volume) is a 9p device whose tag is its path in the guest.
+for tagfile in /sys/bus/virtio/drivers/9pnet_virtio/*/mount_tag; do
+  [ -e "$tagfile" ] || continue
+  tag=$(tr -d '\\000' < "$tagfile")
+  mkdir -p "$tag"
+  mount -t 9p -o trans=virtio,version=9p2000.L "$tag" "$tag" && echo "${VM_MOUNT_MARKER} $tag"
+done
 
 end_vm() {
   code=\${1:-0}

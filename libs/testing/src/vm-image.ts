@@ -33,6 +33,11 @@ const MODULE_PATHS: Readonly<Record<(typeof VM_GUEST_MODULES)[number], string>> 
   virtio_net: 'drivers/net',
   button: 'drivers/acpi',
   evdev: 'drivers/input',
+  netfs: 'fs/netfs',
+  fscache: 'fs/fscache',
+  '9pnet': 'net/9p',
+  '9pnet_virtio': 'net/9p',
+  '9p': 'fs/9p',
 };
 
 interface Finished {

@@ -76,7 +76,7 @@ describe.skipIf(skipReason !== undefined)(`monitor of a VM${skipReason ? ` (${sk
 
   async function deploy(): Promise<ServiceSpec> {
     const spec = vmService();
-    const outcome = await withServiceLock(bed.deps.registry, spec.name, () => deployService(bed.deps, { spec, noPull: true }));
+    const outcome = await withServiceLock(bed.deps.registry, spec.name, () => deployService(bed.deps, { spec, pull: 'never' }));
     if (!outcome.success) throw new Error(`deploy failed: ${outcome.results.map((result) => result.error).join('; ')}`);
     const id = bed.deps.registry.getService(spec.name).components[0]?.observed.containerId ?? '';
     if (id === '') throw new Error(`no recorded VM id for ${spec.name}`);

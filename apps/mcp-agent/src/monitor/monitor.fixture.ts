@@ -83,7 +83,7 @@ export async function startMonitorFixture(): Promise<MonitorFixture> {
     recorder,
     serviceSpec,
     async deploy(spec = serviceSpec(), deps = bed.deps) {
-      const outcome = await withServiceLock(deps.registry, spec.name, () => deployService(deps, { spec, noPull: true }));
+      const outcome = await withServiceLock(deps.registry, spec.name, () => deployService(deps, { spec, pull: 'never' }));
       if (!outcome.success) throw new Error(`deploy failed: ${outcome.results.map((result) => result.error).join('; ')}`);
       return spec;
     },

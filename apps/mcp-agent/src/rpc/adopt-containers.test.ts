@@ -1,4 +1,5 @@
-// AdoptContainers on real podman: unlabelled <service>-* containers made with the podman CLI, as an operator would.
+// AdoptContainers on real podman: unlabelled <service>-* and bare <service> containers made with the podman CLI, as an
+// operator (or the Go agent) would; taken as they run, same container id, labelled at their next replacement.
 import { Code, ConnectError } from '@connectrpc/connect';
 import { ResultStatus } from '@mcp/proto';
 import { sampleComponent, sampleRoute, sampleService } from '@mcp/registry/testing';
@@ -6,12 +7,14 @@ import { freeLoopbackPort, uniqueName, uniqueNode } from '@mcp/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { podmanCli, podmanSkipReason, startAgentTestBed, type AgentTestBed } from '../testing/agent-test-bed.js';
 import { inMemoryClient, type AgentClient } from './in-memory-client.fixture.js';
+import { deployService } from '../deploy.js';
+import { withServiceLock } from '../service-lock.js';
 import { deployRpcs } from './deploy-rpcs.js';
 import { registryRpcs } from './registry-rpcs.js';
 
 const skipReason = await podmanSkipReason();
 
-describe.skipIf(skipReason !== undefined)(`AdoptContainers${skipReason ? ` (${skipReason})` : ''}`, { timeout: 30_000 }, () => {
+describe.skipIf(skipReason !== undefined)(`AdoptContainers${skipReason ? ` (${skipReason})` : ''}`, { timeout: 60_000 }, () => {
   let bed: AgentTestBed;
   let client: AgentClient;
   const made: string[] = [];
@@ -117,5 +120,37 @@ describe.skipIf(skipReason !== undefined)(`AdoptContainers${skipReason ? ` (${sk
       (thrown: unknown) => ConnectError.from(thrown),
     );
     expect(error?.code).toBe(Code.InvalidArgument);
+  });
+
+  it('adopts `podman run --name <service>` as component <service> without restarting it, and lists it', async () => {
+    const service = uniqueName('app');
+    made.push(service);
+    await podmanCli('run', '-d', '--init', '--name', service, bed.image, 'sleep', '3600');
+    const before = await bed.runtime.inspect(service);
+
+    const { results } = await client.adoptContainers({ service });
+    expect(results.map((result) => [result.container, result.component, result.status])).toEqual([[service, service, ResultStatus.OK]]);
+    const after = await bed.runtime.inspect(service);
+    expect([after.id, after.state, after.startedAt]).toEqual([before.id, 'running', before.startedAt]);
+
+    const listed = await client.listServices({});
+    const entry = listed.services.find((candidate) => candidate.name === service);
+    expect(entry?.components.map((component) => [component.name, component.observedState])).toEqual([[service, 'running']]);
+    const { instances } = await client.liveCheck({ service });
+    expect(instances.map((instance) => [instance.name, instance.managed])).toEqual([[service, true]]);
+  });
+
+  it('gives the adopted container its labels when a deploy replaces it, under the same bare name', async () => {
+    const service = uniqueName('app');
+    made.push(service);
+    await podmanCli('run', '-d', '--init', '--name', service, bed.image, 'sleep', '3600');
+    await client.adoptContainers({ service });
+    const spec = bed.deps.registry.getService(service);
+    const outcome = await withServiceLock(bed.deps.registry, service, () =>
+      deployService(bed.deps, { spec: { ...spec, components: spec.components.map((component) => ({ ...component, routes: [] })) }, pull: 'never' }),
+    );
+    expect(outcome.success, JSON.stringify(outcome.results)).toBe(true);
+    const replaced = await bed.runtime.inspect(service);
+    expect(replaced.labels).toMatchObject({ 'mcp.node': bed.deps.node.name, 'mcp.service': service, 'mcp.component': service });
   });
 });

@@ -23,7 +23,7 @@ import { recoverServices } from '../recover.js';
 import { currentComponents } from '../recorded-definition.js';
 import { withServiceLock } from '../service-lock.js';
 import { syncDesiredState } from '../sync.js';
-import { serviceSpecFromProto } from '../wire/spec.js';
+import { pullPolicyOf, serviceSpecFromProto } from '../wire/spec.js';
 
 const NAME_EXPECTED = 'lower-case letters, digits and "-", starting with a letter, not ending with "-", at most 63 characters';
 
@@ -89,9 +89,10 @@ export const deployRpcs: HandlerGroup = (deps) => ({
       component = request.component;
     }
     const log = deps.log.child({ rpc: 'Deploy', service: spec.name });
-    log.info({ component: component ?? '', noPull: request.noPull }, 'Deploy started');
+    const pull = pullPolicyOf(request);
+    log.info({ component: component ?? '', pull }, 'Deploy started');
     const outcome = await withServiceLock(deps.registry, spec.name, () =>
-      deployService(deps, { spec, noPull: request.noPull, ...(component === undefined ? {} : { component }) }),
+      deployService(deps, { spec, pull, ...(component === undefined ? {} : { component }) }),
     );
     logOutcome(log, 'Deploy finished', outcome);
     return create(DeployResponseSchema, outcome);

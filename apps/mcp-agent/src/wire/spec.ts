@@ -2,6 +2,7 @@
 import { create } from '@bufbuild/protobuf';
 import {
   ComponentResultSchema,
+  PullPolicy as WirePullPolicy,
   ComponentSpecSchema,
   ResultStatus,
   RouteBindingSchema,
@@ -16,6 +17,7 @@ import {
 } from '@mcp/proto';
 import type { ComponentSpec, RouteSpec, ServiceSpec } from '@mcp/registry';
 import { definitionFromRequest, type RequestSpecProblem, type ServiceDefinition } from '@mcp/servicedef';
+import type { PullPolicy } from '../deploy.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** One problem of a service definition received over RPC, named by its request field. */
@@ -31,6 +33,20 @@ export class InvalidServiceSpecError extends InvalidArgumentError {
     this.name = 'InvalidServiceSpecError';
     this.problems = problems;
     this.message = problems.map((problem) => problem.message).join('\n');
+  }
+}
+
+/** A Deploy request's pull policy; an unset `pull` falls back to `no_pull` (callers that predate `pull`). */
+export function pullPolicyOf(request: { readonly pull: WirePullPolicy; readonly noPull: boolean }): PullPolicy {
+  switch (request.pull) {
+    case WirePullPolicy.ALWAYS:
+      return 'always';
+    case WirePullPolicy.NEVER:
+      return 'never';
+    case WirePullPolicy.IF_ABSENT:
+      return 'if-absent';
+    default:
+      return request.noPull ? 'never' : 'if-absent';
   }
 }
 

@@ -10,10 +10,10 @@ import { undeployService } from '../undeploy.js';
 export function createFleetRpcs(settings: Partial<FleetOptions> = {}): HandlerGroup {
   const options: FleetOptions = { ...DEFAULT_FLEET_OPTIONS, ...settings };
   return (deps) => ({
-    deploy: (request) => deployService(deps, { spec: request.service, component: request.component, noPull: request.noPull }, options),
+    deploy: (request) => deployService(deps, { spec: request.service, component: request.component, noPull: request.noPull, pull: request.pull }, options),
     undeploy: (request) => undeployService(deps, request.serviceName, options),
     status: (request) => fleetStatus(deps, request.serviceName),
-    sync: (request) => syncFleet(deps, { specs: request.services, dryRun: request.dryRun, noPull: request.noPull }, options),
+    sync: (request) => syncFleet(deps, { specs: request.services, dryRun: request.dryRun, noPull: request.noPull, pull: request.pull }, options),
   });
 }
 

@@ -8,7 +8,7 @@ import { startFleetTestBed, type FleetTestBed } from '../testing/scripted-agents
 import { sampleNode, samplePlacement } from '../store/testing.js';
 import { createNodeRpcs, type NodeRpcOptions } from './node-rpcs.js';
 
-const options: NodeRpcOptions = { masterNode: 'rift', allowNodes: ['orion', 'rift', 'vega'], maxNodes: 16, allowTcgVms: false, heartbeatIntervalMs: 30_000 };
+const options: NodeRpcOptions = { masterNode: 'rift', allowNodes: ['orion', 'rift', 'vega'], maxNodes: 16, heartbeatIntervalMs: 30_000 };
 
 /** The ConnectError a call failed with; fails the test when the call succeeded. */
 async function failureOf(call: Promise<unknown>): Promise<ConnectError> {

@@ -69,7 +69,7 @@ function register(deps: MasterDeps, options: NodeRpcOptions): Impl['register'] {
       message = decision.changes.length === 0 ? `re-registered node ${record.name}: nothing changed` : `re-registered node ${record.name}: ${decision.changes.join(', ')}`;
       log.warn({ changes: decision.changes, address: record.address }, 'node re-registered');
     } else {
-      log.info({ role: record.role, address: record.address, arch: record.arch, agentVersion: record.agentVersion, canRunVms: record.canRunVms }, 'node registered');
+      log.info({ role: record.role, address: record.address, arch: record.arch, agentVersion: record.agentVersion, vms: record.vms }, 'node registered');
     }
     return create(RegisterResponseSchema, { accepted: true, message, heartbeatInterval: durationFromMs(options.heartbeatIntervalMs) });
   };

@@ -42,10 +42,13 @@ describe('the master database’s migrations', () => {
 
   it('apply to a new file and record the history in master_migrations', () => {
     temp = openTempMasterStore();
-    expect(temp.store.migration).toEqual({ applied: [1], version: 1 });
-    expect(history(temp.path)).toEqual([{ id: 1, name: 'nodes-placements-edge-routes-snapshots', applied_at: temp.clock.now().getTime() }]);
+    expect(temp.store.migration).toEqual({ applied: [1, 2], version: 2 });
+    expect(history(temp.path)).toEqual([
+      { id: 1, name: 'nodes-placements-edge-routes-snapshots', applied_at: temp.clock.now().getTime() },
+      { id: 2, name: 'node-vm-support', applied_at: temp.clock.now().getTime() },
+    ]);
     temp.store.close();
-    expect(temp.open().migration).toEqual({ applied: [], version: 1 });
+    expect(temp.open().migration).toEqual({ applied: [], version: 2 });
   });
 
   it('refuse a file written by a newer master and leave its rows', () => {
@@ -54,11 +57,11 @@ describe('the master database’s migrations', () => {
     opened.store.upsertNode(sampleNode());
     opened.store.close();
     const sqlite = new Database(opened.path);
-    sqlite.exec("INSERT INTO master_migrations VALUES (2, 'from-the-future', 0)");
+    sqlite.exec("INSERT INTO master_migrations VALUES (3, 'from-the-future', 0)");
     sqlite.close();
     expect(() => opened.open()).toThrow(MigrationError);
     expect(() => opened.open()).toThrow(/master database .* newer version.*upgrade mcp-master or restore an older copy/);
-    expect(opened.open({ migrations: [...masterMigrations, { id: 2, name: 'from-the-future', sql: '' }] }).listNodes()).toHaveLength(1);
+    expect(opened.open({ migrations: [...masterMigrations, { id: 3, name: 'from-the-future', sql: '' }] }).listNodes()).toHaveLength(1);
   });
 
   function shapeOf(build: (sqlite: Database.Database) => void): Record<string, TableShape> {
@@ -71,6 +74,25 @@ describe('the master database’s migrations', () => {
     build(sqlite);
     return describeDatabase(sqlite);
   }
+
+  it('read a node recorded before vm_support as KVM when it could run VMs, else as none', () => {
+    const opened = openTempMasterStore({ migrations: masterMigrations.slice(0, 1) });
+    temp = opened;
+    opened.store.close();
+    const sqlite = new Database(opened.path);
+    const insert = sqlite.prepare(
+      "INSERT INTO nodes VALUES (?, 'worker', '10.0.0.1:9444', 'amd64', '0.1.0', 'healthy', 0, ?, 0, 0, 0, NULL, NULL, 0)",
+    );
+    insert.run('vms', 1);
+    insert.run('plain', 0);
+    sqlite.close();
+    const upgraded = opened.open({ migrations: masterMigrations });
+    expect(upgraded.migration).toEqual({ applied: [2], version: 2 });
+    expect(upgraded.listNodes().map((node) => [node.name, node.vms])).toEqual([
+      ['plain', 'none'],
+      ['vms', 'kvm'],
+    ]);
+  });
 
   it('build the tables schema.ts describes (drizzle-kit’s DDL compared through SQLite’s pragmas)', async () => {
     const ddl = await generateSQLiteMigration(await generateSQLiteDrizzleJson({}), await generateSQLiteDrizzleJson({ ...schema }));

@@ -16,7 +16,7 @@ describe('the store’s nodes', () => {
       agentVersion: '1.2.3',
       status: 'healthy',
       containers: 7,
-      canRunVms: true,
+      vms: 'kvm',
       cpuMillicores: 3500,
       memoryBytes: 8 * 1024 ** 3,
       diskBytes: 2 ** 40,

@@ -1,6 +1,7 @@
 // Drizzle table definitions of the master's database; must match what the migrations create (tested).
 import { sql } from 'drizzle-orm';
 import { blob, check, foreignKey, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { VmSupport } from '@mcp/placement';
 import type { NodeHealth, NodeRole } from '../deps.js';
 
 /** Which numbered migrations this database has applied (@mcp/sqlite's runner). */
@@ -20,6 +21,7 @@ export const nodes = sqliteTable(
     agentVersion: text('agent_version').notNull(),
     status: text('status').$type<NodeHealth>().notNull(),
     containers: integer('containers').notNull(),
+    // Written (vms != 'none') for a master that predates vm_support; read no more.
     canRunVms: integer('can_run_vms', { mode: 'boolean' }).notNull(),
     cpuMillicores: integer('cpu_millicores').notNull(),
     memoryBytes: integer('memory_bytes').notNull(),
@@ -27,6 +29,7 @@ export const nodes = sqliteTable(
     registeredAt: integer('registered_at', { mode: 'timestamp_ms' }),
     lastHeartbeat: integer('last_heartbeat', { mode: 'timestamp_ms' }),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    vmSupport: text('vm_support').$type<VmSupport>().notNull().default('none'),
   },
   (table) => [
     check('nodes_role_check', sql`${table.role} IN ('master', 'worker', 'edge')`),

@@ -73,7 +73,7 @@ export function sampleNode(overrides: Partial<NodeRecord> = {}): NodeRecord {
     agentVersion: '0.1.0',
     status: 'unknown',
     containers: 0,
-    canRunVms: false,
+    vms: 'none',
     cpuMillicores: 0,
     memoryBytes: 0,
     diskBytes: 0,

@@ -47,6 +47,7 @@ describe('mcp deploy through the master', () => {
       expect.objectContaining({
         component: 'api',
         noPull: true,
+        pull: 'PULL_POLICY_NEVER',
         service: expect.objectContaining({
           name: 'web',
           tier: 'worker',
@@ -60,10 +61,14 @@ describe('mcp deploy through the master', () => {
     expect(f.master.calls.map((call) => call.authorization)).toEqual(['Bearer operator-token']);
   });
 
-  it('asks for a pull and every component by default', async () => {
+  it('asks for a pull of absent images only and every component by default, and for every pull with --pull', async () => {
     const f = await bed.start({ master: { deploy: () => deployed() }, services: { web: webDefinition } });
     await f.mcp('deploy', 'web');
-    expect(f.master.requests('deploy')).toEqual([expect.objectContaining({ component: '', noPull: false })]);
+    await f.mcp('deploy', 'web', '--pull');
+    expect(f.master.requests('deploy')).toEqual([
+      expect.objectContaining({ component: '', noPull: false, pull: 'PULL_POLICY_IF_ABSENT' }),
+      expect.objectContaining({ component: '', noPull: false, pull: 'PULL_POLICY_ALWAYS' }),
+    ]);
   });
 
   it('says it started, then prints one line per step with the agent\'s components under the deploy step', async () => {

@@ -61,10 +61,20 @@ describe('mcp deploy --direct', () => {
     ]);
   });
 
-  it('pulls by default and deploys every component when none is named', async () => {
+  it('asks for a pull of absent images only by default and deploys every component when none is named', async () => {
     const f = await fleet.start([{ name: 'rift', script: { deploy: () => deployed } }], { services: { web: webDefinition } });
     await f.mcp('deploy', 'web');
-    expect(f.agent('rift').requests('deploy')).toEqual([expect.objectContaining({ component: '', noPull: false })]);
+    expect(f.agent('rift').requests('deploy')).toEqual([expect.objectContaining({ component: '', noPull: false, pull: 'PULL_POLICY_IF_ABSENT' })]);
+  });
+
+  it('sends --pull as a pull of every image and --no-pull as no pull at all', async () => {
+    const f = await fleet.start([{ name: 'rift', script: { deploy: () => deployed } }], { services: { web: webDefinition } });
+    await f.mcp('deploy', 'web', '--pull');
+    await f.mcp('deploy', 'web', '--no-pull');
+    expect(f.agent('rift').requests('deploy')).toEqual([
+      expect.objectContaining({ noPull: false, pull: 'PULL_POLICY_ALWAYS' }),
+      expect.objectContaining({ noPull: true, pull: 'PULL_POLICY_NEVER' }),
+    ]);
   });
 
   it('prints one line per component with failed and skipped steps, and exits 1 when one failed', async () => {
@@ -77,13 +87,13 @@ describe('mcp deploy --direct', () => {
   });
 
   it('prints the node and the response as JSON under --json', async () => {
-    const f = await fleet.start([{ name: 'rift', script: { deploy: () => create(DeployResponseSchema, { success: true }) } }], {
+    const f = await fleet.start([{ name: 'rift', script: { deploy: () => create(DeployResponseSchema, { success: true, recorded: true }) } }], {
       services: { web: webDefinition },
     });
     const { exitCode, stdout, stderr } = await f.mcp('deploy', 'web', '--json');
     expect([exitCode, JSON.parse(stdout), stderr]).toEqual([
       0,
-      { node: 'rift', address: f.agent('rift').address, response: { results: [], success: true } },
+      { node: 'rift', address: f.agent('rift').address, response: { results: [], success: true, recorded: true } },
       '',
     ]);
   });

@@ -4,7 +4,7 @@ import { create } from '@bufbuild/protobuf';
 import { DeployRequestSchema, DeployResponseSchema, MasterDeployRequestSchema, MasterDeployResponseSchema } from '@mcp/proto';
 import { definitionToProto } from '@mcp/servicedef';
 import { agentForService } from '../agent-targets.js';
-import { refuseNodeThroughMaster, withNodeOption } from '../command-options.js';
+import { pullFieldsOf, refuseNodeThroughMaster, withNodeOption, withPullOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
 import { loadServiceDefinition, type LoadedDefinition } from '../definitions.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
@@ -17,7 +17,7 @@ import { describeTarget, parseServiceTarget, type ServiceTarget } from '../servi
 interface DeployArgs {
   readonly target: string;
   readonly node: string | undefined;
-  readonly pull: boolean;
+  readonly pull: boolean | undefined;
 }
 
 export const deployCommand: CliCommand = {
@@ -28,9 +28,10 @@ export const deployCommand: CliCommand = {
       'Deploy a service, or one component of it, from its definition (placed by the master; --direct: on its node)',
       (command) =>
         withNodeOption(
-          command
-            .positional('target', { type: 'string', demandOption: true, describe: '<service> or <service>/<component>' })
-            .option('pull', { type: 'boolean', default: true, describe: 'Pull the image first (--no-pull: use the local image when present)' }),
+          withPullOption(
+            command.positional('target', { type: 'string', demandOption: true, describe: '<service> or <service>/<component>' }),
+            'Pull every image, even one the node has (default: pull only an image the node lacks; --no-pull: never pull)',
+          ),
           { describe: '--direct only: the node to deploy on (default: the definition\'s node, else the only node of [[nodes]])' },
         ),
       (args) => select((context) => deploy(context, { target: args.target, node: args.node, pull: args.pull })),
@@ -62,7 +63,7 @@ async function deployViaMaster(context: CommandContext, args: DeployArgs, target
   const request = create(MasterDeployRequestSchema, {
     service: definitionToProto(loaded.definition),
     component: target.component,
-    noPull: !args.pull,
+    ...pullFieldsOf(args.pull),
   });
   const response = await master.call('deploy', (client) => client.deploy(request));
   return reportMasterOperation(context.output, {
@@ -79,7 +80,7 @@ async function deployDirect(context: CommandContext, args: DeployArgs, target: S
   const request = create(DeployRequestSchema, {
     service: definitionToProto(loaded.definition),
     component: target.component,
-    noPull: !args.pull,
+    ...pullFieldsOf(args.pull),
   });
   const response = await agent.call('deploy', (client) => client.deploy(request));
   return reportOperation(context.output, {

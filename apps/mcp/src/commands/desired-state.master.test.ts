@@ -41,7 +41,7 @@ describe('mcp stop and start through the master', () => {
       0,
       ['status', 'deploy'],
       [{ serviceName: 'web' }],
-      [expect.objectContaining({ component: '', noPull: true, service: expect.objectContaining({ name: 'web', active: false }) })],
+      [expect.objectContaining({ component: '', pull: 'PULL_POLICY_IF_ABSENT', service: expect.objectContaining({ name: 'web', active: false }) })],
     ]);
   });
 

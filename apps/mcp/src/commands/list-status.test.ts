@@ -1,5 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { DurationSchema, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { GetServiceStatusResponseSchema, ListServicesResponseSchema } from '@mcp/proto';
 import { describe, expect, it } from 'vitest';
 import { useFakeFleet } from '../fake-fleet.js';
@@ -98,6 +99,39 @@ describe('mcp status --direct', () => {
         '  2024-05-01T10:01:00Z  rift  web/worker  exited → running\n' +
         '  2024-05-01T10:00:00Z  rift  web/worker  running → exited\n',
     ]);
+  });
+
+  it('asks every node of [[nodes]] for a service no -n or definition places, and shows the nodes that have it', async () => {
+    const notHere = () => {
+      throw new ConnectError('service web is not in the registry of node edge', Code.NotFound);
+    };
+    const f = await fleet.start([
+      { name: 'rift', script: { getServiceStatus: statusAnswer } },
+      { name: 'edge', script: { getServiceStatus: notHere } },
+    ]);
+    const { exitCode, stdout, stderr } = await f.mcp('status', 'web');
+    expect([exitCode, stderr]).toEqual([0, '']);
+    expect(stdout.split('\n').slice(0, 3)).toEqual([
+      'SERVICE  COMPONENT  NODE  DESIRED  OBSERVED  VERSION  UPTIME',
+      'web      api        rift  running  running   1.2      2m19s',
+      'web      worker     rift  running  exited    -        -',
+    ]);
+    expect([f.agent('rift').requests('getServiceStatus'), f.agent('edge').requests('getServiceStatus')]).toEqual([
+      [{ service: 'web', eventLimit: 0 }],
+      [{ service: 'web', eventLimit: 0 }],
+    ]);
+  });
+
+  it('says so, exit 1, when no node of [[nodes]] has the service', async () => {
+    const notHere = () => {
+      throw new ConnectError('service web is not in the registry', Code.NotFound);
+    };
+    const f = await fleet.start([
+      { name: 'rift', script: { getServiceStatus: notHere } },
+      { name: 'edge', script: { getServiceStatus: notHere } },
+    ]);
+    const { exitCode, stderr } = await f.mcp('status', 'web');
+    expect([exitCode, stderr]).toEqual([1, 'mcp: service web is on no node of [[nodes]] (asked rift, edge)\n']);
   });
 
   it('refuses an --events count that is not a positive whole number', async () => {

@@ -6,6 +6,7 @@ import type { AgentConnection } from '../agent-client.js';
 import { agentForService, agentsForFleet } from '../agent-targets.js';
 import { withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
+import { findServiceDefinition } from '../definitions.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
 import { masterDocument } from '../master-report.js';
 import { masterStatus, printMasterStatus } from '../master-views.js';
@@ -53,12 +54,30 @@ async function statusViaMaster(context: CommandContext, service: string, args: S
   return exitCodes.ok;
 }
 
+/**
+ * The agents to ask about `service`: -n, else the node its definition pins, else the only node; else every node of
+ * [[nodes]] (it may run anywhere), and `searching` says so, so that the nodes without it are not reported as failures.
+ */
+async function agentsForServiceStatus(context: CommandContext, service: string, flag: string | undefined): Promise<{ agents: AgentConnection[]; searching: boolean }> {
+  if (flag !== undefined || context.config.nodes.length <= 1) return { agents: [await agentForService(context, { service, flag })], searching: false };
+  const loaded = await findServiceDefinition(service, { servicesDir: context.config.servicesDir, cwd: context.cwd });
+  if (loaded?.definition.node !== undefined) return { agents: [await agentForService(context, { service, flag, definition: loaded })], searching: false };
+  return { agents: await agentsForFleet(context, undefined), searching: true };
+}
+
 async function statusDirect(context: CommandContext, service: string, args: StatusArgs): Promise<ExitCode> {
   const eventLimit = checkedEventLimit(args.events);
-  const agents: AgentConnection[] =
-    service === '' ? await agentsForFleet(context, args.node) : [await agentForService(context, { service, flag: args.node })];
+  const { agents, searching } =
+    service === '' ? { agents: await agentsForFleet(context, args.node), searching: false } : await agentsForServiceStatus(context, service, args.node);
   const request = create(GetServiceStatusRequestSchema, { service, eventLimit });
-  const outcomes = await askEach(agents, (agent) => agent.call('getServiceStatus', (client) => client.getServiceStatus(request)));
+  const asked = await askEach(agents, (agent) => agent.call('getServiceStatus', (client) => client.getServiceStatus(request)));
+  // Asking every node, the ones that never heard of the service are not failures; if none has it, that is the answer.
+  const found = asked.filter((outcome) => outcome.ok || outcome.failure.code !== 'not_found');
+  if (searching && found.length === 0) {
+    const names = agents.map((agent) => agent.node.name).join(', ');
+    throw new CliError('not_found', `service ${service} is on no node of [[nodes]] (asked ${names})`, exitCodes.failed);
+  }
+  const outcomes = searching ? found : asked;
   return reportFleet(context.output, outcomes, {
     json: (response) => responseJson(GetServiceStatusResponseSchema, response),
     human: (answered) => printStatus(context.output, answered.map(({ node, value }) => ({ node: node.name, status: value }))),

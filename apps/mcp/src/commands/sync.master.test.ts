@@ -36,11 +36,16 @@ describe('mcp sync through the master', () => {
     ]);
   });
 
-  it('asks the master to deploy without pulling with --no-pull, and to pull by default', async () => {
+  it('asks the master to deploy without pulling with --no-pull, pulling every image with --pull, absent ones by default', async () => {
     const f = await bed.start({ master: { sync: plan(false) }, services: { web: validDefinition('web') } });
     expect((await f.mcp('sync', '--no-pull')).exitCode).toBe(0);
+    expect((await f.mcp('sync', '--pull')).exitCode).toBe(0);
     expect((await f.mcp('sync')).exitCode).toBe(0);
-    expect(f.master.requests('sync')).toEqual([expect.objectContaining({ noPull: true }), expect.not.objectContaining({ noPull: true })]);
+    expect(f.master.requests('sync')).toEqual([
+      expect.objectContaining({ noPull: true, pull: 'PULL_POLICY_NEVER' }),
+      expect.objectContaining({ noPull: false, pull: 'PULL_POLICY_ALWAYS' }),
+      expect.objectContaining({ noPull: false, pull: 'PULL_POLICY_IF_ABSENT' }),
+    ]);
   });
 
   it('prints the plan of a dry run as deploy, undeploy and unchanged per service with the node and reason (exit 0)', async () => {

@@ -16,7 +16,7 @@ import {
 import { definitionToProto } from '@mcp/servicedef';
 import { connectAgent } from '../agent-client.js';
 import { loadCredentials } from '../credentials.js';
-import { refuseNodeThroughMaster, withNodeOption } from '../command-options.js';
+import { pullFieldsOf, refuseNodeThroughMaster, withNodeOption } from '../command-options.js';
 import { describeConfigSource } from '../config.js';
 import type { CliCommand, CommandContext } from '../context.js';
 import { loadServicesDir } from '../definitions.js';
@@ -44,18 +44,19 @@ export const syncCommand: CliCommand = {
           })
           .option('pull', {
             type: 'boolean',
-            default: true,
-            describe: 'Pull the images of the services it deploys (--no-pull: use the images on the nodes; through the master only)',
+            describe:
+              'Pull every image of the services it deploys, even ones the nodes have (default: only absent ones; --no-pull: never; through the master only)',
           }),
       (args) => select((context) => sync(context, args.node, args.dryRun, args.pull)),
     ),
 };
 
-async function sync(context: CommandContext, flag: string | undefined, dryRun: boolean, pull: boolean): Promise<ExitCode> {
-  if (context.direct && !pull) {
+async function sync(context: CommandContext, flag: string | undefined, dryRun: boolean, pull: boolean | undefined): Promise<ExitCode> {
+  if (context.direct && pull !== undefined) {
+    const spelled = pull ? '--pull' : '--no-pull';
     throw new CliError(
       'usage',
-      '--no-pull: sync with --direct only records the definitions on the agents and pulls nothing; drop --no-pull, or sync through the master',
+      `${spelled}: sync with --direct only records the definitions on the agents and pulls nothing; drop ${spelled}, or sync through the master`,
       exitCodes.badInput,
     );
   }
@@ -63,14 +64,14 @@ async function sync(context: CommandContext, flag: string | undefined, dryRun: b
 }
 
 // Every definition goes, so the master can tell what is absent; an invalid one stops the sync before anything is sent.
-async function syncViaMaster(context: CommandContext, flag: string | undefined, dryRun: boolean, pull: boolean): Promise<ExitCode> {
+async function syncViaMaster(context: CommandContext, flag: string | undefined, dryRun: boolean, pull: boolean | undefined): Promise<ExitCode> {
   refuseNodeThroughMaster('sync', flag);
   requireMasterAddress(context.config);
   const specs = (await validDefinitions(context.config.servicesDir)).map((definition) => definition.spec);
   const master = await connectMaster(context.config);
   const count = `${specs.length} service${specs.length === 1 ? '' : 's'}`;
   context.output.progress(dryRun ? `planning a sync of ${count} with the master (${master.address})…` : `syncing ${count} through the master (${master.address})…`);
-  const response = await master.call('sync', (client) => client.sync(create(SyncRequestSchema, { services: specs, dryRun, noPull: !pull })));
+  const response = await master.call('sync', (client) => client.sync(create(SyncRequestSchema, { services: specs, dryRun, ...pullFieldsOf(pull) })));
   if (context.output.json) {
     context.output.document(masterDocument(master.address, responseJson(SyncResponseSchema, response)));
   } else {

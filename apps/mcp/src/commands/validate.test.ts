@@ -29,6 +29,16 @@ describe('mcp validate <file>', () => {
     ]);
   });
 
+  it('warns, and still exits 0, when node and tier are both set: node wins', async () => {
+    await sandbox.write('pinned.toml', validDefinition('pinned').replace('name = "pinned"\n', 'name = "pinned"\nnode = "rift"\ntier = "core"\n'));
+    const { exitCode, stdout, stderr } = await sandbox.run(['validate', 'pinned.toml']);
+    expect([exitCode, stdout.split('\n')[1], stderr]).toEqual([
+      0,
+      'pinned.toml  pinned   ok (1 warning)',
+      'warning: pinned.toml: tier: set together with node; node wins: the service is pinned to node rift and tier = "core" is ignored (line 3)\n',
+    ]);
+  });
+
   it('checks every argument and fails when any one is invalid', async () => {
     await sandbox.write('web.toml', validDefinition('web'));
     await sandbox.write('broken.toml', brokenDefinition('broken'));
@@ -95,11 +105,12 @@ describe('mcp validate --json', () => {
     expect(JSON.parse(stdout)).toEqual({
       valid: false,
       files: [
-        { file: 'web.toml', service: 'web', valid: true, problems: [] },
+        { file: 'web.toml', service: 'web', valid: true, problems: [], warnings: [] },
         {
           file: 'broken.toml',
           service: 'broken',
           valid: false,
+          warnings: [],
           problems: [
             expect.objectContaining({ file: 'broken.toml', keyPath: 'active', line: 2 }),
             expect.objectContaining({ keyPath: 'components[0].routes[0].port', line: 10 }),

@@ -9,7 +9,7 @@ export const validateCommand: CliCommand = {
   register: (parser, select) =>
     parser.command(
       'validate [definitions..]',
-      'Check service definitions locally (no server needed); exits 2 listing every problem',
+      'Check service definitions locally (no server needed); exits 2 listing every problem; warnings (node with tier) do not fail',
       (command) =>
         command.positional('definitions', {
           type: 'string',
@@ -39,6 +39,7 @@ async function validate(targets: readonly string[], context: CommandContext): Pr
     );
     for (const result of results) {
       if (!result.ok) for (const problem of result.problems) output.note(problem.message);
+      else for (const warning of result.warnings ?? []) output.note(`warning: ${warning.message}`);
     }
   }
   return valid ? exitCodes.ok : exitCodes.badInput;
@@ -50,11 +51,15 @@ function describeResult(result: DefinitionResult) {
     service: serviceOf(result),
     valid: result.ok,
     problems: result.ok ? [] : result.problems,
+    warnings: result.ok ? (result.warnings ?? []) : [],
   };
 }
 
 function summarise(result: DefinitionResult): string {
-  if (result.ok) return 'ok';
+  if (result.ok) {
+    const warnings = result.warnings?.length ?? 0;
+    return warnings === 0 ? 'ok' : `ok (${warnings} warning${warnings === 1 ? '' : 's'})`;
+  }
   const count = result.problems.length;
   return count === 1 ? '1 problem' : `${count} problems`;
 }

@@ -5,9 +5,9 @@ import type { NodeSnapshot, Placement, PlacementDecision, ServiceToPlace } from 
 
 type NodeOverrides = Partial<Omit<NodeSnapshot, 'name' | 'role'>>;
 
-/** A healthy node with no containers that can run VMs, unless overridden. */
+/** A healthy node with no containers that runs VMs with KVM, unless overridden. */
 function node(name: string, role: NodeSnapshot['role'], overrides: NodeOverrides): NodeSnapshot {
-  return { name, role, status: 'healthy', containers: 0, canRunVms: true, ...overrides };
+  return { name, role, status: 'healthy', containers: 0, vms: 'kvm', ...overrides };
 }
 
 export function masterNode(name: string, overrides: NodeOverrides = {}): NodeSnapshot {
@@ -32,10 +32,11 @@ export interface SeededFleet {
   plan(services: readonly ServiceToPlace[]): PlacementPlan;
 }
 
-export function seedFleet(seed: { nodes: readonly NodeSnapshot[]; placements?: readonly Placement[] }): SeededFleet {
+export function seedFleet(seed: { nodes: readonly NodeSnapshot[]; placements?: readonly Placement[]; allowTcgVms?: boolean }): SeededFleet {
   const placements = seed.placements ?? [];
+  const policy = seed.allowTcgVms === undefined ? {} : { allowTcgVms: seed.allowTcgVms };
   return {
-    place: (service) => placeService({ nodes: seed.nodes, placements, service }),
-    plan: (services) => planPlacements({ nodes: seed.nodes, placements, services }),
+    place: (service) => placeService({ nodes: seed.nodes, placements, service, ...policy }),
+    plan: (services) => planPlacements({ nodes: seed.nodes, placements, services, ...policy }),
   };
 }

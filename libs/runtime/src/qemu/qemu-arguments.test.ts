@@ -16,6 +16,23 @@ const launch: QemuLaunch = {
 const valueOf = (args: readonly string[], option: string): string | undefined => args[args.indexOf(option) + 1];
 
 describe('qemuArguments', () => {
+  it('shares each host directory over virtio-9p, tagged by its guest path, read-only when asked', () => {
+    const args = qemuArguments({
+      ...launch,
+      shares: [
+        { hostPath: '/srv/web,app', tag: '/data', readOnly: false },
+        { hostPath: '/srv/conf', tag: '/etc/app', readOnly: true },
+      ],
+    });
+    const pairs = args.flatMap((arg, index) => (arg === '-fsdev' || (arg === '-device' && args[index + 1]?.startsWith('virtio-9p')) ? [args[index + 1]] : []));
+    expect(pairs).toEqual([
+      'local,id=share0,path=/srv/web,,app,security_model=none',
+      'virtio-9p-pci,fsdev=share0,mount_tag=/data',
+      'local,id=share1,path=/srv/conf,security_model=none,readonly=on',
+      'virtio-9p-pci,fsdev=share1,mount_tag=/etc/app',
+    ]);
+  });
+
   it('gives the accelerator, memory, CPUs, the VM id as its UUID, and no reboot', () => {
     const args = qemuArguments(launch);
     expect([valueOf(args, '-accel'), valueOf(args, '-m'), valueOf(args, '-smp'), valueOf(args, '-uuid')]).toEqual([

@@ -17,6 +17,16 @@ export interface KernelBoot {
   readonly cmdline: string;
 }
 
+/** QEMU refuses a longer 9p mount tag. */
+export const MAX_MOUNT_TAG_BYTES = 31;
+
+/** A host directory shared with the guest over virtio-9p; the guest mounts it by its tag, which is its guest path. */
+export interface SharedDirectory {
+  readonly hostPath: string;
+  readonly tag: string;
+  readonly readOnly: boolean;
+}
+
 export interface QemuLaunch {
   /** The VM's id, a UUID: QEMU's -uuid, which also tells our processes apart from others in /proc. */
   readonly id: string;
@@ -29,6 +39,8 @@ export interface QemuLaunch {
   readonly kernel?: KernelBoot;
   /** Attach the copy-on-write disk (DISK_OVERLAY) as a virtio disk. */
   readonly disk: boolean;
+  /** Host directories shared with the guest (the component's volumes). */
+  readonly shares?: readonly SharedDirectory[];
 }
 
 /** QEMU's option parser splits on commas; a literal comma is written twice. */
@@ -60,6 +72,12 @@ export function qemuArguments(launch: QemuLaunch): string[] {
     '-fw_cfg', `name=${GUEST_ENV_FW_CFG},file=${GUEST_ENV_FILE}`,
   ];
   if (launch.disk) args.push('-drive', `file=${DISK_OVERLAY},format=qcow2,if=virtio`);
+  (launch.shares ?? []).forEach((share, index) => {
+    // security_model=none: files keep the host's owners and modes; the guest sees them as they are on the node.
+    const readOnly = share.readOnly ? ',readonly=on' : '';
+    args.push('-fsdev', `local,id=share${index},path=${optionValue(share.hostPath)},security_model=none${readOnly}`);
+    args.push('-device', `virtio-9p-pci,fsdev=share${index},mount_tag=${optionValue(share.tag)}`);
+  });
   if (launch.kernel !== undefined) {
     args.push('-kernel', launch.kernel.kernel);
     if (launch.kernel.initrd !== undefined) args.push('-initrd', launch.kernel.initrd);

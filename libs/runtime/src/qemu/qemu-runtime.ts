@@ -17,7 +17,7 @@ import type {
   RuntimeEvent,
   StopOptions,
 } from '../types.js';
-import { COMPONENT_LABEL, NODE_LABEL, SERVICE_LABEL } from '../types.js';
+import { COMPONENT_LABEL, NODE_LABEL, SERVICE_LABEL, containerName } from '../types.js';
 import { chooseAcceleration, readAccelerationFacts } from './acceleration.js';
 import type { AccelerationChoice, AccelerationFactPaths, AccelerationSetting } from './acceleration.js';
 import { readConsole } from './console-log.js';
@@ -104,7 +104,7 @@ function detailsOf(record: VmRecord, observation: VmObservation): ContainerDetai
     cmd: settings.cmd ?? [],
     restart: settings.restart,
     networks: ['user'],
-    volumes: [],
+    volumes: settings.volumes ?? [],
     ...(observation.state === 'exited' && observation.finishedAt !== undefined ? { finishedAt: observation.finishedAt } : {}),
     memoryMb: settings.memoryMb,
     vcpus: settings.vcpus,
@@ -178,7 +178,7 @@ export function createQemuRuntime(options: QemuRuntimeOptions): QemuRuntime {
     const result = vmSettingsFrom(spec, { memoryMb: options.defaultMemoryMb ?? 256 });
     if ('problems' in result) {
       throw runtimeError({
-        kind: 'invalid-argument', backend: BACKEND, target: `${spec.service}-${spec.component}`, operation: 'create VM',
+        kind: 'invalid-argument', backend: BACKEND, target: containerName(spec.service, spec.component), operation: 'create VM',
         detail: result.problems.join('; '),
       });
     }

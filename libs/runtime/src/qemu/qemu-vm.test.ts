@@ -155,7 +155,7 @@ describe.skipIf(skip !== undefined)(`qemu VMs${skip === undefined ? '' : ` (skip
     const failure = await bed.runtime
       .createAndStart(
         spec({
-          volumes: [{ source: '/srv/x', target: '/data', options: [] }],
+          volumes: [{ source: 'named-volume', target: '/data', options: [] }],
           network: 'host',
           env: { 'bad.name': 'x', QUOTED: 'say "hi"' },
           memoryMb: 4,

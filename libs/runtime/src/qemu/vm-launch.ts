@@ -145,6 +145,7 @@ export async function launchVm(
     const args = qemuArguments({
       id: record.id, name: settings.name, acceleration, memoryMb: settings.memoryMb, vcpus: settings.vcpus,
       ports: settings.ports, disk, ...(plan.kernel === undefined ? {} : { kernel: plan.kernel }),
+      shares: (settings.volumes ?? []).map((volume) => ({ hostPath: volume.source, tag: volume.target, readOnly: volume.options.includes('ro') })),
     });
     await appendEvent(context.layout.journal, subjectOf(record), 'create');
     journaled = true;

@@ -36,9 +36,17 @@ describe('vmSettingsFrom', () => {
     });
   });
 
-  it('refuses what a VM cannot have: volumes, a podman network, a user', () => {
-    const problems = problemsOf({ volumes: [{ source: '/a', target: '/b', options: [] }], network: 'bridge', user: 'nobody' });
-    expect(problems.map((problem) => problem.split(':')[0])).toEqual(['volumes', 'network', 'user']);
+  it('refuses what a VM cannot have: a named volume, a podman mount option, a podman network, a user', () => {
+    const problems = problemsOf({ volumes: [{ source: 'data', target: '/b', options: ['Z'] }], network: 'bridge', user: 'nobody' });
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(['volumes[0].source', 'volumes[0].options', 'network', 'user']);
+  });
+
+  it('keeps host directories to share with the guest, and refuses a guest path too long for a 9p mount tag', () => {
+    const volumes = [{ source: '/srv/svc', target: '/data', options: ['ro'] }];
+    expect(vmSettingsFrom({ ...base, volumes }, { memoryMb: 256 })).toMatchObject({ settings: { volumes } });
+    expect(problemsOf({ volumes: [{ source: '/srv/svc', target: `/${'d'.repeat(31)}`, options: [] }] })).toEqual([
+      `volumes[0].target: the guest path is its 9p mount tag, at most 31 bytes; got "/${'d'.repeat(31)}"`,
+    ]);
   });
 
   it('refuses memory below 16 MB, fractional or out-of-range vCPUs and unknown restart policies', () => {

@@ -1,6 +1,7 @@
 // Checks a ContainerSpec for a VM and turns it into the settings QEMU needs (pure; every problem at once).
 import { COMPONENT_LABEL, NODE_LABEL, SERVICE_LABEL, containerName } from '../types.js';
-import type { ContainerSpec, PortMapping } from '../types.js';
+import type { ContainerSpec, PortMapping, VolumeMount } from '../types.js';
+import { MAX_MOUNT_TAG_BYTES } from './qemu-arguments.js';
 import { guestCommandLineProblems } from './kernel-cmdline.js';
 
 export const DEFAULT_VCPUS = 1;
@@ -16,6 +17,8 @@ export interface VmSettings {
   /** Init's arguments replacing the image's; absent keeps the image's. */
   readonly cmd?: readonly string[];
   readonly ports: readonly PortMapping[];
+  /** Host directories shared with the guest over virtio-9p, tagged by their guest path; absent in older records. */
+  readonly volumes?: readonly VolumeMount[];
   readonly memoryMb: number;
   readonly vcpus: number;
   /** no, always, unless-stopped, on-failure or on-failure:N (the supervisor restarts the VM by it). */
@@ -25,6 +28,22 @@ export interface VmSettings {
 
 const RESTART = /^(no|always|unless-stopped|on-failure(:[1-9]\d*)?)$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** A VM shares an absolute host directory, read-only or not, under a guest path that fits a 9p mount tag. */
+function volumeProblems(volumes: readonly VolumeMount[]): string[] {
+  const problems: string[] = [];
+  volumes.forEach((volume, index) => {
+    const where = `volumes[${index}]`;
+    if (!volume.source.startsWith('/')) problems.push(`${where}.source: a VM shares a host directory, expected an absolute path, got ${JSON.stringify(volume.source)}`);
+    if (!volume.target.startsWith('/')) problems.push(`${where}.target: expected an absolute guest path, got ${JSON.stringify(volume.target)}`);
+    if (Buffer.byteLength(volume.target) > MAX_MOUNT_TAG_BYTES) {
+      problems.push(`${where}.target: the guest path is its 9p mount tag, at most ${MAX_MOUNT_TAG_BYTES} bytes; got ${JSON.stringify(volume.target)}`);
+    }
+    const other = volume.options.filter((option) => option !== 'ro' && option !== 'rw');
+    if (other.length > 0) problems.push(`${where}.options: a VM share takes only ro or rw, got ${other.join(',')}`);
+  });
+  return problems;
+}
 
 function portProblems(ports: readonly PortMapping[]): string[] {
   const problems: string[] = [];
@@ -66,9 +85,8 @@ export function vmSettingsFrom(
   if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > MAX_VCPUS) {
     problems.push(`vcpus: expected a whole number from 1 to ${MAX_VCPUS}, got ${String(vcpus)}`);
   }
-  if ((spec.volumes ?? []).length > 0) {
-    problems.push('volumes: a VM has no bind mounts or volumes; ship data in its disk image or fetch it over the network');
-  }
+  const volumes = spec.volumes ?? [];
+  problems.push(...volumeProblems(volumes));
   if (spec.network !== undefined) {
     problems.push(`network: a VM always uses QEMU's user-mode network, so network ${JSON.stringify(spec.network)} cannot apply`);
   }
@@ -97,6 +115,7 @@ export function vmSettingsFrom(
       env,
       ...(spec.cmd === undefined ? {} : { cmd: spec.cmd }),
       ports: spec.ports ?? [],
+      ...(volumes.length === 0 ? {} : { volumes }),
       memoryMb,
       vcpus,
       restart,

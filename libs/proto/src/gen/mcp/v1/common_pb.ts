@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mcp/v1/common.proto.
  */
 export const file_mcp_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChNtY3AvdjEvY29tbW9uLnByb3RvEgZtY3AudjEicAoKU3RlcFJlc3VsdBIMCgRzdGVwGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxIOCgZkZXRhaWwYBSABKAkirgEKD0NvbXBvbmVudFJlc3VsdBIMCgRuYW1lGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxIhCgVzdGVwcxgFIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0EiQKBnJvdXRlcxgGIAMoCzIULm1jcC52MS5Sb3V0ZUJpbmRpbmciQwoMUm91dGVCaW5kaW5nEiAKBXJvdXRlGAEgASgLMhEubWNwLnYxLlJvdXRlU3BlYxIRCglob3N0X3BvcnQYAiABKAUi1QIKDUNvbXBvbmVudEluZm8SDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIPCgd2ZXJzaW9uGAMgASgJEg8KB3J1bnRpbWUYBCABKAkSFQoNZGVzaXJlZF9zdGF0ZRgFIAEoCRIWCg5vYnNlcnZlZF9zdGF0ZRgGIAEoCRIvCgtvYnNlcnZlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKc3RhcnRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoGdXB0aW1lGAkgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEiQKBnJvdXRlcxgKIAMoCzIULm1jcC52MS5Sb3V0ZUJpbmRpbmcSDQoFZHJpZnQYCyABKAgSFQoNaW5zdGFuY2VfbmFtZRgMIAEoCSKTAQoJTm9kZUZhY3RzEhAKCGhvc3RuYW1lGAEgASgJEgwKBGFyY2gYAiABKAkSCgoCb3MYAyABKAkSEgoKb3NfcmVsZWFzZRgEIAEoCRIOCgZrZXJuZWwYBSABKAkSDAoEY3B1cxgGIAEoBRIUCgxtZW1vcnlfYnl0ZXMYByABKAMSEgoKZGlza19ieXRlcxgIIAEoAyK7AQoMTm9kZUNhcGFjaXR5EhYKDmNwdV9taWxsaWNvcmVzGAEgASgDEhsKE2NwdV9taWxsaWNvcmVzX3VzZWQYAiABKAMSHgoWbWVtb3J5X2F2YWlsYWJsZV9ieXRlcxgDIAEoAxIcChRkaXNrX2F2YWlsYWJsZV9ieXRlcxgEIAEoAxISCgpjb250YWluZXJzGAUgASgFEhAKCHNlcnZpY2VzGAYgASgFEhIKCmNvbXBvbmVudHMYByABKAUigAEKC1J1bnRpbWVJbmZvEgwKBG5hbWUYASABKAkSGQoRY29tcG9uZW50X3J1bnRpbWUYAiABKAkSEQoJYXZhaWxhYmxlGAMgASgIEg8KB3ZlcnNpb24YBCABKAkSFAoMYWNjZWxlcmF0aW9uGAUgASgJEg4KBmRldGFpbBgGIAEoCSp4CgxSZXN1bHRTdGF0dXMSHQoZUkVTVUxUX1NUQVRVU19VTlNQRUNJRklFRBAAEhQKEFJFU1VMVF9TVEFUVVNfT0sQARIYChRSRVNVTFRfU1RBVFVTX0ZBSUxFRBACEhkKFVJFU1VMVF9TVEFUVVNfU0tJUFBFRBADYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_mcp_v1_service]);
+  fileDesc("ChNtY3AvdjEvY29tbW9uLnByb3RvEgZtY3AudjEicAoKU3RlcFJlc3VsdBIMCgRzdGVwGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxIOCgZkZXRhaWwYBSABKAkirgEKD0NvbXBvbmVudFJlc3VsdBIMCgRuYW1lGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxIhCgVzdGVwcxgFIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0EiQKBnJvdXRlcxgGIAMoCzIULm1jcC52MS5Sb3V0ZUJpbmRpbmciQwoMUm91dGVCaW5kaW5nEiAKBXJvdXRlGAEgASgLMhEubWNwLnYxLlJvdXRlU3BlYxIRCglob3N0X3BvcnQYAiABKAUi1QIKDUNvbXBvbmVudEluZm8SDAoEbmFtZRgBIAEoCRINCgVpbWFnZRgCIAEoCRIPCgd2ZXJzaW9uGAMgASgJEg8KB3J1bnRpbWUYBCABKAkSFQoNZGVzaXJlZF9zdGF0ZRgFIAEoCRIWCg5vYnNlcnZlZF9zdGF0ZRgGIAEoCRIvCgtvYnNlcnZlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKc3RhcnRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoGdXB0aW1lGAkgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEiQKBnJvdXRlcxgKIAMoCzIULm1jcC52MS5Sb3V0ZUJpbmRpbmcSDQoFZHJpZnQYCyABKAgSFQoNaW5zdGFuY2VfbmFtZRgMIAEoCSKTAQoJTm9kZUZhY3RzEhAKCGhvc3RuYW1lGAEgASgJEgwKBGFyY2gYAiABKAkSCgoCb3MYAyABKAkSEgoKb3NfcmVsZWFzZRgEIAEoCRIOCgZrZXJuZWwYBSABKAkSDAoEY3B1cxgGIAEoBRIUCgxtZW1vcnlfYnl0ZXMYByABKAMSEgoKZGlza19ieXRlcxgIIAEoAyK7AQoMTm9kZUNhcGFjaXR5EhYKDmNwdV9taWxsaWNvcmVzGAEgASgDEhsKE2NwdV9taWxsaWNvcmVzX3VzZWQYAiABKAMSHgoWbWVtb3J5X2F2YWlsYWJsZV9ieXRlcxgDIAEoAxIcChRkaXNrX2F2YWlsYWJsZV9ieXRlcxgEIAEoAxISCgpjb250YWluZXJzGAUgASgFEhAKCHNlcnZpY2VzGAYgASgFEhIKCmNvbXBvbmVudHMYByABKAUigAEKC1J1bnRpbWVJbmZvEgwKBG5hbWUYASABKAkSGQoRY29tcG9uZW50X3J1bnRpbWUYAiABKAkSEQoJYXZhaWxhYmxlGAMgASgIEg8KB3ZlcnNpb24YBCABKAkSFAoMYWNjZWxlcmF0aW9uGAUgASgJEg4KBmRldGFpbBgGIAEoCSp4CgxSZXN1bHRTdGF0dXMSHQoZUkVTVUxUX1NUQVRVU19VTlNQRUNJRklFRBAAEhQKEFJFU1VMVF9TVEFUVVNfT0sQARIYChRSRVNVTFRfU1RBVFVTX0ZBSUxFRBACEhkKFVJFU1VMVF9TVEFUVVNfU0tJUFBFRBADKnMKClB1bGxQb2xpY3kSGwoXUFVMTF9QT0xJQ1lfVU5TUEVDSUZJRUQQABIZChVQVUxMX1BPTElDWV9JRl9BQlNFTlQQARIWChJQVUxMX1BPTElDWV9BTFdBWVMQAhIVChFQVUxMX1BPTElDWV9ORVZFUhADYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_mcp_v1_service]);
 
 /**
  * Result of one named step. Fields 1-3 are fixed by the Go MCP.
@@ -479,4 +479,45 @@ export enum ResultStatus {
  */
 export const ResultStatusSchema: GenEnum<ResultStatus> = /*@__PURE__*/
   enumDesc(file_mcp_v1_common, 0);
+
+/**
+ * When the agent pulls a component's image before a deploy (SPEC §4; the tag is the version).
+ *
+ * @generated from enum mcp.v1.PullPolicy
+ */
+export enum PullPolicy {
+  /**
+   * Not set: as the request's no_pull says (true: NEVER, false: IF_ABSENT), for callers that predate this field.
+   *
+   * @generated from enum value: PULL_POLICY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Pull only an image that is absent on the node (the default).
+   *
+   * @generated from enum value: PULL_POLICY_IF_ABSENT = 1;
+   */
+  IF_ABSENT = 1,
+
+  /**
+   * Pull every image, present or not (mcp deploy --pull).
+   *
+   * @generated from enum value: PULL_POLICY_ALWAYS = 2;
+   */
+  ALWAYS = 2,
+
+  /**
+   * Never pull: an absent image fails the deploy before anything changes (mcp deploy --no-pull).
+   *
+   * @generated from enum value: PULL_POLICY_NEVER = 3;
+   */
+  NEVER = 3,
+}
+
+/**
+ * Describes the enum mcp.v1.PullPolicy.
+ */
+export const PullPolicySchema: GenEnum<PullPolicy> = /*@__PURE__*/
+  enumDesc(file_mcp_v1_common, 1);
 
