@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import { adoptCommand } from './commands/adopt.js';
 import { agentCommand } from './commands/agent.js';
+import { buildCommand } from './commands/build.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { listCommand } from './commands/list.js';
@@ -42,6 +43,7 @@ const commands: readonly CliCommand[] = [
   purgeCommand,
   pushCommand,
   pullCommand,
+  buildCommand,
   nodeCommand,
   agentCommand,
   devCommand,

@@ -8,9 +8,12 @@ import { refuseNodeThroughMaster, withNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
 import { loadServiceDefinition, type LoadedDefinition } from '../definitions.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
+import { imageBuilds } from '../image-builds.js';
+import { publishImages } from '../image-publish.js';
 import { connectMaster, requireMasterAddress } from '../master-client.js';
 import { masterStepLines, reportMasterOperation } from '../master-report.js';
 import { responseJson } from '../node-documents.js';
+import { createPodmanImages } from '../podman-images.js';
 import { componentLines, reportOperation } from '../operation-report.js';
 import { describeTarget, parseServiceTarget, type ServiceTarget } from '../service-target.js';
 
@@ -18,6 +21,7 @@ interface DeployArgs {
   readonly target: string;
   readonly node: string | undefined;
   readonly pull: boolean;
+  readonly build: boolean;
 }
 
 export const deployCommand: CliCommand = {
@@ -30,10 +34,15 @@ export const deployCommand: CliCommand = {
         withNodeOption(
           command
             .positional('target', { type: 'string', demandOption: true, describe: '<service> or <service>/<component>' })
-            .option('pull', { type: 'boolean', default: true, describe: 'Pull the image first (--no-pull: use the local image when present)' }),
+            .option('pull', { type: 'boolean', default: true, describe: 'Pull the image first (--no-pull: use the local image when present)' })
+            .option('build', {
+              type: 'boolean',
+              default: true,
+              describe: 'First build and push every [build.images] image the registry lacks (--no-build: never)',
+            }),
           { describe: '--direct only: the node to deploy on (default: the definition\'s node, else the only node of [[nodes]])' },
         ),
-      (args) => select((context) => deploy(context, { target: args.target, node: args.node, pull: args.pull })),
+      (args) => select((context) => deploy(context, { target: args.target, node: args.node, pull: args.pull, build: args.build })),
     ),
 };
 
@@ -52,6 +61,7 @@ async function deploy(context: CommandContext, args: DeployArgs): Promise<ExitCo
       exitCodes.badInput,
     );
   }
+  if (args.build) await publishMissingImages(context, loaded, target.component);
   return context.direct ? deployDirect(context, args, target, loaded) : deployViaMaster(context, args, target, loaded);
 }
 
@@ -88,4 +98,11 @@ async function deployDirect(context: CommandContext, args: DeployArgs, target: S
     lines: componentLines(response.results),
     success: response.success,
   });
+}
+
+// As the Go CLI: an image [build.images] can build that its registry lacks is built and pushed before the deploy.
+async function publishMissingImages(context: CommandContext, loaded: LoadedDefinition, component: string): Promise<void> {
+  if (Object.keys(loaded.definition.buildImages).length === 0) return;
+  const builds = imageBuilds(loaded.definition, { workspace: context.config.buildWorkspace, file: loaded.file, component });
+  await publishImages(builds, { output: context.output, podman: createPodmanImages(), onlyMissing: true });
 }
