@@ -38,7 +38,7 @@ export interface RegistrationInput {
   readonly now: Date;
 }
 
-const roles: readonly NodeRole[] = ['master', 'worker', 'edge'];
+export const nodeRoles: readonly NodeRole[] = ['master', 'worker', 'edge'];
 
 function refuse(code: RefusalCode, message: string): RegistrationDecision {
   return { ok: false, code, message };
@@ -55,7 +55,7 @@ export function canRunVmsOf(runtimes: readonly RuntimeInfo[], allowTcgVms: boole
 }
 
 /** The agent's address as the master will dial it: host:port, a specific host, a real port. */
-function addressProblem(address: string): string | undefined {
+export function addressProblem(address: string): string | undefined {
   const parsed = parseListenAddress(address, { allowWildcard: true });
   if (!parsed.ok) return parsed.problem;
   if (parsed.address.host === '0.0.0.0' || parsed.address.host === '::') return `"${address}" is every interface, not an address the master can call`;
@@ -65,7 +65,7 @@ function addressProblem(address: string): string | undefined {
 
 function checkRequest(input: RegistrationInput, node: string): RegistrationDecision | undefined {
   const { request, rules } = input;
-  if (!roles.includes(request.role as NodeRole)) {
+  if (!nodeRoles.includes(request.role as NodeRole)) {
     return refuse('invalid-argument', `role: ${JSON.stringify(request.role)} is not a node role; expected "master", "worker" or "edge"`);
   }
   if (request.role === 'master' && node !== rules.masterNode) {
