@@ -14,6 +14,7 @@ import { pullCommand } from './commands/pull.js';
 import { purgeCommand } from './commands/purge.js';
 import { pushCommand } from './commands/push.js';
 import { restartCommand } from './commands/restart.js';
+import { serviceCommand } from './commands/service.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
@@ -41,6 +42,7 @@ const commands: readonly CliCommand[] = [
   logsCommand,
   adoptCommand,
   purgeCommand,
+  serviceCommand,
   pushCommand,
   pullCommand,
   buildCommand,
@@ -73,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       : await loadCliConfig({ flag: commandLine.options.config, env: io.env, cwd: io.cwd, homedir: io.homedir });
     const now = io.now ?? (() => new Date());
     const daemonEnv = io.daemonEnv ?? daemonEnvironment();
-    return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv });
+    return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv, env: io.env });
   } catch (error) {
     const failure = toFailure(error);
     output.failure(failure);

@@ -7,6 +7,7 @@ export { parseDefinition } from './parse.js';
 export { loadDefinitionDir, loadDefinitionFile, resolveDefinitionPath } from './load.js';
 export { definitionFromProto, definitionToProto } from './proto-convert.js';
 export { setActiveInFile, setActiveInText } from './active-edit.js';
+export { writeDefinitionFile } from './atomic-write.js';
 export { formatDefinition } from './format.js';
 export { validateDefinition } from './validate.js';
 export { definitionOrThrow, ServiceDefError } from './errors.js';
