@@ -17,3 +17,6 @@ export { parsePortMapping, type PortMapping } from './port-mapping.js';
 export { parseVolumeMount, type VolumeMount } from './volume-mount.js';
 export { parseEnvEntry, routePortVariable } from './env-entry.js';
 export { definitionFromRequest, type RequestSpecProblem, type RequestSpecResult } from './request-spec.js';
+export {
+  definitionChanges, describeChanges, isRecordedAs, type DefinitionChange, type DefinitionChangeKind,
+} from './definition-changes.js';
