@@ -39,22 +39,12 @@ export function decideAddNode(input: AddNodeInput): NodeAdminDecision<NodeRecord
   if (input.nodeCount >= input.maxNodes) {
     return refuse('resource-exhausted', `the master already has ${input.nodeCount} nodes (registration.max_nodes = ${input.maxNodes}); node ${request.name} was not added`);
   }
-  return {
-    ok: true,
-    value: {
-      name: request.name,
-      role: request.role as NodeRole,
-      address: request.address,
-      arch: request.arch,
-      agentVersion: '',
-      status: 'unknown',
-      containers: 0,
-      canRunVms: false,
-      cpuMillicores: 0,
-      memoryBytes: 0,
-      diskBytes: 0,
-    },
-  };
+  return { ok: true, value: unknownNodeRecord({ name: request.name, role: request.role as NodeRole, address: request.address, arch: request.arch }) };
+}
+
+/** A node the master knows of but has not heard from (a bootstrap node, one an operator added): status unknown, no load. */
+export function unknownNodeRecord(node: Pick<NodeRecord, 'name' | 'role' | 'address' | 'arch'>): NodeRecord {
+  return { ...node, agentVersion: '', status: 'unknown', containers: 0, canRunVms: false, cpuMillicores: 0, memoryBytes: 0, diskBytes: 0 };
 }
 
 /** The record to delete, or why not: an unknown node, or one that still hosts services. */

@@ -1,22 +1,15 @@
 // AddNode / RemoveNode: operators edit the master's node registry; agents may not.
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleNode, samplePlacement } from '../store/testing.js';
-import { startMasterRpcBed, type MasterRpcBed } from '../testing/master-rpc-bed.js';
+import { connectFailureOf, startMasterRpcBed, type MasterRpcBed } from '../testing/master-rpc-bed.js';
 import { startFleetTestBed, type FleetTestBed } from '../testing/scripted-agents.js';
 import { createNodeRpcs, type NodeRpcOptions } from './node-rpcs.js';
 
 const options: NodeRpcOptions = { masterNode: 'rift', allowNodes: ['orion', 'rift'], maxNodes: 3, allowTcgVms: false, heartbeatIntervalMs: 30_000 };
 const vega = { name: 'vega', role: 'worker', address: '10.0.0.9:9444', arch: 'arm64' };
 
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
+const failureOf = connectFailureOf;
 
 describe('AddNode and RemoveNode', () => {
   let fleet: FleetTestBed;
