@@ -1,7 +1,8 @@
 // Bundles one app (apps/<name>/src/main.ts) with its workspace libs into apps/<name>/dist/main.js.
 // Native packages stay external: they are the app's own dependencies and load from node_modules.
+// Code behind a dynamic import() goes into dist/chunks/ and loads only when reached (the CLI loads one command).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = process.argv[2];
@@ -12,9 +13,13 @@ if (!root) {
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const native = ['better-sqlite3'];
 
+rmSync(join(root, 'dist/chunks'), { recursive: true, force: true });
 await build({
   entryPoints: [join(root, 'src/main.ts')],
-  outfile: join(root, 'dist/main.js'),
+  outdir: join(root, 'dist'),
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,13 +1,13 @@
 // SyncDesiredState: records definitions as desired state (additive: never deletes) and stops the inactive ones.
 import { create } from '@bufbuild/protobuf';
 import { DesiredStateChange, ResultStatus, ServiceSyncResultSchema, type ServiceSyncResult } from '@mcp/proto';
-import { componentSpecOf, type ComponentSpec, type Service, type ServiceSpec } from '@mcp/registry';
-import { isDeepStrictEqual } from 'node:util';
+import { serviceSpecOf, type Service, type ServiceSpec } from '@mcp/registry';
+import { definitionFromProto, isRecordedAs, type ServiceDefinition } from '@mcp/servicedef';
 import { errorText } from './component-container.js';
 import type { AgentDeps } from './deps.js';
 import { stopService } from './lifecycle.js';
 import { withServiceLock } from './service-lock.js';
-import { allSucceeded } from './wire/spec.js';
+import { allSucceeded, serviceSpecToProto } from './wire/spec.js';
 
 export interface SyncOutcome {
   /** One result per service, in request order. */
@@ -15,32 +15,14 @@ export interface SyncOutcome {
   readonly success: boolean;
 }
 
-/** A component as a definition states it: host ports are the registry's, not the definition's. */
-function definedPart(component: ComponentSpec): ComponentSpec {
-  return {
-    ...component,
-    routes: component.routes.map((route) => {
-      const defined = { ...route };
-      delete defined.hostPort;
-      return defined;
-    }),
-  };
+/** The registry's record as the one definition model, so the one "has it changed?" rule of @mcp/servicedef applies. */
+function asDefinition(spec: ServiceSpec): ServiceDefinition {
+  return definitionFromProto(serviceSpecToProto(spec));
 }
 
 /** Equal when recording `spec` would change nothing a definition says (components it leaves out are kept anyway). */
 export function isRecorded(spec: ServiceSpec, stored: Service): boolean {
-  const serviceFields = (value: ServiceSpec | Service) => ({
-    active: value.active,
-    tier: value.tier,
-    node: value.node,
-    comment: value.comment,
-    snapshot: value.snapshot,
-  });
-  if (!isDeepStrictEqual(serviceFields(spec), serviceFields(stored))) return false;
-  return spec.components.every((component) => {
-    const recorded = stored.components.find((candidate) => candidate.name === component.name);
-    return recorded !== undefined && isDeepStrictEqual(definedPart(component), definedPart(componentSpecOf(recorded)));
-  });
+  return isRecordedAs(asDefinition(serviceSpecOf(stored)), asDefinition(spec));
 }
 
 async function syncService(deps: AgentDeps, spec: ServiceSpec): Promise<ServiceSyncResult> {

@@ -1,6 +1,7 @@
 // Records the nodes listed in the master's config ([[nodes]]) that it does not know yet, as unknown.
 import type { BootstrapNode } from './config.js';
 import type { MasterLog, MasterStore } from './deps.js';
+import { unknownNodeRecord } from './node-admin.js';
 
 /**
  * A node already known keeps its record: its own registration is fresher than the config file, so a
@@ -11,17 +12,7 @@ export function recordBootstrapNodes(store: MasterStore, nodes: readonly Bootstr
   for (const node of nodes) {
     const known = store.findNode(node.name);
     if (known === undefined) {
-      store.upsertNode({
-        ...node,
-        arch: '',
-        agentVersion: '',
-        status: 'unknown',
-        containers: 0,
-        vms: 'none',
-        cpuMillicores: 0,
-        memoryBytes: 0,
-        diskBytes: 0,
-      });
+      store.upsertNode(unknownNodeRecord({ ...node, arch: '' }));
       added.push(node.name);
     } else if (known.address !== node.address || known.role !== node.role) {
       log.info(

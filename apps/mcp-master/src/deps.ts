@@ -51,6 +51,8 @@ export interface MasterStore {
   /** @throws UnknownNodeError */
   setNodeStatus(name: string, status: NodeHealth): void;
   countNodes(): number;
+  /** Forgets a node; refused (UnknownNodeError) when unknown. Its placements must be gone first (foreign key). */
+  deleteNode(name: string): void;
 
   listPlacements(): PlacementRecord[];
   findPlacement(service: string): PlacementRecord | undefined;

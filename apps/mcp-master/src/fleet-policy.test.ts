@@ -95,7 +95,7 @@ describe('master deploy: the fleet policy', () => {
 describe('master deploy: every example under the default policy', () => {
   it('places and deploys each file of examples/services/', async () => {
     const master = await bed.startAgent({ name: 'rift', role: 'master' });
-    const worker = await bed.startAgent({ name: 'orion', canRunVms: true });
+    const worker = await bed.startAgent({ name: 'orion', vms: 'kvm' });
     const examples = await loadDefinitionDir(fileURLToPath(new URL('../../../examples/services/', import.meta.url)));
     const deployed: string[] = [];
     for (const example of examples) {

@@ -44,3 +44,18 @@ export function nodeInfoOf(node: NodeRecord, services: number, answer: AgentAnsw
     ...(live.capacity === undefined ? {} : { capacity: live.capacity }),
   });
 }
+
+/** A node as recorded only, without asking its agent (AddNode, RemoveNode answer with it). */
+export function recordedNodeInfo(node: NodeRecord, services: number): NodeInfo {
+  return create(NodeInfoSchema, {
+    name: node.name,
+    role: node.role,
+    address: node.address,
+    arch: node.arch,
+    status: node.status,
+    containers: node.containers,
+    lastHeartbeat: rfc3339(node.lastHeartbeat),
+    services,
+    agentVersion: node.agentVersion,
+  });
+}

@@ -37,7 +37,7 @@ export interface RegistrationInput {
   readonly now: Date;
 }
 
-const roles: readonly NodeRole[] = ['master', 'worker', 'edge'];
+export const nodeRoles: readonly NodeRole[] = ['master', 'worker', 'edge'];
 
 function refuse(code: RefusalCode, message: string): RegistrationDecision {
   return { ok: false, code, message };
@@ -54,7 +54,7 @@ export function vmSupportOf(runtimes: readonly RuntimeInfo[]): VmSupport {
 }
 
 /** The agent's address as the master will dial it: host:port, a specific host, a real port. */
-function addressProblem(address: string): string | undefined {
+export function addressProblem(address: string): string | undefined {
   const parsed = parseListenAddress(address, { allowWildcard: true });
   if (!parsed.ok) return parsed.problem;
   if (parsed.address.host === '0.0.0.0' || parsed.address.host === '::') return `"${address}" is every interface, not an address the master can call`;
@@ -64,7 +64,7 @@ function addressProblem(address: string): string | undefined {
 
 function checkRequest(input: RegistrationInput, node: string): RegistrationDecision | undefined {
   const { request, rules } = input;
-  if (!roles.includes(request.role as NodeRole)) {
+  if (!nodeRoles.includes(request.role as NodeRole)) {
     return refuse('invalid-argument', `role: ${JSON.stringify(request.role)} is not a node role; expected "master", "worker" or "edge"`);
   }
   if (request.role === 'master' && node !== rules.masterNode) {

@@ -63,7 +63,7 @@ describe('startMaster', () => {
 
   it('lists the RPCs its groups implement and answers the deferred ones with Unimplemented', async () => {
     const { master, as, tokens } = await start();
-    expect(master.implemented).toEqual(['ListNodes', 'Register', 'Heartbeat']);
+    expect(master.implemented).toEqual(['ListNodes', 'AddNode', 'RemoveNode', 'Register', 'Heartbeat']);
     await expect(as(tokens.operator).listSnapshots({})).rejects.toThrow(/ListSnapshots: this master version has no snapshots yet/);
   });
 

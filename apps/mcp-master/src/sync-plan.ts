@@ -1,9 +1,8 @@
 // The sync plan (pure): definitions sent + placements → deploy / redeploy / undeploy / unchanged per service.
 import { planPlacements, type PlacementDecision } from '@mcp/placement';
-import { definitionFromProto, type ServiceDefinition } from '@mcp/servicedef';
+import { definitionFromProto, describeChanges, type ServiceDefinition } from '@mcp/servicedef';
 import type { NodeRecord, PlacementRecord } from './deps.js';
 import { nodeSnapshotOf, placementOf, serviceToPlaceOf } from './placement-input.js';
-import { describeChanges } from './spec-changes.js';
 
 export type SyncActionName = 'deploy' | 'redeploy' | 'undeploy' | 'unchanged';
 

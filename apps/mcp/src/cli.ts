@@ -1,53 +1,59 @@
 // The testable core of `mcp`: parses the command line, loads the config, runs one command, maps errors.
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
-import { adoptCommand } from './commands/adopt.js';
-import { agentCommand } from './commands/agent.js';
-import { deployCommand } from './commands/deploy.js';
-import { devCommand } from './commands/dev.js';
-import { dnsCommand } from './commands/dns.js';
-import { listCommand } from './commands/list.js';
-import { logsCommand } from './commands/logs.js';
-import { nodeCommand } from './commands/node.js';
-import { psCommand } from './commands/ps.js';
-import { pullCommand } from './commands/pull.js';
-import { purgeCommand } from './commands/purge.js';
-import { pushCommand } from './commands/push.js';
-import { restartCommand } from './commands/restart.js';
-import { startCommand } from './commands/start.js';
-import { statusCommand } from './commands/status.js';
-import { stopCommand } from './commands/stop.js';
-import { syncCommand } from './commands/sync.js';
-import { undeployCommand } from './commands/undeploy.js';
-import { validateCommand } from './commands/validate.js';
 import { daemonEnvironment, defaultCliConfig, loadCliConfig } from './config.js';
 import type { CliCommand, CliIo, CommandAction, GlobalOptions } from './context.js';
 import { exitCodes, toFailure, usageFailure, type ExitCode } from './errors.js';
 import { createOutput } from './output.js';
 import { cliVersion } from './version.js';
 
-/** Only commands that work are registered; each later command adds its module here. */
-const commands: readonly CliCommand[] = [
-  validateCommand,
-  deployCommand,
-  undeployCommand,
-  stopCommand,
-  startCommand,
-  restartCommand,
-  syncCommand,
-  listCommand,
-  psCommand,
-  statusCommand,
-  logsCommand,
-  adoptCommand,
-  purgeCommand,
-  pushCommand,
-  pullCommand,
-  nodeCommand,
-  dnsCommand,
-  agentCommand,
-  devCommand,
-];
+/**
+ * Only commands that work are listed; each later command adds its module here. A command's module (and what it
+ * pulls in: protobuf schemas, Connect, TLS) loads only when that command runs, to keep start-up short: `mcp ps`
+ * loads ps alone; help, no command and an unknown word load them all.
+ */
+const commandModules: Readonly<Record<string, () => Promise<CliCommand>>> = {
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  deploy: async () => (await import('./commands/deploy.js')).deployCommand,
+  undeploy: async () => (await import('./commands/undeploy.js')).undeployCommand,
+  stop: async () => (await import('./commands/stop.js')).stopCommand,
+  start: async () => (await import('./commands/start.js')).startCommand,
+  restart: async () => (await import('./commands/restart.js')).restartCommand,
+  sync: async () => (await import('./commands/sync.js')).syncCommand,
+  list: async () => (await import('./commands/list.js')).listCommand,
+  ps: async () => (await import('./commands/ps.js')).psCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  logs: async () => (await import('./commands/logs.js')).logsCommand,
+  adopt: async () => (await import('./commands/adopt.js')).adoptCommand,
+  purge: async () => (await import('./commands/purge.js')).purgeCommand,
+  service: async () => (await import('./commands/service.js')).serviceCommand,
+  push: async () => (await import('./commands/push.js')).pushCommand,
+  pull: async () => (await import('./commands/pull.js')).pullCommand,
+  build: async () => (await import('./commands/build.js')).buildCommand,
+  node: async () => (await import('./commands/node.js')).nodeCommand,
+  dns: async () => (await import('./commands/dns.js')).dnsCommand,
+  agent: async () => (await import('./commands/agent.js')).agentCommand,
+  dev: async () => (await import('./commands/dev.js')).devCommand,
+};
+const commandNames = Object.keys(commandModules);
+
+/** The commands to register for `argv`: the one its command word names, or every one when it names none. */
+async function commandsFor(argv: readonly string[]): Promise<CliCommand[]> {
+  const word = commandWord(argv);
+  const names = word !== undefined && word in commandModules ? [word] : commandNames;
+  return Promise.all(names.map((name) => (commandModules[name] as () => Promise<CliCommand>)()));
+}
+
+// The first word that is no option (nor --config's value): what yargs will take as the command.
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? '';
+    if (arg === '--') return undefined;
+    if (arg === '--config') index += 1;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
 
 type CommandLine =
   | { kind: 'run'; action: CommandAction; options: GlobalOptions; withoutConfig: boolean }
@@ -56,7 +62,7 @@ type CommandLine =
 
 /** Runs `mcp <argv>` and returns the exit code: 0 success, 1 operation failed, 2 bad input or usage. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const commandLine = parseCommandLine(argv, io.columns);
+  const commandLine = parseCommandLine(argv, io.columns, await commandsFor(argv));
   const json = commandLine.kind === 'run' ? commandLine.options.json : mentionsJson(argv);
   const output = createOutput({ stdout: io.stdout, stderr: io.stderr, json });
   if (commandLine.kind === 'usage') {
@@ -74,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     for (const warning of config.warnings) output.note(`mcp: warning: ${warning}`);
     const now = io.now ?? (() => new Date());
     const daemonEnv = io.daemonEnv ?? daemonEnvironment();
-    return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv });
+    return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv, env: io.env });
   } catch (error) {
     const failure = toFailure(error);
     output.failure(failure);
@@ -111,7 +117,7 @@ function createParser(argv: readonly string[], columns: number | undefined): Arg
     .epilogue('Exit codes: 0 success, 1 operation failed, 2 bad input or usage.');
 }
 
-function parseCommandLine(argv: readonly string[], columns: number | undefined): CommandLine {
+function parseCommandLine(argv: readonly string[], columns: number | undefined, commands: readonly CliCommand[]): CommandLine {
   let action: CommandAction | undefined;
   let withoutConfig = false;
   const parser = commands.reduce(
@@ -142,7 +148,7 @@ function parseCommandLine(argv: readonly string[], columns: number | undefined):
 function explainUsage(message: string): string {
   const unknown = /^Unknown commands?: ([^,\s]+)/.exec(message)?.[1];
   if (unknown === undefined) return message;
-  return `Unknown command: ${unknown}; expected one of: ${commands.map((command) => command.name).join(', ')}`;
+  return `Unknown command: ${unknown}; expected one of: ${commandNames.join(', ')}`;
 }
 
 // Usage errors happen before yargs has parsed --json; look for it the plain way (not after `--`).

@@ -50,11 +50,14 @@ export interface CliConfig {
 export interface CliEnvironment {
   /** Path of the config file; overrides the default, overridden by --config. */
   readonly MCP_CONFIG?: string | undefined;
+  /** The editor `mcp service edit` runs (VISUAL first, then EDITOR, else vi), through `sh -c` so it may carry arguments. */
+  readonly VISUAL?: string | undefined;
+  readonly EDITOR?: string | undefined;
 }
 
 /** Reads the CLI's environment variables from the process (the only reader of process.env). */
 export function readEnvironment(): CliEnvironment {
-  return { MCP_CONFIG: process.env['MCP_CONFIG'] };
+  return { MCP_CONFIG: process.env['MCP_CONFIG'], VISUAL: process.env['VISUAL'], EDITOR: process.env['EDITOR'] };
 }
 
 /**

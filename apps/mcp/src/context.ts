@@ -32,6 +32,8 @@ export interface CommandContext {
   readonly now: () => Date;
   /** Environment of the daemons `mcp dev up` starts. */
   readonly daemonEnv: Readonly<Record<string, string | undefined>>;
+  /** The CLI's own environment variables (MCP_CONFIG, VISUAL, EDITOR). */
+  readonly env: CliEnvironment;
 }
 
 /** A command's work, run after parsing succeeded; an expected outcome such as "invalid" is an exit code. */

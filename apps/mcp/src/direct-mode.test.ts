@@ -21,10 +21,13 @@ describe('without --direct and without [master] address', () => {
     ['logs', 'web'],
     ['adopt', 'web'],
     ['purge'],
-    ['push', 'web', 'file.txt'],
+    ['push', 'file.txt', 'web'],
     ['pull', 'web', 'file.txt'],
     ['node', 'list'],
     ['agent', 'recover'],
+    ['agent', 'status'],
+    ['node', 'add', 'vega', '10.0.0.9:9444'],
+    ['node', 'remove', 'vega'],
   ])('mcp %s says that no master is configured and that --direct works without one (exit 2)', async (...argv) => {
     const sandbox = await createCliSandbox();
     try {

@@ -1,14 +1,19 @@
-// Entry point of `mcp`: wires the process (argv, environment, streams, exit code) to runCli.
+// Entry point of `mcp`: wires the process (argv, environment, streams, exit code) to runCli. `mcp --version` is
+// answered here, before the parser and any command module load (start-up budget: pnpm bench).
 import { homedir } from 'node:os';
-import { runCli } from './cli.js';
-import { readEnvironment } from './config.js';
+import { cliVersion } from './version.js';
 
-const exitCode = await runCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: readEnvironment(),
-  cwd: process.cwd(),
-  homedir: homedir(),
-  columns: process.stdout.columns,
-});
-process.exitCode = exitCode;
+const argv = process.argv.slice(2);
+if (argv.length === 1 && argv[0] === '--version') {
+  process.stdout.write(`${cliVersion}\n`);
+} else {
+  const [{ runCli }, { readEnvironment }] = await Promise.all([import('./cli.js'), import('./config.js')]);
+  process.exitCode = await runCli(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: readEnvironment(),
+    cwd: process.cwd(),
+    homedir: homedir(),
+    columns: process.stdout.columns,
+  });
+}

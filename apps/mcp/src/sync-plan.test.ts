@@ -65,3 +65,22 @@ describe('planSync', () => {
     expect(planSync([spec('web', false)], [recorded('web', true)])).toEqual([{ service: 'web', action: 'stop' }]);
   });
 });
+
+describe('planSync judges "changed" by the one rule nodes use', () => {
+  it('calls notes.toml (path, [build.images], comment) unchanged against what an agent recorded of it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { definitionToProto, parseDefinition } = await import('@mcp/servicedef');
+    const parsed = parseDefinition(await readFile(new URL('../../../examples/services/notes.toml', import.meta.url), 'utf8'), 'notes.toml');
+    if (!parsed.ok) throw new Error('examples/services/notes.toml must be valid');
+    const sent = definitionToProto(parsed.definition);
+    // An agent records neither path nor [build.images] (they are the workstation's) and answers its record.
+    const recorded = create(ServiceSpecSchema, { ...sent, path: '', buildImages: {} });
+    const info = create(ServiceInfoSchema, { name: 'notes', active: true, spec: recorded });
+    expect(planSync([sent], [info])).toEqual([{ service: 'notes', action: 'unchanged' }]);
+    const changedImage = create(ServiceSpecSchema, {
+      ...sent,
+      components: sent.components.map((component) => ({ ...component, image: component.image.replace('v1.4.2', 'v1.5.0') })),
+    });
+    expect(planSync([changedImage], [info])).toEqual([{ service: 'notes', action: 'update' }]);
+  });
+});

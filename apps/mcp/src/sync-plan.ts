@@ -1,6 +1,6 @@
 // Pure parts of `mcp sync --direct`: which node receives which definition, and what a dry run reports.
-import { equals } from '@bufbuild/protobuf';
-import { ServiceSpecSchema, type ServiceInfo, type ServiceSpec } from '@mcp/proto';
+import type { ServiceInfo, ServiceSpec } from '@mcp/proto';
+import { definitionFromProto, isRecordedAs } from '@mcp/servicedef';
 import type { NodeEntry } from './config.js';
 
 export interface SyncDefinition {
@@ -60,7 +60,9 @@ export function planSync(specs: readonly ServiceSpec[], recorded: readonly Servi
     const known = recorded.find((info) => info.name === spec.name);
     if (known === undefined) return { service: spec.name, action: 'add' };
     if (known.active && !spec.active) return { service: spec.name, action: 'stop' };
-    const same = known.spec !== undefined && equals(ServiceSpecSchema, known.spec, spec) && known.active === spec.active;
+    // The agent's own rule (@mcp/servicedef isRecordedAs): path and [build.images] are not recorded, so never count.
+    const same =
+      known.spec !== undefined && known.active === spec.active && isRecordedAs(definitionFromProto(known.spec), definitionFromProto(spec));
     return { service: spec.name, action: same ? 'unchanged' : 'update' };
   });
 }

@@ -56,6 +56,8 @@ describe('service descriptors', () => {
       ListNodes: 'unary',
       CreateSnapshot: 'unary',
       ListSnapshots: 'unary',
+      AddNode: 'unary',
+      RemoveNode: 'unary',
       Register: 'unary',
       Heartbeat: 'unary',
       ListZoneRecords: 'unary',

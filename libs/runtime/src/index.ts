@@ -22,6 +22,7 @@ export type {
   VolumeMount,
 } from './types.js';
 export { NotFoundError, RuntimeError, isNotFound, runtimeError } from './errors.js';
+export { RESTART_POLICY_EXPECTED, parseRestartPolicy, type RestartPolicy, type RestartPolicyName } from './restart-policy.js';
 export type { RuntimeErrorKind, RuntimeErrorOptions } from './errors.js';
 export { createPodmanRuntime } from './podman/podman-runtime.js';
 export type { PodmanRuntime, PodmanRuntimeOptions } from './podman/podman-runtime.js';

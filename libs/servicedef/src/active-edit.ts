@@ -1,8 +1,7 @@
 // Sets the top-level `active` of a definition file without reformatting it (`mcp stop` / `mcp start`).
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
+import { writeDefinitionFile } from './atomic-write.js';
 import { ServiceDefError } from './errors.js';
 import { parseToml } from './parse.js';
 import { makeProblem } from './problems.js';
@@ -64,19 +63,5 @@ export async function setActiveInFile(path: string, active: boolean): Promise<vo
   }
   const edited = editActive(text, active, path);
   if (edited === text) return;
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temporary, 'wx', mode);
-    try {
-      await handle.writeFile(edited, 'utf8');
-      await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
+  await writeDefinitionFile(path, edited, mode);
 }

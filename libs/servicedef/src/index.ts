@@ -7,6 +7,7 @@ export { parseDefinition } from './parse.js';
 export { loadDefinitionDir, loadDefinitionFile, resolveDefinitionPath } from './load.js';
 export { definitionFromProto, definitionToProto } from './proto-convert.js';
 export { setActiveInFile, setActiveInText } from './active-edit.js';
+export { writeDefinitionFile } from './atomic-write.js';
 export { formatDefinition } from './format.js';
 export { validateDefinition } from './validate.js';
 export { definitionOrThrow, ServiceDefError } from './errors.js';
@@ -16,3 +17,6 @@ export { parsePortMapping, type PortMapping } from './port-mapping.js';
 export { parseVolumeMount, VOLUME_OPTIONS, type VolumeMount } from './volume-mount.js';
 export { parseEnvEntry, routePortVariable } from './env-entry.js';
 export { definitionFromRequest, type RequestSpecProblem, type RequestSpecResult } from './request-spec.js';
+export {
+  definitionChanges, describeChanges, isRecordedAs, type DefinitionChange, type DefinitionChangeKind,
+} from './definition-changes.js';

@@ -1,24 +1,16 @@
 import { create } from '@bufbuild/protobuf';
 import { durationMs } from '@bufbuild/protobuf/wkt';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { NodeStatusResponseSchema } from '@mcp/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startMasterRpcBed, type MasterRpcBed } from '../testing/master-rpc-bed.js';
+import { connectFailureOf, startMasterRpcBed, type MasterRpcBed } from '../testing/master-rpc-bed.js';
 import { startFleetTestBed, type FleetTestBed } from '../testing/scripted-agents.js';
 import { sampleNode, samplePlacement } from '../store/testing.js';
 import { createNodeRpcs, type NodeRpcOptions } from './node-rpcs.js';
 
 const options: NodeRpcOptions = { masterNode: 'rift', allowNodes: ['orion', 'rift', 'vega'], maxNodes: 16, heartbeatIntervalMs: 30_000 };
 
-/** The ConnectError a call failed with; fails the test when the call succeeded. */
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
+const failureOf = connectFailureOf;
 
 const orion = { name: 'orion', role: 'worker', address: '10.0.0.2:9444', arch: 'amd64', agentVersion: '0.2.0' };
 const load = { cpuMillicores: 1500n, memoryBytes: 2048n, diskBytes: 4096n, containers: 3 };

@@ -4,7 +4,9 @@ import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { callerOf } from '@mcp/auth';
 import {
+  AddNodeResponseSchema,
   HeartbeatResponseSchema,
+  RemoveNodeResponseSchema,
   ListNodesResponseSchema,
   RegisterResponseSchema,
   type HeartbeatRequest,
@@ -15,7 +17,8 @@ import type { MasterDeps } from '../deps.js';
 import type { HandlerGroup } from '../master-handlers.js';
 
 type Impl = ServiceImpl<typeof McpMasterService>;
-import { nodeInfoOf } from '../node-info.js';
+import { decideAddNode, decideRemoveNode, type NodeAdminRefusal } from '../node-admin.js';
+import { nodeInfoOf, recordedNodeInfo } from '../node-info.js';
 import { decideRegistration, heartbeatNodeOf, type RefusalCode, type RegistrationRules } from '../node-registration.js';
 
 export interface NodeRpcOptions extends RegistrationRules {
@@ -109,11 +112,50 @@ function listNodes(deps: MasterDeps): Impl['listNodes'] {
   };
 }
 
-/** Register, Heartbeat and ListNodes, with the registration rules from the master's config. */
+const adminCodes: Record<NodeAdminRefusal, Code> = {
+  'invalid-argument': Code.InvalidArgument,
+  'already-exists': Code.AlreadyExists,
+  'not-found': Code.NotFound,
+  'failed-precondition': Code.FailedPrecondition,
+  'resource-exhausted': Code.ResourceExhausted,
+};
+
+function addNode(deps: MasterDeps, options: NodeRpcOptions): Impl['addNode'] {
+  return (request, context) => {
+    const log = deps.log.child({ rpc: 'AddNode', caller: callerOf(context).name, node: request.name });
+    // No await between reading and writing: max_nodes and "already known" hold.
+    const decision = decideAddNode({
+      request,
+      existing: deps.store.findNode(request.name),
+      nodeCount: deps.store.countNodes(),
+      maxNodes: options.maxNodes,
+      masterNode: options.masterNode,
+    });
+    if (!decision.ok) throw new ConnectError(decision.message, adminCodes[decision.code]);
+    deps.store.upsertNode(decision.value);
+    log.info({ role: decision.value.role, address: decision.value.address }, 'node added by an operator');
+    return create(AddNodeResponseSchema, { node: recordedNodeInfo(decision.value, 0) });
+  };
+}
+
+function removeNode(deps: MasterDeps): Impl['removeNode'] {
+  return (request, context) => {
+    const log = deps.log.child({ rpc: 'RemoveNode', caller: callerOf(context).name, node: request.name });
+    const decision = decideRemoveNode(request.name, deps.store.findNode(request.name), deps.store.listPlacements());
+    if (!decision.ok) throw new ConnectError(decision.message, adminCodes[decision.code]);
+    deps.store.deleteNode(request.name);
+    log.info({ role: decision.value.role, address: decision.value.address }, 'node removed by an operator');
+    return create(RemoveNodeResponseSchema, { node: recordedNodeInfo(decision.value, 0) });
+  };
+}
+
+/** Register, Heartbeat, ListNodes, AddNode and RemoveNode, with the registration rules from the master's config. */
 export function createNodeRpcs(options: NodeRpcOptions): HandlerGroup {
   return (deps) => ({
     register: register(deps, options),
     heartbeat: heartbeat(deps),
     listNodes: listNodes(deps),
+    addNode: addNode(deps, options),
+    removeNode: removeNode(deps),
   });
 }

@@ -92,6 +92,11 @@ export function openMasterStore(options: OpenMasterStoreOptions): OpenedMasterSt
       if (result.changes === 0) throw new UnknownNodeError(name, `setting its status to ${status}`);
     },
 
+    deleteNode: (name) => {
+      const result = db.delete(nodes).where(eq(nodes.name, name)).run();
+      if (result.changes === 0) throw new UnknownNodeError(name, 'removing it');
+    },
+
     countNodes: () => db.select({ n: count() }).from(nodes).get()?.n ?? 0,
 
     listPlacements: () => db.select().from(placements).orderBy(asc(placements.service)).all().map(placementRecordOf),

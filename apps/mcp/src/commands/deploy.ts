@@ -13,11 +13,15 @@ import { masterStepLines, reportMasterOperation } from '../master-report.js';
 import { responseJson } from '../node-documents.js';
 import { componentLines, reportOperation } from '../operation-report.js';
 import { describeTarget, parseServiceTarget, type ServiceTarget } from '../service-target.js';
+import { imageBuilds } from '../image-builds.js';
+import { publishImages } from '../image-publish.js';
+import { createPodmanImages } from '../podman-images.js';
 
 interface DeployArgs {
   readonly target: string;
   readonly node: string | undefined;
   readonly pull: boolean | undefined;
+  readonly build: boolean;
 }
 
 export const deployCommand: CliCommand = {
@@ -29,12 +33,16 @@ export const deployCommand: CliCommand = {
       (command) =>
         withNodeOption(
           withPullOption(
-            command.positional('target', { type: 'string', demandOption: true, describe: '<service> or <service>/<component>' }),
+            command.positional('target', { type: 'string', demandOption: true, describe: '<service> or <service>/<component>' }).option('build', {
+              type: 'boolean',
+              default: true,
+              describe: 'First build and push every [build.images] image the registry lacks (--no-build: never)',
+            }),
             'Pull every image, even one the node has (default: pull only an image the node lacks; --no-pull: never pull)',
           ),
           { describe: '--direct only: the node to deploy on (default: the definition\'s node, else the only node of [[nodes]])' },
         ),
-      (args) => select((context) => deploy(context, { target: args.target, node: args.node, pull: args.pull })),
+      (args) => select((context) => deploy(context, { target: args.target, node: args.node, pull: args.pull, build: args.build })),
     ),
 };
 
@@ -53,6 +61,7 @@ async function deploy(context: CommandContext, args: DeployArgs): Promise<ExitCo
       exitCodes.badInput,
     );
   }
+  if (args.build) await publishMissingImages(context, loaded, target.component);
   return context.direct ? deployDirect(context, args, target, loaded) : deployViaMaster(context, args, target, loaded);
 }
 
@@ -89,4 +98,11 @@ async function deployDirect(context: CommandContext, args: DeployArgs, target: S
     lines: componentLines(response.results),
     success: response.success,
   });
+}
+
+// As the Go CLI: an image [build.images] can build that its registry lacks is built and pushed before the deploy.
+async function publishMissingImages(context: CommandContext, loaded: LoadedDefinition, component: string): Promise<void> {
+  if (Object.keys(loaded.definition.buildImages).length === 0) return;
+  const builds = imageBuilds(loaded.definition, { workspace: context.config.buildWorkspace, file: loaded.file, component });
+  await publishImages(builds, { output: context.output, podman: createPodmanImages(), onlyMissing: true });
 }

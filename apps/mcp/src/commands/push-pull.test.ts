@@ -24,7 +24,7 @@ describe('mcp push --direct', () => {
     const f = await fleet.start([{ name: 'rift', script: { pushFile: pushed } }]);
     const local = await f.sandbox.write('app.toml', 'a = 1\n');
     await chmod(local, 0o640);
-    const { exitCode, stdout } = await f.mcp('push', 'web', 'app.toml', 'conf/app.toml');
+    const { exitCode, stdout } = await f.mcp('push', 'app.toml', 'web', 'conf/app.toml');
     expect([exitCode, f.agent('rift').requests('pushFile'), stdout]).toEqual([
       0,
       [{ service: 'web', path: 'conf/app.toml', content: Buffer.from('a = 1\n').toString('base64'), mode: 0o640 }],
@@ -35,7 +35,7 @@ describe('mcp push --direct', () => {
   it('names the remote file after the local one and takes --mode in octal', async () => {
     const f = await fleet.start([{ name: 'rift', script: { pushFile: pushed } }]);
     await f.sandbox.write('dir/secret.key', 'k');
-    await f.mcp('push', 'web', 'dir/secret.key', '--mode', '0600');
+    await f.mcp('push', 'dir/secret.key', 'web', '--mode', '0600');
     expect(f.agent('rift').requests('pushFile')).toEqual([expect.objectContaining({ path: 'secret.key', mode: 0o600 })]);
   });
 
@@ -44,7 +44,7 @@ describe('mcp push --direct', () => {
     const content = Buffer.alloc(unaryFileLimitBytes + 10, 7);
     await f.sandbox.write('big.bin', content.toString('latin1'));
     await chmod(join(f.sandbox.root, 'big.bin'), 0o644);
-    await f.mcp('push', 'web', 'big.bin');
+    await f.mcp('push', 'big.bin', 'web');
     const [frames] = f.agent('rift').requests('pushFileStream') as { header?: unknown; data?: string }[][];
     const data = Buffer.concat((frames ?? []).slice(1).map((frame) => Buffer.from(frame.data ?? '', 'base64')));
     expect([frames?.[0], data.equals(content)]).toEqual([
@@ -56,20 +56,43 @@ describe('mcp push --direct', () => {
   it('says the agent lacks PushFileStream when a large file needs it', async () => {
     const f = await fleet.start([{ name: 'rift', script: { pushFile: pushed } }]);
     await f.sandbox.write('big.bin', 'x'.repeat(unaryFileLimitBytes + 1));
-    const { exitCode, stderr } = await f.mcp('push', 'web', 'big.bin');
+    const { exitCode, stderr } = await f.mcp('push', 'big.bin', 'web');
     expect([exitCode, stderr]).toEqual([1, expect.stringContaining('which lacks PushFileStream; upgrade mcp-agent on rift')]);
   });
 
   it('refuses a local file that does not exist before calling the node', async () => {
     const f = await fleet.start([{ name: 'rift', script: { pushFile: pushed } }]);
-    const { exitCode, stderr } = await f.mcp('push', 'web', 'nowhere.txt');
-    expect([exitCode, stderr, f.agent('rift').calls]).toEqual([2, 'mcp: nowhere.txt: no such file; expected a regular file to push\n', []]);
+    const { exitCode, stderr } = await f.mcp('push', 'nowhere.txt', 'web');
+    expect([exitCode, stderr, f.agent('rift').calls]).toEqual([
+      2,
+      'mcp: nowhere.txt: no such file; expected a regular file to push (mcp push <local> <service> [path])\n',
+      [],
+    ]);
+  });
+
+  it('still understands the old order <service> <local> when only it fits, and says so on stderr', async () => {
+    const f = await fleet.start([{ name: 'rift', script: { pushFile: pushed } }]);
+    await f.sandbox.write('app.toml', 'a = 1\n');
+    const { exitCode, stderr } = await f.mcp('push', 'web', 'app.toml', 'conf/app.toml');
+    expect([exitCode, f.agent('rift').requests('pushFile'), stderr]).toEqual([
+      0,
+      [expect.objectContaining({ service: 'web', path: 'conf/app.toml' })],
+      'mcp push web app.toml: read as <service> <local>, the old order; write mcp push <local> <service> [path]\n',
+    ]);
+  });
+
+  it('takes the Go order when both readings fit (a file named like the service)', async () => {
+    const f = await fleet.start([{ name: 'rift', script: { pushFile: pushed } }]);
+    await f.sandbox.write('web', 'x');
+    await f.sandbox.write('notes', 'y');
+    const { exitCode, stderr } = await f.mcp('push', 'web', 'notes');
+    expect([exitCode, stderr, f.agent('rift').requests('pushFile')]).toEqual([0, '', [expect.objectContaining({ service: 'notes', path: 'web' })]]);
   });
 
   it('refuses a --mode that is not octal', async () => {
     const f = await fleet.start([{ name: 'rift', script: { pushFile: pushed } }]);
     await f.sandbox.write('a.txt', 'a');
-    const { exitCode } = await f.mcp('push', 'web', 'a.txt', '--mode', 'rw-r--r--');
+    const { exitCode } = await f.mcp('push', 'a.txt', 'web', '--mode', 'rw-r--r--');
     expect(exitCode).toBe(2);
   });
 });

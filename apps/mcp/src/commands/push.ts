@@ -1,4 +1,5 @@
-// `mcp push <service> <local> [remote]`: copies one file into /srv/<service>/ on the service's node.
+// `mcp push <local> <service> [path]` (the Go CLI's order): copies one file into /srv/<service>/ on the service's
+// node. The earlier `<service> <local>` order still works where it cannot be mistaken (see pushOrder).
 import { create } from '@bufbuild/protobuf';
 import {
   PushFileRequestSchema,
@@ -16,13 +17,15 @@ import { agentForService } from '../agent-targets.js';
 import { CliError, exitCodes, type ExitCode } from '../errors.js';
 import { nodeDocument, responseJson } from '../node-documents.js';
 import { parseServiceTarget } from '../service-target.js';
+import { isValidName } from '@mcp/servicedef';
 
 /** Files up to this size go in one PushFile message; larger ones are streamed (PushFileStream). */
 export const unaryFileLimitBytes = 1024 * 1024;
 
 interface PushArgs {
-  readonly service: string;
-  readonly local: string;
+  /** The first two words as typed: `<local> <service>`, or the old `<service> <local>`. */
+  readonly first: string;
+  readonly second: string;
   readonly remote: string | undefined;
   readonly node: string | undefined;
   readonly mode: string | undefined;
@@ -32,26 +35,29 @@ export const pushCommand: CliCommand = {
   name: 'push',
   register: (parser, select) =>
     parser.command(
-      'push <service> <local> [remote]',
+      'push <local> <service> [remote]',
       'Copy a local file into /srv/<service>/ on the service\'s node (remote path default: the file\'s name)',
       (command) =>
         withNodeOption(
           command
+            .positional('local', { type: 'string', demandOption: true, describe: 'Local file (the old order <service> <local> is still understood)' })
             .positional('service', { type: 'string', demandOption: true, describe: 'Service name' })
-            .positional('local', { type: 'string', demandOption: true, describe: 'Local file' })
             .positional('remote', { type: 'string', describe: 'Path relative to /srv/<service>/' }),
         ).option('mode', { type: 'string', requiresArg: true, describe: 'Permission bits in octal, e.g. 0600 (default: the local file\'s)' }),
       (args) =>
-        select((context) => push(context, { service: args.service, local: args.local, remote: args.remote, node: args.node, mode: args.mode })),
+        select((context) => push(context, { first: args.local, second: args.service, remote: args.remote, node: args.node, mode: args.mode })),
     ),
 };
 
 async function push(context: CommandContext, args: PushArgs): Promise<ExitCode> {
-  const { service } = parseServiceTarget(args.service, { allowComponent: false });
-  const local = resolve(context.cwd, args.local);
+  const order = await pushOrder(context.cwd, args.first, args.second);
+  if (order.old) context.output.note(`mcp push ${args.first} ${args.second}: read as <service> <local>, the old order; write mcp push <local> <service> [path]`);
+  const { service } = parseServiceTarget(order.service, { allowComponent: false });
+  const shown = order.local;
+  const local = resolve(context.cwd, shown);
   const info = await stat(local).catch(() => undefined);
   if (info === undefined || !info.isFile()) {
-    throw new CliError('not_found', `${args.local}: no such file; expected a regular file to push`, exitCodes.badInput);
+    throw new CliError('not_found', `${shown}: no such file; expected a regular file to push (mcp push <local> <service> [path])`, exitCodes.badInput);
   }
   const mode = args.mode === undefined ? info.mode & 0o777 : parseMode(args.mode);
   const path = args.remote ?? basename(local);
@@ -67,8 +73,18 @@ async function push(context: CommandContext, args: PushArgs): Promise<ExitCode> 
           return { response: responseJson(PushFileStreamResponseSchema, response), path: response.path, size: response.sizeBytes, sha256: response.sha256 };
         });
   if (context.output.json) context.output.document(nodeDocument(agent.node, sent.response));
-  else context.output.line(`pushed ${args.local} to ${agent.node.name}:/srv/${service}/${sent.path} (${sent.size} bytes, sha256 ${sent.sha256})`);
+  else context.output.line(`pushed ${shown} to ${agent.node.name}:/srv/${service}/${sent.path} (${sent.size} bytes, sha256 ${sent.sha256})`);
   return exitCodes.ok;
+}
+
+/**
+ * Which word is the file: `<local> <service>` (the Go CLI's order) unless only the old reading fits — the first
+ * word is a service name but no file, and the second is a file. When both readings fit, the Go order wins.
+ */
+export async function pushOrder(cwd: string, first: string, second: string): Promise<{ local: string; service: string; old: boolean }> {
+  const isFile = (path: string): Promise<boolean> => stat(resolve(cwd, path)).then((info) => info.isFile(), () => false);
+  const oldFits = isValidName(first) && !(await isFile(first)) && (await isFile(second));
+  return oldFits ? { local: second, service: first, old: true } : { local: first, service: second, old: false };
 }
 
 // The header frame, then the file in chunks read from disk, so a large file is never all in memory.

@@ -28,7 +28,7 @@ async function findCheckout(from: string): Promise<string | undefined> {
 }
 
 /**
- * The daemons next to this CLI (`from` defaults to this module's directory: apps/mcp/dist in the bundle,
+ * The daemons next to this CLI (`from` defaults to this module's directory: apps/mcp/dist/chunks in the bundle,
  * apps/mcp/src/local-fleet under tests). A missing bundle says what to build (exit 1).
  */
 export async function locateDaemonPrograms(from: string = dirname(fileURLToPath(import.meta.url))): Promise<DaemonPrograms> {

@@ -1,4 +1,5 @@
 // Translates a ContainerSpec into the body of libpod's POST /containers/create (podman's SpecGenerator).
+import { RESTART_POLICY_EXPECTED, parseRestartPolicy } from '../restart-policy.js';
 import { runtimeError } from '../errors.js';
 import { COMPONENT_LABEL, NODE_LABEL, SERVICE_LABEL, containerName } from '../types.js';
 import type { ContainerSpec } from '../types.js';
@@ -30,7 +31,6 @@ export interface SpecGenerator {
   resource_limits?: { memory?: { limit: number }; pids?: { limit: number } };
 }
 
-const RESTART = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/;
 const NAMESPACE_MODES = new Set(['bridge', 'host', 'none', 'private', 'slirp4netns']);
 
 function invalid(spec: ContainerSpec, detail: string): Error {
@@ -44,16 +44,9 @@ function invalid(spec: ContainerSpec, detail: string): Error {
 }
 
 function restartFields(spec: ContainerSpec, restart: string): Pick<SpecGenerator, 'restart_policy' | 'restart_tries'> {
-  const match = RESTART.exec(restart);
-  if (match?.[1] === undefined) {
-    throw invalid(spec, `restart "${restart}" is not one of no, always, on-failure[:N], unless-stopped`);
-  }
-  if (match[2] !== undefined && match[1] !== 'on-failure') {
-    throw invalid(spec, `restart "${restart}": only on-failure takes a retry count`);
-  }
-  return match[2] === undefined
-    ? { restart_policy: match[1] }
-    : { restart_policy: match[1], restart_tries: Number(match[2]) };
+  const policy = parseRestartPolicy(restart);
+  if (policy === undefined) throw invalid(spec, `restart "${restart}" is not one of ${RESTART_POLICY_EXPECTED}`);
+  return policy.retries === undefined ? { restart_policy: policy.name } : { restart_policy: policy.name, restart_tries: policy.retries };
 }
 
 function networkFields(spec: ContainerSpec, network: string): Pick<SpecGenerator, 'netns' | 'Networks'> {

@@ -1,4 +1,5 @@
 // Checks a ContainerSpec for a VM and turns it into the settings QEMU needs (pure; every problem at once).
+import { RESTART_POLICY_EXPECTED, parseRestartPolicy } from '../restart-policy.js';
 import { COMPONENT_LABEL, NODE_LABEL, SERVICE_LABEL, containerName } from '../types.js';
 import type { ContainerSpec, PortMapping, VolumeMount } from '../types.js';
 import { MAX_MOUNT_TAG_BYTES } from './qemu-arguments.js';
@@ -26,7 +27,6 @@ export interface VmSettings {
   readonly stopTimeoutSeconds?: number;
 }
 
-const RESTART = /^(no|always|unless-stopped|on-failure(:[1-9]\d*)?)$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** A VM shares an absolute host directory, read-only or not, under a guest path that fits a 9p mount tag. */
@@ -92,8 +92,8 @@ export function vmSettingsFrom(
   }
   if (spec.user !== undefined) problems.push(`user: a VM has no host user to run as, got ${JSON.stringify(spec.user)}`);
   const restart = spec.restart ?? 'no';
-  if (!RESTART.test(restart)) {
-    problems.push(`restart: expected no, always, unless-stopped or on-failure[:N], got ${JSON.stringify(restart)}`);
+  if (parseRestartPolicy(restart) === undefined) {
+    problems.push(`restart: expected ${RESTART_POLICY_EXPECTED}, got ${JSON.stringify(restart)}`);
   }
   const stop = spec.stopTimeoutSeconds;
   if (stop !== undefined && (!Number.isFinite(stop) || stop < 0)) {

@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mcp/v1/master.proto.
  */
 export const file_mcp_v1_master: GenFile = /*@__PURE__*/
-  fileDesc("ChNtY3AvdjEvbWFzdGVyLnByb3RvEgZtY3AudjEigQEKE01hc3RlckRlcGxveVJlcXVlc3QSJAoHc2VydmljZRgBIAEoCzITLm1jcC52MS5TZXJ2aWNlU3BlYxIRCgljb21wb25lbnQYAiABKAkSDwoHbm9fcHVsbBgDIAEoCBIgCgRwdWxsGAQgASgOMhIubWNwLnYxLlB1bGxQb2xpY3kilgIKFE1hc3RlckRlcGxveVJlc3BvbnNlEgwKBG5vZGUYASABKAkSDwoHc3VjY2VzcxgCIAEoCBINCgVlcnJvchgDIAEoCRIpCg1kZXBsb3lfcmVzdWx0GAQgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSLQoRZWRnZV9yb3V0ZV9yZXN1bHQYBSABKAsyEi5tY3AudjEuU3RlcFJlc3VsdBImCgpkbnNfcmVzdWx0GAYgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdBIrCgpjb21wb25lbnRzGAggAygLMhcubWNwLnYxLkNvbXBvbmVudFJlc3VsdCInCg9VbmRlcGxveVJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJIpABChBVbmRlcGxveVJlc3BvbnNlEg8KB3N1Y2Nlc3MYASABKAgSDQoFZXJyb3IYAiABKAkSIQoFc3RlcHMYAyADKAsyEi5tY3AudjEuU3RlcFJlc3VsdBIMCgRub2RlGAQgASgJEisKCmNvbXBvbmVudHMYBSADKAsyFy5tY3AudjEuQ29tcG9uZW50UmVzdWx0IiUKDVN0YXR1c1JlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJImUKDlN0YXR1c1Jlc3BvbnNlEicKCHNlcnZpY2VzGAEgAygLMhUubWNwLnYxLlNlcnZpY2VTdGF0dXMSKgoNZGlzY3JlcGFuY2llcxgCIAMoCzITLm1jcC52MS5EaXNjcmVwYW5jeSKBAgoNU2VydmljZVN0YXR1cxIMCgRuYW1lGAEgASgJEgwKBG5vZGUYAiABKAkSDAoEdGllchgDIAEoCRIOCgZzdGF0dXMYBCABKAkSLAoLZWRnZV9yb3V0ZXMYBSADKAsyFy5tY3AudjEuRWRnZVJvdXRlU3RhdHVzEg4KBmFjdGl2ZRgGIAEoCBIpCgpjb21wb25lbnRzGAcgAygLMhUubWNwLnYxLkNvbXBvbmVudEluZm8SDQoFZHJpZnQYCCABKAgSLwoLZGVwbG95ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWVycm9yGAogASgJInwKD0VkZ2VSb3V0ZVN0YXR1cxIQCghob3N0bmFtZRgBIAEoCRIRCgllZGdlX25vZGUYAiABKAkSFAoMY2VydF9leHBpcmVzGAMgASgJEhgKEGJhY2tlbmRfaG9zdG5hbWUYBCABKAkSFAoMYmFja2VuZF9wb3J0GAUgASgFIpoBCgtEaXNjcmVwYW5jeRIlCgRraW5kGAEgASgOMhcubWNwLnYxLkRpc2NyZXBhbmN5S2luZBIUCgxzZXJ2aWNlX25hbWUYAiABKAkSDAoEbm9kZRgDIAEoCRIPCgdtZXNzYWdlGAQgASgJEi8KC2RldGVjdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ4CgtTeW5jUmVxdWVzdBIlCghzZXJ2aWNlcxgBIAMoCzITLm1jcC52MS5TZXJ2aWNlU3BlYxIPCgdkcnlfcnVuGAIgASgIEg8KB25vX3B1bGwYAyABKAgSIAoEcHVsbBgEIAEoDjISLm1jcC52MS5QdWxsUG9saWN5InkKDFN5bmNSZXNwb25zZRIjCgdyZXN1bHRzGAEgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIgoEcGxhbhgCIAMoCzIULm1jcC52MS5TeW5jUGxhbkl0ZW0SDwoHZHJ5X3J1bhgDIAEoCBIPCgdzdWNjZXNzGAQgASgIIr4BCgxTeW5jUGxhbkl0ZW0SFAoMc2VydmljZV9uYW1lGAEgASgJEiIKBmFjdGlvbhgCIAEoDjISLm1jcC52MS5TeW5jQWN0aW9uEgwKBG5vZGUYAyABKAkSDgoGcmVhc29uGAQgASgJEiQKBnN0YXR1cxgFIAEoDjIULm1jcC52MS5SZXN1bHRTdGF0dXMSDQoFZXJyb3IYBiABKAkSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdCJsCg5NaWdyYXRlUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLdGFyZ2V0X25vZGUYAiABKAkSDQoFZm9yY2UYAyABKAgSCwoDYWxsGAQgASgIEhMKC3NvdXJjZV9ub2RlGAUgASgJIoIBCg9NaWdyYXRlUmVzcG9uc2USIwoHcmVzdWx0cxgBIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0Eg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSKgoIc2VydmljZXMYBCADKAsyGC5tY3AudjEuU2VydmljZU1pZ3JhdGlvbiLFAQoQU2VydmljZU1pZ3JhdGlvbhIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLc291cmNlX25vZGUYAiABKAkSEwoLdGFyZ2V0X25vZGUYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxINCgVlcnJvchgFIAEoCRIhCgVzdGVwcxgGIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0EhkKEXNuYXBzaG90X2ZpbGVuYW1lGAcgASgJIhIKEExpc3ROb2Rlc1JlcXVlc3QiNAoRTGlzdE5vZGVzUmVzcG9uc2USHwoFbm9kZXMYASADKAsyEC5tY3AudjEuTm9kZUluZm8iqgIKCE5vZGVJbmZvEgwKBG5hbWUYASABKAkSDAoEcm9sZRgCIAEoCRIPCgdhZGRyZXNzGAMgASgJEgwKBGFyY2gYBCABKAkSDgoGc3RhdHVzGAUgASgJEhIKCmNvbnRhaW5lcnMYBiABKAUSFgoObGFzdF9oZWFydGJlYXQYByABKAkSEAoIc2VydmljZXMYCCABKAUSFQoNYWdlbnRfdmVyc2lvbhgJIAEoCRIlCghydW50aW1lcxgKIAMoCzITLm1jcC52MS5SdW50aW1lSW5mbxIgCgVmYWN0cxgLIAEoCzIRLm1jcC52MS5Ob2RlRmFjdHMSJgoIY2FwYWNpdHkYDCABKAsyFC5tY3AudjEuTm9kZUNhcGFjaXR5Eg0KBWVycm9yGA0gASgJIi0KFUNyZWF0ZVNuYXBzaG90UmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkioAEKFkNyZWF0ZVNuYXBzaG90UmVzcG9uc2USEAoIZmlsZW5hbWUYASABKAkSEgoKc2l6ZV9ieXRlcxgCIAEoAxImCghzbmFwc2hvdBgDIAEoCzIULm1jcC52MS5TbmFwc2hvdEluZm8SDgoGcHJ1bmVkGAQgASgFEigKDHNlcnZpY2Vfc3RlcBgFIAEoCzISLm1jcC52MS5TdGVwUmVzdWx0IiwKFExpc3RTbmFwc2hvdHNSZXF1ZXN0EhQKDHNlcnZpY2VfbmFtZRgBIAEoCSJAChVMaXN0U25hcHNob3RzUmVzcG9uc2USJwoJc25hcHNob3RzGAEgAygLMhQubWNwLnYxLlNuYXBzaG90SW5mbyJ8CgxTbmFwc2hvdEluZm8SFAoMc2VydmljZV9uYW1lGAEgASgJEgwKBG5vZGUYAiABKAkSEAoIZmlsZW5hbWUYAyABKAkSEgoKc2l6ZV9ieXRlcxgEIAEoAxISCgpjcmVhdGVkX2F0GAUgASgJEg4KBnNoYTI1NhgGIAEoCSKKAQoPUmVnaXN0ZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSDAoEcm9sZRgCIAEoCRIPCgdhZGRyZXNzGAMgASgJEgwKBGFyY2gYBCABKAkSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCRIlCghydW50aW1lcxgGIAMoCzITLm1jcC52MS5SdW50aW1lSW5mbyJsChBSZWdpc3RlclJlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgIEg8KB21lc3NhZ2UYAiABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uInYKEEhlYXJ0YmVhdFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIWCg5jcHVfbWlsbGljb3JlcxgCIAEoAxIUCgxtZW1vcnlfYnl0ZXMYAyABKAMSEgoKZGlza19ieXRlcxgEIAEoAxISCgpjb250YWluZXJzGAUgASgFIkEKEUhlYXJ0YmVhdFJlc3BvbnNlEhQKDGFja25vd2xlZGdlZBgBIAEoCBIWCg5yZWdpc3Rlcl9hZ2FpbhgCIAEoCCIYChZMaXN0Wm9uZVJlY29yZHNSZXF1ZXN0Il8KF0xpc3Rab25lUmVjb3Jkc1Jlc3BvbnNlEgwKBHpvbmUYASABKAkSIgoHcmVjb3JkcxgCIAMoCzIRLm1jcC52MS5ETlNSZWNvcmQSEgoKY29uZmlndXJlZBgDIAEoCCrrAQoPRGlzY3JlcGFuY3lLaW5kEiAKHERJU0NSRVBBTkNZX0tJTkRfVU5TUEVDSUZJRUQQABIkCiBESVNDUkVQQU5DWV9LSU5EX1NUQUxFX1BMQUNFTUVOVBABEhsKF0RJU0NSRVBBTkNZX0tJTkRfT1JQSEFOEAISJwojRElTQ1JFUEFOQ1lfS0lORF9NSVNTSU5HX0VER0VfUk9VVEUQAxIjCh9ESVNDUkVQQU5DWV9LSU5EX1NUQUxFX1NOQVBTSE9UEAQSJQohRElTQ1JFUEFOQ1lfS0lORF9VTlJFQUNIQUJMRV9OT0RFEAUqkAEKClN5bmNBY3Rpb24SGwoXU1lOQ19BQ1RJT05fVU5TUEVDSUZJRUQQABIWChJTWU5DX0FDVElPTl9ERVBMT1kQARIYChRTWU5DX0FDVElPTl9SRURFUExPWRACEhgKFFNZTkNfQUNUSU9OX1VOREVQTE9ZEAMSGQoVU1lOQ19BQ1RJT05fVU5DSEFOR0VEEAQy9AUKEE1jcE1hc3RlclNlcnZpY2USQwoGRGVwbG95EhsubWNwLnYxLk1hc3RlckRlcGxveVJlcXVlc3QaHC5tY3AudjEuTWFzdGVyRGVwbG95UmVzcG9uc2USPQoIVW5kZXBsb3kSFy5tY3AudjEuVW5kZXBsb3lSZXF1ZXN0GhgubWNwLnYxLlVuZGVwbG95UmVzcG9uc2USNwoGU3RhdHVzEhUubWNwLnYxLlN0YXR1c1JlcXVlc3QaFi5tY3AudjEuU3RhdHVzUmVzcG9uc2USMQoEU3luYxITLm1jcC52MS5TeW5jUmVxdWVzdBoULm1jcC52MS5TeW5jUmVzcG9uc2USOgoHTWlncmF0ZRIWLm1jcC52MS5NaWdyYXRlUmVxdWVzdBoXLm1jcC52MS5NaWdyYXRlUmVzcG9uc2USQAoJTGlzdE5vZGVzEhgubWNwLnYxLkxpc3ROb2Rlc1JlcXVlc3QaGS5tY3AudjEuTGlzdE5vZGVzUmVzcG9uc2USTwoOQ3JlYXRlU25hcHNob3QSHS5tY3AudjEuQ3JlYXRlU25hcHNob3RSZXF1ZXN0Gh4ubWNwLnYxLkNyZWF0ZVNuYXBzaG90UmVzcG9uc2USTAoNTGlzdFNuYXBzaG90cxIcLm1jcC52MS5MaXN0U25hcHNob3RzUmVxdWVzdBodLm1jcC52MS5MaXN0U25hcHNob3RzUmVzcG9uc2USPQoIUmVnaXN0ZXISFy5tY3AudjEuUmVnaXN0ZXJSZXF1ZXN0GhgubWNwLnYxLlJlZ2lzdGVyUmVzcG9uc2USQAoJSGVhcnRiZWF0EhgubWNwLnYxLkhlYXJ0YmVhdFJlcXVlc3QaGS5tY3AudjEuSGVhcnRiZWF0UmVzcG9uc2USUgoPTGlzdFpvbmVSZWNvcmRzEh4ubWNwLnYxLkxpc3Rab25lUmVjb3Jkc1JlcXVlc3QaHy5tY3AudjEuTGlzdFpvbmVSZWNvcmRzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_mcp_v1_agent_routes, file_mcp_v1_common, file_mcp_v1_service]);
+  fileDesc("ChNtY3AvdjEvbWFzdGVyLnByb3RvEgZtY3AudjEigQEKE01hc3RlckRlcGxveVJlcXVlc3QSJAoHc2VydmljZRgBIAEoCzITLm1jcC52MS5TZXJ2aWNlU3BlYxIRCgljb21wb25lbnQYAiABKAkSDwoHbm9fcHVsbBgDIAEoCBIgCgRwdWxsGAQgASgOMhIubWNwLnYxLlB1bGxQb2xpY3kilgIKFE1hc3RlckRlcGxveVJlc3BvbnNlEgwKBG5vZGUYASABKAkSDwoHc3VjY2VzcxgCIAEoCBINCgVlcnJvchgDIAEoCRIpCg1kZXBsb3lfcmVzdWx0GAQgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSLQoRZWRnZV9yb3V0ZV9yZXN1bHQYBSABKAsyEi5tY3AudjEuU3RlcFJlc3VsdBImCgpkbnNfcmVzdWx0GAYgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdBIrCgpjb21wb25lbnRzGAggAygLMhcubWNwLnYxLkNvbXBvbmVudFJlc3VsdCInCg9VbmRlcGxveVJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJIpABChBVbmRlcGxveVJlc3BvbnNlEg8KB3N1Y2Nlc3MYASABKAgSDQoFZXJyb3IYAiABKAkSIQoFc3RlcHMYAyADKAsyEi5tY3AudjEuU3RlcFJlc3VsdBIMCgRub2RlGAQgASgJEisKCmNvbXBvbmVudHMYBSADKAsyFy5tY3AudjEuQ29tcG9uZW50UmVzdWx0IiUKDVN0YXR1c1JlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJImUKDlN0YXR1c1Jlc3BvbnNlEicKCHNlcnZpY2VzGAEgAygLMhUubWNwLnYxLlNlcnZpY2VTdGF0dXMSKgoNZGlzY3JlcGFuY2llcxgCIAMoCzITLm1jcC52MS5EaXNjcmVwYW5jeSKBAgoNU2VydmljZVN0YXR1cxIMCgRuYW1lGAEgASgJEgwKBG5vZGUYAiABKAkSDAoEdGllchgDIAEoCRIOCgZzdGF0dXMYBCABKAkSLAoLZWRnZV9yb3V0ZXMYBSADKAsyFy5tY3AudjEuRWRnZVJvdXRlU3RhdHVzEg4KBmFjdGl2ZRgGIAEoCBIpCgpjb21wb25lbnRzGAcgAygLMhUubWNwLnYxLkNvbXBvbmVudEluZm8SDQoFZHJpZnQYCCABKAgSLwoLZGVwbG95ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWVycm9yGAogASgJInwKD0VkZ2VSb3V0ZVN0YXR1cxIQCghob3N0bmFtZRgBIAEoCRIRCgllZGdlX25vZGUYAiABKAkSFAoMY2VydF9leHBpcmVzGAMgASgJEhgKEGJhY2tlbmRfaG9zdG5hbWUYBCABKAkSFAoMYmFja2VuZF9wb3J0GAUgASgFIpoBCgtEaXNjcmVwYW5jeRIlCgRraW5kGAEgASgOMhcubWNwLnYxLkRpc2NyZXBhbmN5S2luZBIUCgxzZXJ2aWNlX25hbWUYAiABKAkSDAoEbm9kZRgDIAEoCRIPCgdtZXNzYWdlGAQgASgJEi8KC2RldGVjdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ4CgtTeW5jUmVxdWVzdBIlCghzZXJ2aWNlcxgBIAMoCzITLm1jcC52MS5TZXJ2aWNlU3BlYxIPCgdkcnlfcnVuGAIgASgIEg8KB25vX3B1bGwYAyABKAgSIAoEcHVsbBgEIAEoDjISLm1jcC52MS5QdWxsUG9saWN5InkKDFN5bmNSZXNwb25zZRIjCgdyZXN1bHRzGAEgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIgoEcGxhbhgCIAMoCzIULm1jcC52MS5TeW5jUGxhbkl0ZW0SDwoHZHJ5X3J1bhgDIAEoCBIPCgdzdWNjZXNzGAQgASgIIr4BCgxTeW5jUGxhbkl0ZW0SFAoMc2VydmljZV9uYW1lGAEgASgJEiIKBmFjdGlvbhgCIAEoDjISLm1jcC52MS5TeW5jQWN0aW9uEgwKBG5vZGUYAyABKAkSDgoGcmVhc29uGAQgASgJEiQKBnN0YXR1cxgFIAEoDjIULm1jcC52MS5SZXN1bHRTdGF0dXMSDQoFZXJyb3IYBiABKAkSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdCJsCg5NaWdyYXRlUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLdGFyZ2V0X25vZGUYAiABKAkSDQoFZm9yY2UYAyABKAgSCwoDYWxsGAQgASgIEhMKC3NvdXJjZV9ub2RlGAUgASgJIoIBCg9NaWdyYXRlUmVzcG9uc2USIwoHcmVzdWx0cxgBIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0Eg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSKgoIc2VydmljZXMYBCADKAsyGC5tY3AudjEuU2VydmljZU1pZ3JhdGlvbiLFAQoQU2VydmljZU1pZ3JhdGlvbhIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLc291cmNlX25vZGUYAiABKAkSEwoLdGFyZ2V0X25vZGUYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxINCgVlcnJvchgFIAEoCRIhCgVzdGVwcxgGIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0EhkKEXNuYXBzaG90X2ZpbGVuYW1lGAcgASgJIhIKEExpc3ROb2Rlc1JlcXVlc3QiNAoRTGlzdE5vZGVzUmVzcG9uc2USHwoFbm9kZXMYASADKAsyEC5tY3AudjEuTm9kZUluZm8iSwoOQWRkTm9kZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2FkZHJlc3MYAyABKAkSDAoEYXJjaBgEIAEoCSIxCg9BZGROb2RlUmVzcG9uc2USHgoEbm9kZRgBIAEoCzIQLm1jcC52MS5Ob2RlSW5mbyIhChFSZW1vdmVOb2RlUmVxdWVzdBIMCgRuYW1lGAEgASgJIjQKElJlbW92ZU5vZGVSZXNwb25zZRIeCgRub2RlGAEgASgLMhAubWNwLnYxLk5vZGVJbmZvIqoCCghOb2RlSW5mbxIMCgRuYW1lGAEgASgJEgwKBHJvbGUYAiABKAkSDwoHYWRkcmVzcxgDIAEoCRIMCgRhcmNoGAQgASgJEg4KBnN0YXR1cxgFIAEoCRISCgpjb250YWluZXJzGAYgASgFEhYKDmxhc3RfaGVhcnRiZWF0GAcgASgJEhAKCHNlcnZpY2VzGAggASgFEhUKDWFnZW50X3ZlcnNpb24YCSABKAkSJQoIcnVudGltZXMYCiADKAsyEy5tY3AudjEuUnVudGltZUluZm8SIAoFZmFjdHMYCyABKAsyES5tY3AudjEuTm9kZUZhY3RzEiYKCGNhcGFjaXR5GAwgASgLMhQubWNwLnYxLk5vZGVDYXBhY2l0eRINCgVlcnJvchgNIAEoCSItChVDcmVhdGVTbmFwc2hvdFJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJIqABChZDcmVhdGVTbmFwc2hvdFJlc3BvbnNlEhAKCGZpbGVuYW1lGAEgASgJEhIKCnNpemVfYnl0ZXMYAiABKAMSJgoIc25hcHNob3QYAyABKAsyFC5tY3AudjEuU25hcHNob3RJbmZvEg4KBnBydW5lZBgEIAEoBRIoCgxzZXJ2aWNlX3N0ZXAYBSABKAsyEi5tY3AudjEuU3RlcFJlc3VsdCIsChRMaXN0U25hcHNob3RzUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkiQAoVTGlzdFNuYXBzaG90c1Jlc3BvbnNlEicKCXNuYXBzaG90cxgBIAMoCzIULm1jcC52MS5TbmFwc2hvdEluZm8ifAoMU25hcHNob3RJbmZvEhQKDHNlcnZpY2VfbmFtZRgBIAEoCRIMCgRub2RlGAIgASgJEhAKCGZpbGVuYW1lGAMgASgJEhIKCnNpemVfYnl0ZXMYBCABKAMSEgoKY3JlYXRlZF9hdBgFIAEoCRIOCgZzaGEyNTYYBiABKAkiigEKD1JlZ2lzdGVyUmVxdWVzdBIMCgRuYW1lGAEgASgJEgwKBHJvbGUYAiABKAkSDwoHYWRkcmVzcxgDIAEoCRIMCgRhcmNoGAQgASgJEhUKDWFnZW50X3ZlcnNpb24YBSABKAkSJQoIcnVudGltZXMYBiADKAsyEy5tY3AudjEuUnVudGltZUluZm8ibAoQUmVnaXN0ZXJSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ2ChBIZWFydGJlYXRSZXF1ZXN0EgwKBG5hbWUYASABKAkSFgoOY3B1X21pbGxpY29yZXMYAiABKAMSFAoMbWVtb3J5X2J5dGVzGAMgASgDEhIKCmRpc2tfYnl0ZXMYBCABKAMSEgoKY29udGFpbmVycxgFIAEoBSJBChFIZWFydGJlYXRSZXNwb25zZRIUCgxhY2tub3dsZWRnZWQYASABKAgSFgoOcmVnaXN0ZXJfYWdhaW4YAiABKAgiGAoWTGlzdFpvbmVSZWNvcmRzUmVxdWVzdCJfChdMaXN0Wm9uZVJlY29yZHNSZXNwb25zZRIMCgR6b25lGAEgASgJEiIKB3JlY29yZHMYAiADKAsyES5tY3AudjEuRE5TUmVjb3JkEhIKCmNvbmZpZ3VyZWQYAyABKAgq6wEKD0Rpc2NyZXBhbmN5S2luZBIgChxESVNDUkVQQU5DWV9LSU5EX1VOU1BFQ0lGSUVEEAASJAogRElTQ1JFUEFOQ1lfS0lORF9TVEFMRV9QTEFDRU1FTlQQARIbChdESVNDUkVQQU5DWV9LSU5EX09SUEhBThACEicKI0RJU0NSRVBBTkNZX0tJTkRfTUlTU0lOR19FREdFX1JPVVRFEAMSIwofRElTQ1JFUEFOQ1lfS0lORF9TVEFMRV9TTkFQU0hPVBAEEiUKIURJU0NSRVBBTkNZX0tJTkRfVU5SRUFDSEFCTEVfTk9ERRAFKpABCgpTeW5jQWN0aW9uEhsKF1NZTkNfQUNUSU9OX1VOU1BFQ0lGSUVEEAASFgoSU1lOQ19BQ1RJT05fREVQTE9ZEAESGAoUU1lOQ19BQ1RJT05fUkVERVBMT1kQAhIYChRTWU5DX0FDVElPTl9VTkRFUExPWRADEhkKFVNZTkNfQUNUSU9OX1VOQ0hBTkdFRBAEMvUGChBNY3BNYXN0ZXJTZXJ2aWNlEkMKBkRlcGxveRIbLm1jcC52MS5NYXN0ZXJEZXBsb3lSZXF1ZXN0GhwubWNwLnYxLk1hc3RlckRlcGxveVJlc3BvbnNlEj0KCFVuZGVwbG95EhcubWNwLnYxLlVuZGVwbG95UmVxdWVzdBoYLm1jcC52MS5VbmRlcGxveVJlc3BvbnNlEjcKBlN0YXR1cxIVLm1jcC52MS5TdGF0dXNSZXF1ZXN0GhYubWNwLnYxLlN0YXR1c1Jlc3BvbnNlEjEKBFN5bmMSEy5tY3AudjEuU3luY1JlcXVlc3QaFC5tY3AudjEuU3luY1Jlc3BvbnNlEjoKB01pZ3JhdGUSFi5tY3AudjEuTWlncmF0ZVJlcXVlc3QaFy5tY3AudjEuTWlncmF0ZVJlc3BvbnNlEkAKCUxpc3ROb2RlcxIYLm1jcC52MS5MaXN0Tm9kZXNSZXF1ZXN0GhkubWNwLnYxLkxpc3ROb2Rlc1Jlc3BvbnNlEk8KDkNyZWF0ZVNuYXBzaG90Eh0ubWNwLnYxLkNyZWF0ZVNuYXBzaG90UmVxdWVzdBoeLm1jcC52MS5DcmVhdGVTbmFwc2hvdFJlc3BvbnNlEkwKDUxpc3RTbmFwc2hvdHMSHC5tY3AudjEuTGlzdFNuYXBzaG90c1JlcXVlc3QaHS5tY3AudjEuTGlzdFNuYXBzaG90c1Jlc3BvbnNlEjoKB0FkZE5vZGUSFi5tY3AudjEuQWRkTm9kZVJlcXVlc3QaFy5tY3AudjEuQWRkTm9kZVJlc3BvbnNlEkMKClJlbW92ZU5vZGUSGS5tY3AudjEuUmVtb3ZlTm9kZVJlcXVlc3QaGi5tY3AudjEuUmVtb3ZlTm9kZVJlc3BvbnNlEj0KCFJlZ2lzdGVyEhcubWNwLnYxLlJlZ2lzdGVyUmVxdWVzdBoYLm1jcC52MS5SZWdpc3RlclJlc3BvbnNlEkAKCUhlYXJ0YmVhdBIYLm1jcC52MS5IZWFydGJlYXRSZXF1ZXN0GhkubWNwLnYxLkhlYXJ0YmVhdFJlc3BvbnNlElIKD0xpc3Rab25lUmVjb3JkcxIeLm1jcC52MS5MaXN0Wm9uZVJlY29yZHNSZXF1ZXN0Gh8ubWNwLnYxLkxpc3Rab25lUmVjb3Jkc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_mcp_v1_agent_routes, file_mcp_v1_common, file_mcp_v1_service]);
 
 /**
  * Deploy a service through the master.
@@ -777,6 +777,111 @@ export const ListNodesResponseSchema: GenMessage<ListNodesResponse> = /*@__PURE_
   messageDesc(file_mcp_v1_master, 16);
 
 /**
+ * A node to record in the master's registry.
+ *
+ * @generated from message mcp.v1.AddNodeRequest
+ */
+export type AddNodeRequest = Message<"mcp.v1.AddNodeRequest"> & {
+  /**
+   * Node name: lower-case letters, digits and "-", starting with a letter.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * "master", "worker" or "edge".
+   *
+   * @generated from field: string role = 2;
+   */
+  role: string;
+
+  /**
+   * Agent address, host:port.
+   *
+   * @generated from field: string address = 3;
+   */
+  address: string;
+
+  /**
+   * CPU architecture, Go notation ("amd64"); "" when not known yet (the agent reports it on registration).
+   *
+   * @generated from field: string arch = 4;
+   */
+  arch: string;
+};
+
+/**
+ * Describes the message mcp.v1.AddNodeRequest.
+ * Use `create(AddNodeRequestSchema)` to create a new message.
+ */
+export const AddNodeRequestSchema: GenMessage<AddNodeRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 17);
+
+/**
+ * The node as recorded.
+ *
+ * @generated from message mcp.v1.AddNodeResponse
+ */
+export type AddNodeResponse = Message<"mcp.v1.AddNodeResponse"> & {
+  /**
+   * The new record (status "unknown" until its agent registers and heartbeats).
+   *
+   * @generated from field: mcp.v1.NodeInfo node = 1;
+   */
+  node?: NodeInfo | undefined;
+};
+
+/**
+ * Describes the message mcp.v1.AddNodeResponse.
+ * Use `create(AddNodeResponseSchema)` to create a new message.
+ */
+export const AddNodeResponseSchema: GenMessage<AddNodeResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 18);
+
+/**
+ * A node to forget.
+ *
+ * @generated from message mcp.v1.RemoveNodeRequest
+ */
+export type RemoveNodeRequest = Message<"mcp.v1.RemoveNodeRequest"> & {
+  /**
+   * Node name.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message mcp.v1.RemoveNodeRequest.
+ * Use `create(RemoveNodeRequestSchema)` to create a new message.
+ */
+export const RemoveNodeRequestSchema: GenMessage<RemoveNodeRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 19);
+
+/**
+ * Outcome of RemoveNode.
+ *
+ * @generated from message mcp.v1.RemoveNodeResponse
+ */
+export type RemoveNodeResponse = Message<"mcp.v1.RemoveNodeResponse"> & {
+  /**
+   * The record that was removed.
+   *
+   * @generated from field: mcp.v1.NodeInfo node = 1;
+   */
+  node?: NodeInfo | undefined;
+};
+
+/**
+ * Describes the message mcp.v1.RemoveNodeResponse.
+ * Use `create(RemoveNodeResponseSchema)` to create a new message.
+ */
+export const RemoveNodeResponseSchema: GenMessage<RemoveNodeResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 20);
+
+/**
  * One node as the master knows it. Fields 1-8 are fixed by SPEC (Go MCP).
  *
  * @generated from message mcp.v1.NodeInfo
@@ -879,7 +984,7 @@ export type NodeInfo = Message<"mcp.v1.NodeInfo"> & {
  * Use `create(NodeInfoSchema)` to create a new message.
  */
 export const NodeInfoSchema: GenMessage<NodeInfo> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 17);
+  messageDesc(file_mcp_v1_master, 21);
 
 /**
  * Take a snapshot now.
@@ -900,7 +1005,7 @@ export type CreateSnapshotRequest = Message<"mcp.v1.CreateSnapshotRequest"> & {
  * Use `create(CreateSnapshotRequestSchema)` to create a new message.
  */
 export const CreateSnapshotRequestSchema: GenMessage<CreateSnapshotRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 18);
+  messageDesc(file_mcp_v1_master, 22);
 
 /**
  * The snapshot taken. Fields 1-2 as in the Go MCP.
@@ -949,7 +1054,7 @@ export type CreateSnapshotResponse = Message<"mcp.v1.CreateSnapshotResponse"> & 
  * Use `create(CreateSnapshotResponseSchema)` to create a new message.
  */
 export const CreateSnapshotResponseSchema: GenMessage<CreateSnapshotResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 19);
+  messageDesc(file_mcp_v1_master, 23);
 
 /**
  * List stored snapshots.
@@ -970,7 +1075,7 @@ export type ListSnapshotsRequest = Message<"mcp.v1.ListSnapshotsRequest"> & {
  * Use `create(ListSnapshotsRequestSchema)` to create a new message.
  */
 export const ListSnapshotsRequestSchema: GenMessage<ListSnapshotsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 20);
+  messageDesc(file_mcp_v1_master, 24);
 
 /**
  * Stored snapshots.
@@ -991,7 +1096,7 @@ export type ListSnapshotsResponse = Message<"mcp.v1.ListSnapshotsResponse"> & {
  * Use `create(ListSnapshotsResponseSchema)` to create a new message.
  */
 export const ListSnapshotsResponseSchema: GenMessage<ListSnapshotsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 21);
+  messageDesc(file_mcp_v1_master, 25);
 
 /**
  * One stored snapshot. Fields 1-5 are fixed by SPEC (Go MCP).
@@ -1047,7 +1152,7 @@ export type SnapshotInfo = Message<"mcp.v1.SnapshotInfo"> & {
  * Use `create(SnapshotInfoSchema)` to create a new message.
  */
 export const SnapshotInfoSchema: GenMessage<SnapshotInfo> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 22);
+  messageDesc(file_mcp_v1_master, 26);
 
 /**
  * An agent announces itself. Fields 1-4 are fixed by SPEC (Go MCP).
@@ -1103,7 +1208,7 @@ export type RegisterRequest = Message<"mcp.v1.RegisterRequest"> & {
  * Use `create(RegisterRequestSchema)` to create a new message.
  */
 export const RegisterRequestSchema: GenMessage<RegisterRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 23);
+  messageDesc(file_mcp_v1_master, 27);
 
 /**
  * Answer to Register. Field 1 is fixed by SPEC (Go MCP).
@@ -1138,7 +1243,7 @@ export type RegisterResponse = Message<"mcp.v1.RegisterResponse"> & {
  * Use `create(RegisterResponseSchema)` to create a new message.
  */
 export const RegisterResponseSchema: GenMessage<RegisterResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 24);
+  messageDesc(file_mcp_v1_master, 28);
 
 /**
  * Periodic liveness and load report. Fields 1-5 are fixed by SPEC (Go MCP).
@@ -1187,7 +1292,7 @@ export type HeartbeatRequest = Message<"mcp.v1.HeartbeatRequest"> & {
  * Use `create(HeartbeatRequestSchema)` to create a new message.
  */
 export const HeartbeatRequestSchema: GenMessage<HeartbeatRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 25);
+  messageDesc(file_mcp_v1_master, 29);
 
 /**
  * Answer to Heartbeat. Field 1 is fixed by SPEC (Go MCP).
@@ -1215,7 +1320,7 @@ export type HeartbeatResponse = Message<"mcp.v1.HeartbeatResponse"> & {
  * Use `create(HeartbeatResponseSchema)` to create a new message.
  */
 export const HeartbeatResponseSchema: GenMessage<HeartbeatResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 26);
+  messageDesc(file_mcp_v1_master, 30);
 
 /**
  * List the records of the internal zone.
@@ -1230,7 +1335,7 @@ export type ListZoneRecordsRequest = Message<"mcp.v1.ListZoneRecordsRequest"> & 
  * Use `create(ListZoneRecordsRequestSchema)` to create a new message.
  */
 export const ListZoneRecordsRequestSchema: GenMessage<ListZoneRecordsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 27);
+  messageDesc(file_mcp_v1_master, 31);
 
 /**
  * The internal zone's records (shape of `mcp dns`), as in ListDNSRecordsResponse.
@@ -1265,7 +1370,7 @@ export type ListZoneRecordsResponse = Message<"mcp.v1.ListZoneRecordsResponse"> 
  * Use `create(ListZoneRecordsResponseSchema)` to create a new message.
  */
 export const ListZoneRecordsResponseSchema: GenMessage<ListZoneRecordsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 28);
+  messageDesc(file_mcp_v1_master, 32);
 
 /**
  * Kind of problem reconciliation reports.
@@ -1459,6 +1564,26 @@ export const McpMasterService: GenService<{
     methodKind: "unary";
     input: typeof ListSnapshotsRequestSchema;
     output: typeof ListSnapshotsResponseSchema;
+  },
+  /**
+   * Records a node by hand (operators), like a bootstrap node: status unknown until its agent registers.
+   *
+   * @generated from rpc mcp.v1.McpMasterService.AddNode
+   */
+  addNode: {
+    methodKind: "unary";
+    input: typeof AddNodeRequestSchema;
+    output: typeof AddNodeResponseSchema;
+  },
+  /**
+   * Forgets a node that hosts no placement (operators); its agent may register again later.
+   *
+   * @generated from rpc mcp.v1.McpMasterService.RemoveNode
+   */
+  removeNode: {
+    methodKind: "unary";
+    input: typeof RemoveNodeRequestSchema;
+    output: typeof RemoveNodeResponseSchema;
   },
   /**
    * Called by an agent at start-up (identity agent-<name> only).
