@@ -10,7 +10,7 @@ const schema = { dns: dnsConfigFields() };
 
 function check(dns: Record<string, string>) {
   const text = ['[dns]', ...Object.entries(dns).map(([key, value]) => `${key} = ${JSON.stringify(value)}`)].join('\n');
-  const raw = parseConfig(schema, { source: '/etc/mcp/master.toml', text, env: {}, baseDir: '/etc/mcp', homedir: '/root' });
+  const raw = parseConfig(schema, { source: '/etc/mcp/master.toml', text, env: {}, baseDir: '/etc/mcp', homedir: '/root' }).config;
   const problems: ConfigProblem[] = [];
   return { config: checkDnsConfig(raw.dns, '/etc/mcp/master.toml', problems), problems: problems.map((problem) => problem.message) };
 }

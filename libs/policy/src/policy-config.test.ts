@@ -6,7 +6,7 @@ import { containerLimitsConfigSchema, deployPolicyFromConfig, policyConfigSchema
 const schema = { policy: { ...policyConfigSchema('<root>/<service>'), ...containerLimitsConfigSchema() } };
 
 function read(text: string) {
-  const config = parseConfig(schema, { text, source: 'node.toml', env: {}, baseDir: '/', homedir: '/root' });
+  const config = parseConfig(schema, { text, source: 'node.toml', env: {}, baseDir: '/', homedir: '/root' }).config;
   return deployPolicyFromConfig(config.policy, { file: 'node.toml', serviceRoot: '/var/srv/' });
 }
 
@@ -55,7 +55,7 @@ describe('deployPolicyFromConfig', () => {
   });
 
   it('gives the default limits to a section without the limit keys (the master runs no containers)', () => {
-    const config = parseConfig({ policy: policyConfigSchema('/srv/<service>') }, { text: '', source: 'master.toml', env: {}, baseDir: '/', homedir: '/root' });
+    const config = parseConfig({ policy: policyConfigSchema('/srv/<service>') }, { text: '', source: 'master.toml', env: {}, baseDir: '/', homedir: '/root' }).config;
     expect(deployPolicyFromConfig(config.policy, { file: 'master.toml', serviceRoot: '/srv' }).policy).toEqual(defaultDeployPolicy({ serviceRoot: '/srv' }));
   });
 });

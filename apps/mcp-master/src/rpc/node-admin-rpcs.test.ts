@@ -6,7 +6,7 @@ import { connectFailureOf, startMasterRpcBed, type MasterRpcBed } from '../testi
 import { startFleetTestBed, type FleetTestBed } from '../testing/scripted-agents.js';
 import { createNodeRpcs, type NodeRpcOptions } from './node-rpcs.js';
 
-const options: NodeRpcOptions = { masterNode: 'rift', allowNodes: ['orion', 'rift'], maxNodes: 3, allowTcgVms: false, heartbeatIntervalMs: 30_000 };
+const options: NodeRpcOptions = { masterNode: 'rift', allowNodes: ['orion', 'rift'], maxNodes: 3, heartbeatIntervalMs: 30_000 };
 const vega = { name: 'vega', role: 'worker', address: '10.0.0.9:9444', arch: 'arm64' };
 
 const failureOf = connectFailureOf;
