@@ -19,6 +19,7 @@ export const rpcClassTable: Readonly<Record<string, Readonly<Record<string, Excl
   [masterServiceName]: {
     ...classOf('master-cli', [
       'Deploy', 'Undeploy', 'Status', 'Sync', 'Migrate', 'ListNodes', 'CreateSnapshot', 'ListSnapshots',
+      'MigrateStream', 'CreateSnapshotStream', 'RestoreSnapshot',
     ]),
     ...classOf('master-agent', ['Register', 'Heartbeat']),
   },

@@ -46,7 +46,7 @@ describe('service descriptors', () => {
     });
   });
 
-  it('gives the master every RPC of SPEC section 6, all unary', () => {
+  it('gives the master every RPC of SPEC section 6, all unary, and the streaming forms of the long ones', () => {
     expect(methodKinds(McpMasterService)).toEqual({
       Deploy: 'unary',
       Undeploy: 'unary',
@@ -56,6 +56,9 @@ describe('service descriptors', () => {
       ListNodes: 'unary',
       CreateSnapshot: 'unary',
       ListSnapshots: 'unary',
+      MigrateStream: 'server_streaming',
+      CreateSnapshotStream: 'server_streaming',
+      RestoreSnapshot: 'server_streaming',
       Register: 'unary',
       Heartbeat: 'unary',
     });

@@ -19,7 +19,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mcp/v1/master.proto.
  */
 export const file_mcp_v1_master: GenFile = /*@__PURE__*/
-  fileDesc("ChNtY3AvdjEvbWFzdGVyLnByb3RvEgZtY3AudjEiXwoTTWFzdGVyRGVwbG95UmVxdWVzdBIkCgdzZXJ2aWNlGAEgASgLMhMubWNwLnYxLlNlcnZpY2VTcGVjEhEKCWNvbXBvbmVudBgCIAEoCRIPCgdub19wdWxsGAMgASgIIpYCChRNYXN0ZXJEZXBsb3lSZXNwb25zZRIMCgRub2RlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSKQoNZGVwbG95X3Jlc3VsdBgEIAEoCzISLm1jcC52MS5TdGVwUmVzdWx0Ei0KEWVkZ2Vfcm91dGVfcmVzdWx0GAUgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSJgoKZG5zX3Jlc3VsdBgGIAEoCzISLm1jcC52MS5TdGVwUmVzdWx0EiEKBXN0ZXBzGAcgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSKwoKY29tcG9uZW50cxgIIAMoCzIXLm1jcC52MS5Db21wb25lbnRSZXN1bHQiJwoPVW5kZXBsb3lSZXF1ZXN0EhQKDHNlcnZpY2VfbmFtZRgBIAEoCSKQAQoQVW5kZXBsb3lSZXNwb25zZRIPCgdzdWNjZXNzGAEgASgIEg0KBWVycm9yGAIgASgJEiEKBXN0ZXBzGAMgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSDAoEbm9kZRgEIAEoCRIrCgpjb21wb25lbnRzGAUgAygLMhcubWNwLnYxLkNvbXBvbmVudFJlc3VsdCIlCg1TdGF0dXNSZXF1ZXN0EhQKDHNlcnZpY2VfbmFtZRgBIAEoCSJlCg5TdGF0dXNSZXNwb25zZRInCghzZXJ2aWNlcxgBIAMoCzIVLm1jcC52MS5TZXJ2aWNlU3RhdHVzEioKDWRpc2NyZXBhbmNpZXMYAiADKAsyEy5tY3AudjEuRGlzY3JlcGFuY3kigQIKDVNlcnZpY2VTdGF0dXMSDAoEbmFtZRgBIAEoCRIMCgRub2RlGAIgASgJEgwKBHRpZXIYAyABKAkSDgoGc3RhdHVzGAQgASgJEiwKC2VkZ2Vfcm91dGVzGAUgAygLMhcubWNwLnYxLkVkZ2VSb3V0ZVN0YXR1cxIOCgZhY3RpdmUYBiABKAgSKQoKY29tcG9uZW50cxgHIAMoCzIVLm1jcC52MS5Db21wb25lbnRJbmZvEg0KBWRyaWZ0GAggASgIEi8KC2RlcGxveWVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVlcnJvchgKIAEoCSJ8Cg9FZGdlUm91dGVTdGF0dXMSEAoIaG9zdG5hbWUYASABKAkSEQoJZWRnZV9ub2RlGAIgASgJEhQKDGNlcnRfZXhwaXJlcxgDIAEoCRIYChBiYWNrZW5kX2hvc3RuYW1lGAQgASgJEhQKDGJhY2tlbmRfcG9ydBgFIAEoBSKaAQoLRGlzY3JlcGFuY3kSJQoEa2luZBgBIAEoDjIXLm1jcC52MS5EaXNjcmVwYW5jeUtpbmQSFAoMc2VydmljZV9uYW1lGAIgASgJEgwKBG5vZGUYAyABKAkSDwoHbWVzc2FnZRgEIAEoCRIvCgtkZXRlY3RlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiVgoLU3luY1JlcXVlc3QSJQoIc2VydmljZXMYASADKAsyEy5tY3AudjEuU2VydmljZVNwZWMSDwoHZHJ5X3J1bhgCIAEoCBIPCgdub19wdWxsGAMgASgIInkKDFN5bmNSZXNwb25zZRIjCgdyZXN1bHRzGAEgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIgoEcGxhbhgCIAMoCzIULm1jcC52MS5TeW5jUGxhbkl0ZW0SDwoHZHJ5X3J1bhgDIAEoCBIPCgdzdWNjZXNzGAQgASgIIr4BCgxTeW5jUGxhbkl0ZW0SFAoMc2VydmljZV9uYW1lGAEgASgJEiIKBmFjdGlvbhgCIAEoDjISLm1jcC52MS5TeW5jQWN0aW9uEgwKBG5vZGUYAyABKAkSDgoGcmVhc29uGAQgASgJEiQKBnN0YXR1cxgFIAEoDjIULm1jcC52MS5SZXN1bHRTdGF0dXMSDQoFZXJyb3IYBiABKAkSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdCJsCg5NaWdyYXRlUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLdGFyZ2V0X25vZGUYAiABKAkSDQoFZm9yY2UYAyABKAgSCwoDYWxsGAQgASgIEhMKC3NvdXJjZV9ub2RlGAUgASgJIoIBCg9NaWdyYXRlUmVzcG9uc2USIwoHcmVzdWx0cxgBIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0Eg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSKgoIc2VydmljZXMYBCADKAsyGC5tY3AudjEuU2VydmljZU1pZ3JhdGlvbiLFAQoQU2VydmljZU1pZ3JhdGlvbhIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLc291cmNlX25vZGUYAiABKAkSEwoLdGFyZ2V0X25vZGUYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxINCgVlcnJvchgFIAEoCRIhCgVzdGVwcxgGIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0EhkKEXNuYXBzaG90X2ZpbGVuYW1lGAcgASgJIhIKEExpc3ROb2Rlc1JlcXVlc3QiNAoRTGlzdE5vZGVzUmVzcG9uc2USHwoFbm9kZXMYASADKAsyEC5tY3AudjEuTm9kZUluZm8iqgIKCE5vZGVJbmZvEgwKBG5hbWUYASABKAkSDAoEcm9sZRgCIAEoCRIPCgdhZGRyZXNzGAMgASgJEgwKBGFyY2gYBCABKAkSDgoGc3RhdHVzGAUgASgJEhIKCmNvbnRhaW5lcnMYBiABKAUSFgoObGFzdF9oZWFydGJlYXQYByABKAkSEAoIc2VydmljZXMYCCABKAUSFQoNYWdlbnRfdmVyc2lvbhgJIAEoCRIlCghydW50aW1lcxgKIAMoCzITLm1jcC52MS5SdW50aW1lSW5mbxIgCgVmYWN0cxgLIAEoCzIRLm1jcC52MS5Ob2RlRmFjdHMSJgoIY2FwYWNpdHkYDCABKAsyFC5tY3AudjEuTm9kZUNhcGFjaXR5Eg0KBWVycm9yGA0gASgJIi0KFUNyZWF0ZVNuYXBzaG90UmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkioAEKFkNyZWF0ZVNuYXBzaG90UmVzcG9uc2USEAoIZmlsZW5hbWUYASABKAkSEgoKc2l6ZV9ieXRlcxgCIAEoAxImCghzbmFwc2hvdBgDIAEoCzIULm1jcC52MS5TbmFwc2hvdEluZm8SDgoGcHJ1bmVkGAQgASgFEigKDHNlcnZpY2Vfc3RlcBgFIAEoCzISLm1jcC52MS5TdGVwUmVzdWx0IiwKFExpc3RTbmFwc2hvdHNSZXF1ZXN0EhQKDHNlcnZpY2VfbmFtZRgBIAEoCSJAChVMaXN0U25hcHNob3RzUmVzcG9uc2USJwoJc25hcHNob3RzGAEgAygLMhQubWNwLnYxLlNuYXBzaG90SW5mbyJ8CgxTbmFwc2hvdEluZm8SFAoMc2VydmljZV9uYW1lGAEgASgJEgwKBG5vZGUYAiABKAkSEAoIZmlsZW5hbWUYAyABKAkSEgoKc2l6ZV9ieXRlcxgEIAEoAxISCgpjcmVhdGVkX2F0GAUgASgJEg4KBnNoYTI1NhgGIAEoCSKKAQoPUmVnaXN0ZXJSZXF1ZXN0EgwKBG5hbWUYASABKAkSDAoEcm9sZRgCIAEoCRIPCgdhZGRyZXNzGAMgASgJEgwKBGFyY2gYBCABKAkSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCRIlCghydW50aW1lcxgGIAMoCzITLm1jcC52MS5SdW50aW1lSW5mbyJsChBSZWdpc3RlclJlc3BvbnNlEhAKCGFjY2VwdGVkGAEgASgIEg8KB21lc3NhZ2UYAiABKAkSNQoSaGVhcnRiZWF0X2ludGVydmFsGAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uInYKEEhlYXJ0YmVhdFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIWCg5jcHVfbWlsbGljb3JlcxgCIAEoAxIUCgxtZW1vcnlfYnl0ZXMYAyABKAMSEgoKZGlza19ieXRlcxgEIAEoAxISCgpjb250YWluZXJzGAUgASgFIkEKEUhlYXJ0YmVhdFJlc3BvbnNlEhQKDGFja25vd2xlZGdlZBgBIAEoCBIWCg5yZWdpc3Rlcl9hZ2FpbhgCIAEoCCrrAQoPRGlzY3JlcGFuY3lLaW5kEiAKHERJU0NSRVBBTkNZX0tJTkRfVU5TUEVDSUZJRUQQABIkCiBESVNDUkVQQU5DWV9LSU5EX1NUQUxFX1BMQUNFTUVOVBABEhsKF0RJU0NSRVBBTkNZX0tJTkRfT1JQSEFOEAISJwojRElTQ1JFUEFOQ1lfS0lORF9NSVNTSU5HX0VER0VfUk9VVEUQAxIjCh9ESVNDUkVQQU5DWV9LSU5EX1NUQUxFX1NOQVBTSE9UEAQSJQohRElTQ1JFUEFOQ1lfS0lORF9VTlJFQUNIQUJMRV9OT0RFEAUqkAEKClN5bmNBY3Rpb24SGwoXU1lOQ19BQ1RJT05fVU5TUEVDSUZJRUQQABIWChJTWU5DX0FDVElPTl9ERVBMT1kQARIYChRTWU5DX0FDVElPTl9SRURFUExPWRACEhgKFFNZTkNfQUNUSU9OX1VOREVQTE9ZEAMSGQoVU1lOQ19BQ1RJT05fVU5DSEFOR0VEEAQyoAUKEE1jcE1hc3RlclNlcnZpY2USQwoGRGVwbG95EhsubWNwLnYxLk1hc3RlckRlcGxveVJlcXVlc3QaHC5tY3AudjEuTWFzdGVyRGVwbG95UmVzcG9uc2USPQoIVW5kZXBsb3kSFy5tY3AudjEuVW5kZXBsb3lSZXF1ZXN0GhgubWNwLnYxLlVuZGVwbG95UmVzcG9uc2USNwoGU3RhdHVzEhUubWNwLnYxLlN0YXR1c1JlcXVlc3QaFi5tY3AudjEuU3RhdHVzUmVzcG9uc2USMQoEU3luYxITLm1jcC52MS5TeW5jUmVxdWVzdBoULm1jcC52MS5TeW5jUmVzcG9uc2USOgoHTWlncmF0ZRIWLm1jcC52MS5NaWdyYXRlUmVxdWVzdBoXLm1jcC52MS5NaWdyYXRlUmVzcG9uc2USQAoJTGlzdE5vZGVzEhgubWNwLnYxLkxpc3ROb2Rlc1JlcXVlc3QaGS5tY3AudjEuTGlzdE5vZGVzUmVzcG9uc2USTwoOQ3JlYXRlU25hcHNob3QSHS5tY3AudjEuQ3JlYXRlU25hcHNob3RSZXF1ZXN0Gh4ubWNwLnYxLkNyZWF0ZVNuYXBzaG90UmVzcG9uc2USTAoNTGlzdFNuYXBzaG90cxIcLm1jcC52MS5MaXN0U25hcHNob3RzUmVxdWVzdBodLm1jcC52MS5MaXN0U25hcHNob3RzUmVzcG9uc2USPQoIUmVnaXN0ZXISFy5tY3AudjEuUmVnaXN0ZXJSZXF1ZXN0GhgubWNwLnYxLlJlZ2lzdGVyUmVzcG9uc2USQAoJSGVhcnRiZWF0EhgubWNwLnYxLkhlYXJ0YmVhdFJlcXVlc3QaGS5tY3AudjEuSGVhcnRiZWF0UmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_mcp_v1_common, file_mcp_v1_service]);
+  fileDesc("ChNtY3AvdjEvbWFzdGVyLnByb3RvEgZtY3AudjEiXwoTTWFzdGVyRGVwbG95UmVxdWVzdBIkCgdzZXJ2aWNlGAEgASgLMhMubWNwLnYxLlNlcnZpY2VTcGVjEhEKCWNvbXBvbmVudBgCIAEoCRIPCgdub19wdWxsGAMgASgIIpYCChRNYXN0ZXJEZXBsb3lSZXNwb25zZRIMCgRub2RlGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSKQoNZGVwbG95X3Jlc3VsdBgEIAEoCzISLm1jcC52MS5TdGVwUmVzdWx0Ei0KEWVkZ2Vfcm91dGVfcmVzdWx0GAUgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSJgoKZG5zX3Jlc3VsdBgGIAEoCzISLm1jcC52MS5TdGVwUmVzdWx0EiEKBXN0ZXBzGAcgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSKwoKY29tcG9uZW50cxgIIAMoCzIXLm1jcC52MS5Db21wb25lbnRSZXN1bHQiJwoPVW5kZXBsb3lSZXF1ZXN0EhQKDHNlcnZpY2VfbmFtZRgBIAEoCSKQAQoQVW5kZXBsb3lSZXNwb25zZRIPCgdzdWNjZXNzGAEgASgIEg0KBWVycm9yGAIgASgJEiEKBXN0ZXBzGAMgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSDAoEbm9kZRgEIAEoCRIrCgpjb21wb25lbnRzGAUgAygLMhcubWNwLnYxLkNvbXBvbmVudFJlc3VsdCIlCg1TdGF0dXNSZXF1ZXN0EhQKDHNlcnZpY2VfbmFtZRgBIAEoCSJlCg5TdGF0dXNSZXNwb25zZRInCghzZXJ2aWNlcxgBIAMoCzIVLm1jcC52MS5TZXJ2aWNlU3RhdHVzEioKDWRpc2NyZXBhbmNpZXMYAiADKAsyEy5tY3AudjEuRGlzY3JlcGFuY3kigQIKDVNlcnZpY2VTdGF0dXMSDAoEbmFtZRgBIAEoCRIMCgRub2RlGAIgASgJEgwKBHRpZXIYAyABKAkSDgoGc3RhdHVzGAQgASgJEiwKC2VkZ2Vfcm91dGVzGAUgAygLMhcubWNwLnYxLkVkZ2VSb3V0ZVN0YXR1cxIOCgZhY3RpdmUYBiABKAgSKQoKY29tcG9uZW50cxgHIAMoCzIVLm1jcC52MS5Db21wb25lbnRJbmZvEg0KBWRyaWZ0GAggASgIEi8KC2RlcGxveWVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVlcnJvchgKIAEoCSJ8Cg9FZGdlUm91dGVTdGF0dXMSEAoIaG9zdG5hbWUYASABKAkSEQoJZWRnZV9ub2RlGAIgASgJEhQKDGNlcnRfZXhwaXJlcxgDIAEoCRIYChBiYWNrZW5kX2hvc3RuYW1lGAQgASgJEhQKDGJhY2tlbmRfcG9ydBgFIAEoBSKaAQoLRGlzY3JlcGFuY3kSJQoEa2luZBgBIAEoDjIXLm1jcC52MS5EaXNjcmVwYW5jeUtpbmQSFAoMc2VydmljZV9uYW1lGAIgASgJEgwKBG5vZGUYAyABKAkSDwoHbWVzc2FnZRgEIAEoCRIvCgtkZXRlY3RlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiVgoLU3luY1JlcXVlc3QSJQoIc2VydmljZXMYASADKAsyEy5tY3AudjEuU2VydmljZVNwZWMSDwoHZHJ5X3J1bhgCIAEoCBIPCgdub19wdWxsGAMgASgIInkKDFN5bmNSZXNwb25zZRIjCgdyZXN1bHRzGAEgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIgoEcGxhbhgCIAMoCzIULm1jcC52MS5TeW5jUGxhbkl0ZW0SDwoHZHJ5X3J1bhgDIAEoCBIPCgdzdWNjZXNzGAQgASgIIr4BCgxTeW5jUGxhbkl0ZW0SFAoMc2VydmljZV9uYW1lGAEgASgJEiIKBmFjdGlvbhgCIAEoDjISLm1jcC52MS5TeW5jQWN0aW9uEgwKBG5vZGUYAyABKAkSDgoGcmVhc29uGAQgASgJEiQKBnN0YXR1cxgFIAEoDjIULm1jcC52MS5SZXN1bHRTdGF0dXMSDQoFZXJyb3IYBiABKAkSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdCJsCg5NaWdyYXRlUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLdGFyZ2V0X25vZGUYAiABKAkSDQoFZm9yY2UYAyABKAgSCwoDYWxsGAQgASgIEhMKC3NvdXJjZV9ub2RlGAUgASgJIoIBCg9NaWdyYXRlUmVzcG9uc2USIwoHcmVzdWx0cxgBIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0Eg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSKgoIc2VydmljZXMYBCADKAsyGC5tY3AudjEuU2VydmljZU1pZ3JhdGlvbiLFAQoQU2VydmljZU1pZ3JhdGlvbhIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLc291cmNlX25vZGUYAiABKAkSEwoLdGFyZ2V0X25vZGUYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxINCgVlcnJvchgFIAEoCRIhCgVzdGVwcxgGIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0EhkKEXNuYXBzaG90X2ZpbGVuYW1lGAcgASgJIloKEFRyYW5zZmVyUHJvZ3Jlc3MSFAoMc2VydmljZV9uYW1lGAEgASgJEgwKBHN0ZXAYAiABKAkSDQoFYnl0ZXMYAyABKAMSEwoLdG90YWxfYnl0ZXMYBCABKAMicgoUTWlncmF0ZVN0cmVhbVJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJEhMKC3RhcmdldF9ub2RlGAIgASgJEg0KBWZvcmNlGAMgASgIEgsKA2FsbBgEIAEoCBITCgtzb3VyY2Vfbm9kZRgFIAEoCSKbAQoVTWlncmF0ZVN0cmVhbVJlc3BvbnNlEiIKBHN0ZXAYASABKAsyEi5tY3AudjEuU3RlcFJlc3VsdEgAEiwKCHByb2dyZXNzGAIgASgLMhgubWNwLnYxLlRyYW5zZmVyUHJvZ3Jlc3NIABInCgRkb25lGAMgASgLMhcubWNwLnYxLk1pZ3JhdGVSZXNwb25zZUgAQgcKBWV2ZW50IjMKG0NyZWF0ZVNuYXBzaG90U3RyZWFtUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkihQEKHENyZWF0ZVNuYXBzaG90U3RyZWFtUmVzcG9uc2USLAoIcHJvZ3Jlc3MYASABKAsyGC5tY3AudjEuVHJhbnNmZXJQcm9ncmVzc0gAEi4KBGRvbmUYAiABKAsyHi5tY3AudjEuQ3JlYXRlU25hcHNob3RSZXNwb25zZUgAQgcKBWV2ZW50IkAKFlJlc3RvcmVTbmFwc2hvdFJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJEhAKCGZpbGVuYW1lGAIgASgJIqMBChdSZXN0b3JlU25hcHNob3RSZXNwb25zZRIiCgRzdGVwGAEgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHRIABIsCghwcm9ncmVzcxgCIAEoCzIYLm1jcC52MS5UcmFuc2ZlclByb2dyZXNzSAASLQoEZG9uZRgDIAEoCzIdLm1jcC52MS5SZXN0b3JlU25hcHNob3RSZXN1bHRIAEIHCgVldmVudCKQAQoVUmVzdG9yZVNuYXBzaG90UmVzdWx0Eg8KB3N1Y2Nlc3MYASABKAgSDQoFZXJyb3IYAiABKAkSJgoIc25hcHNob3QYAyABKAsyFC5tY3AudjEuU25hcHNob3RJbmZvEgwKBG5vZGUYBCABKAkSIQoFc3RlcHMYBSADKAsyEi5tY3AudjEuU3RlcFJlc3VsdCISChBMaXN0Tm9kZXNSZXF1ZXN0IjQKEUxpc3ROb2Rlc1Jlc3BvbnNlEh8KBW5vZGVzGAEgAygLMhAubWNwLnYxLk5vZGVJbmZvIqoCCghOb2RlSW5mbxIMCgRuYW1lGAEgASgJEgwKBHJvbGUYAiABKAkSDwoHYWRkcmVzcxgDIAEoCRIMCgRhcmNoGAQgASgJEg4KBnN0YXR1cxgFIAEoCRISCgpjb250YWluZXJzGAYgASgFEhYKDmxhc3RfaGVhcnRiZWF0GAcgASgJEhAKCHNlcnZpY2VzGAggASgFEhUKDWFnZW50X3ZlcnNpb24YCSABKAkSJQoIcnVudGltZXMYCiADKAsyEy5tY3AudjEuUnVudGltZUluZm8SIAoFZmFjdHMYCyABKAsyES5tY3AudjEuTm9kZUZhY3RzEiYKCGNhcGFjaXR5GAwgASgLMhQubWNwLnYxLk5vZGVDYXBhY2l0eRINCgVlcnJvchgNIAEoCSItChVDcmVhdGVTbmFwc2hvdFJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJIqABChZDcmVhdGVTbmFwc2hvdFJlc3BvbnNlEhAKCGZpbGVuYW1lGAEgASgJEhIKCnNpemVfYnl0ZXMYAiABKAMSJgoIc25hcHNob3QYAyABKAsyFC5tY3AudjEuU25hcHNob3RJbmZvEg4KBnBydW5lZBgEIAEoBRIoCgxzZXJ2aWNlX3N0ZXAYBSABKAsyEi5tY3AudjEuU3RlcFJlc3VsdCIsChRMaXN0U25hcHNob3RzUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkiQAoVTGlzdFNuYXBzaG90c1Jlc3BvbnNlEicKCXNuYXBzaG90cxgBIAMoCzIULm1jcC52MS5TbmFwc2hvdEluZm8ifAoMU25hcHNob3RJbmZvEhQKDHNlcnZpY2VfbmFtZRgBIAEoCRIMCgRub2RlGAIgASgJEhAKCGZpbGVuYW1lGAMgASgJEhIKCnNpemVfYnl0ZXMYBCABKAMSEgoKY3JlYXRlZF9hdBgFIAEoCRIOCgZzaGEyNTYYBiABKAkiigEKD1JlZ2lzdGVyUmVxdWVzdBIMCgRuYW1lGAEgASgJEgwKBHJvbGUYAiABKAkSDwoHYWRkcmVzcxgDIAEoCRIMCgRhcmNoGAQgASgJEhUKDWFnZW50X3ZlcnNpb24YBSABKAkSJQoIcnVudGltZXMYBiADKAsyEy5tY3AudjEuUnVudGltZUluZm8ibAoQUmVnaXN0ZXJSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ2ChBIZWFydGJlYXRSZXF1ZXN0EgwKBG5hbWUYASABKAkSFgoOY3B1X21pbGxpY29yZXMYAiABKAMSFAoMbWVtb3J5X2J5dGVzGAMgASgDEhIKCmRpc2tfYnl0ZXMYBCABKAMSEgoKY29udGFpbmVycxgFIAEoBSJBChFIZWFydGJlYXRSZXNwb25zZRIUCgxhY2tub3dsZWRnZWQYASABKAgSFgoOcmVnaXN0ZXJfYWdhaW4YAiABKAgq6wEKD0Rpc2NyZXBhbmN5S2luZBIgChxESVNDUkVQQU5DWV9LSU5EX1VOU1BFQ0lGSUVEEAASJAogRElTQ1JFUEFOQ1lfS0lORF9TVEFMRV9QTEFDRU1FTlQQARIbChdESVNDUkVQQU5DWV9LSU5EX09SUEhBThACEicKI0RJU0NSRVBBTkNZX0tJTkRfTUlTU0lOR19FREdFX1JPVVRFEAMSIwofRElTQ1JFUEFOQ1lfS0lORF9TVEFMRV9TTkFQU0hPVBAEEiUKIURJU0NSRVBBTkNZX0tJTkRfVU5SRUFDSEFCTEVfTk9ERRAFKpABCgpTeW5jQWN0aW9uEhsKF1NZTkNfQUNUSU9OX1VOU1BFQ0lGSUVEEAASFgoSU1lOQ19BQ1RJT05fREVQTE9ZEAESGAoUU1lOQ19BQ1RJT05fUkVERVBMT1kQAhIYChRTWU5DX0FDVElPTl9VTkRFUExPWRADEhkKFVNZTkNfQUNUSU9OX1VOQ0hBTkdFRBAEMqsHChBNY3BNYXN0ZXJTZXJ2aWNlEkMKBkRlcGxveRIbLm1jcC52MS5NYXN0ZXJEZXBsb3lSZXF1ZXN0GhwubWNwLnYxLk1hc3RlckRlcGxveVJlc3BvbnNlEj0KCFVuZGVwbG95EhcubWNwLnYxLlVuZGVwbG95UmVxdWVzdBoYLm1jcC52MS5VbmRlcGxveVJlc3BvbnNlEjcKBlN0YXR1cxIVLm1jcC52MS5TdGF0dXNSZXF1ZXN0GhYubWNwLnYxLlN0YXR1c1Jlc3BvbnNlEjEKBFN5bmMSEy5tY3AudjEuU3luY1JlcXVlc3QaFC5tY3AudjEuU3luY1Jlc3BvbnNlEjoKB01pZ3JhdGUSFi5tY3AudjEuTWlncmF0ZVJlcXVlc3QaFy5tY3AudjEuTWlncmF0ZVJlc3BvbnNlEkAKCUxpc3ROb2RlcxIYLm1jcC52MS5MaXN0Tm9kZXNSZXF1ZXN0GhkubWNwLnYxLkxpc3ROb2Rlc1Jlc3BvbnNlEk8KDkNyZWF0ZVNuYXBzaG90Eh0ubWNwLnYxLkNyZWF0ZVNuYXBzaG90UmVxdWVzdBoeLm1jcC52MS5DcmVhdGVTbmFwc2hvdFJlc3BvbnNlEkwKDUxpc3RTbmFwc2hvdHMSHC5tY3AudjEuTGlzdFNuYXBzaG90c1JlcXVlc3QaHS5tY3AudjEuTGlzdFNuYXBzaG90c1Jlc3BvbnNlEk4KDU1pZ3JhdGVTdHJlYW0SHC5tY3AudjEuTWlncmF0ZVN0cmVhbVJlcXVlc3QaHS5tY3AudjEuTWlncmF0ZVN0cmVhbVJlc3BvbnNlMAESYwoUQ3JlYXRlU25hcHNob3RTdHJlYW0SIy5tY3AudjEuQ3JlYXRlU25hcHNob3RTdHJlYW1SZXF1ZXN0GiQubWNwLnYxLkNyZWF0ZVNuYXBzaG90U3RyZWFtUmVzcG9uc2UwARJUCg9SZXN0b3JlU25hcHNob3QSHi5tY3AudjEuUmVzdG9yZVNuYXBzaG90UmVxdWVzdBofLm1jcC52MS5SZXN0b3JlU25hcHNob3RSZXNwb25zZTABEj0KCFJlZ2lzdGVyEhcubWNwLnYxLlJlZ2lzdGVyUmVxdWVzdBoYLm1jcC52MS5SZWdpc3RlclJlc3BvbnNlEkAKCUhlYXJ0YmVhdBIYLm1jcC52MS5IZWFydGJlYXRSZXF1ZXN0GhkubWNwLnYxLkhlYXJ0YmVhdFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_mcp_v1_common, file_mcp_v1_service]);
 
 /**
  * Deploy a service through the master.
@@ -725,6 +725,322 @@ export const ServiceMigrationSchema: GenMessage<ServiceMigration> = /*@__PURE__*
   messageDesc(file_mcp_v1_master, 14);
 
 /**
+ * Bytes of a service data archive moved so far by one step of an operation.
+ *
+ * @generated from message mcp.v1.TransferProgress
+ */
+export type TransferProgress = Message<"mcp.v1.TransferProgress"> & {
+  /**
+   * Service the archive belongs to.
+   *
+   * @generated from field: string service_name = 1;
+   */
+  serviceName: string;
+
+  /**
+   * The step moving it: "export", "import", "snapshot" or "restore".
+   *
+   * @generated from field: string step = 2;
+   */
+  step: string;
+
+  /**
+   * Archive bytes moved so far.
+   *
+   * @generated from field: int64 bytes = 3;
+   */
+  bytes: bigint;
+
+  /**
+   * Archive size when known in advance (a stored snapshot); 0 while unknown (a live export).
+   *
+   * @generated from field: int64 total_bytes = 4;
+   */
+  totalBytes: bigint;
+};
+
+/**
+ * Describes the message mcp.v1.TransferProgress.
+ * Use `create(TransferProgressSchema)` to create a new message.
+ */
+export const TransferProgressSchema: GenMessage<TransferProgress> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 15);
+
+/**
+ * MigrateStream's request: the fields of MigrateRequest, same numbers and meaning.
+ *
+ * @generated from message mcp.v1.MigrateStreamRequest
+ */
+export type MigrateStreamRequest = Message<"mcp.v1.MigrateStreamRequest"> & {
+  /**
+   * Service to move; "" when all is set.
+   *
+   * @generated from field: string service_name = 1;
+   */
+  serviceName: string;
+
+  /**
+   * Node to move to.
+   *
+   * @generated from field: string target_node = 2;
+   */
+  targetNode: string;
+
+  /**
+   * Replace an existing /srv/<service>/ on the target.
+   *
+   * @generated from field: bool force = 3;
+   */
+  force: boolean;
+
+  /**
+   * Move every service placed on source_node (in turn, stopping at the first failure).
+   *
+   * @generated from field: bool all = 4;
+   */
+  all: boolean;
+
+  /**
+   * Node to evacuate; required when all is set.
+   *
+   * @generated from field: string source_node = 5;
+   */
+  sourceNode: string;
+};
+
+/**
+ * Describes the message mcp.v1.MigrateStreamRequest.
+ * Use `create(MigrateStreamRequestSchema)` to create a new message.
+ */
+export const MigrateStreamRequestSchema: GenMessage<MigrateStreamRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 16);
+
+/**
+ * One frame of MigrateStream: a finished step, transfer progress, or (last) the whole outcome.
+ *
+ * @generated from message mcp.v1.MigrateStreamResponse
+ */
+export type MigrateStreamResponse = Message<"mcp.v1.MigrateStreamResponse"> & {
+  /**
+   * What happened.
+   *
+   * @generated from oneof mcp.v1.MigrateStreamResponse.event
+   */
+  event: {
+    /**
+     * A step of one service's migration ended; its name is "<service>/<step>".
+     *
+     * @generated from field: mcp.v1.StepResult step = 1;
+     */
+    value: StepResult;
+    case: "step";
+  } | {
+    /**
+     * Archive bytes moved so far.
+     *
+     * @generated from field: mcp.v1.TransferProgress progress = 2;
+     */
+    value: TransferProgress;
+    case: "progress";
+  } | {
+    /**
+     * Last frame: the outcome, as Migrate answers it.
+     *
+     * @generated from field: mcp.v1.MigrateResponse done = 3;
+     */
+    value: MigrateResponse;
+    case: "done";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message mcp.v1.MigrateStreamResponse.
+ * Use `create(MigrateStreamResponseSchema)` to create a new message.
+ */
+export const MigrateStreamResponseSchema: GenMessage<MigrateStreamResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 17);
+
+/**
+ * CreateSnapshotStream's request: the fields of CreateSnapshotRequest.
+ *
+ * @generated from message mcp.v1.CreateSnapshotStreamRequest
+ */
+export type CreateSnapshotStreamRequest = Message<"mcp.v1.CreateSnapshotStreamRequest"> & {
+  /**
+   * Service name.
+   *
+   * @generated from field: string service_name = 1;
+   */
+  serviceName: string;
+};
+
+/**
+ * Describes the message mcp.v1.CreateSnapshotStreamRequest.
+ * Use `create(CreateSnapshotStreamRequestSchema)` to create a new message.
+ */
+export const CreateSnapshotStreamRequestSchema: GenMessage<CreateSnapshotStreamRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 18);
+
+/**
+ * One frame of CreateSnapshotStream: transfer progress, or (last) the snapshot taken.
+ *
+ * @generated from message mcp.v1.CreateSnapshotStreamResponse
+ */
+export type CreateSnapshotStreamResponse = Message<"mcp.v1.CreateSnapshotStreamResponse"> & {
+  /**
+   * What happened.
+   *
+   * @generated from oneof mcp.v1.CreateSnapshotStreamResponse.event
+   */
+  event: {
+    /**
+     * Archive bytes received so far.
+     *
+     * @generated from field: mcp.v1.TransferProgress progress = 1;
+     */
+    value: TransferProgress;
+    case: "progress";
+  } | {
+    /**
+     * Last frame: the snapshot taken, as CreateSnapshot answers it.
+     *
+     * @generated from field: mcp.v1.CreateSnapshotResponse done = 2;
+     */
+    value: CreateSnapshotResponse;
+    case: "done";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message mcp.v1.CreateSnapshotStreamResponse.
+ * Use `create(CreateSnapshotStreamResponseSchema)` to create a new message.
+ */
+export const CreateSnapshotStreamResponseSchema: GenMessage<CreateSnapshotStreamResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 19);
+
+/**
+ * Restore a stored snapshot in place.
+ *
+ * @generated from message mcp.v1.RestoreSnapshotRequest
+ */
+export type RestoreSnapshotRequest = Message<"mcp.v1.RestoreSnapshotRequest"> & {
+  /**
+   * Service name; it must be placed (restored on its node).
+   *
+   * @generated from field: string service_name = 1;
+   */
+  serviceName: string;
+
+  /**
+   * File name from ListSnapshots; "" restores the latest.
+   *
+   * @generated from field: string filename = 2;
+   */
+  filename: string;
+};
+
+/**
+ * Describes the message mcp.v1.RestoreSnapshotRequest.
+ * Use `create(RestoreSnapshotRequestSchema)` to create a new message.
+ */
+export const RestoreSnapshotRequestSchema: GenMessage<RestoreSnapshotRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 20);
+
+/**
+ * One frame of RestoreSnapshot: a finished step, transfer progress, or (last) the outcome.
+ *
+ * @generated from message mcp.v1.RestoreSnapshotResponse
+ */
+export type RestoreSnapshotResponse = Message<"mcp.v1.RestoreSnapshotResponse"> & {
+  /**
+   * What happened.
+   *
+   * @generated from oneof mcp.v1.RestoreSnapshotResponse.event
+   */
+  event: {
+    /**
+     * A step ended: "stop", "import", "start".
+     *
+     * @generated from field: mcp.v1.StepResult step = 1;
+     */
+    value: StepResult;
+    case: "step";
+  } | {
+    /**
+     * Archive bytes sent so far.
+     *
+     * @generated from field: mcp.v1.TransferProgress progress = 2;
+     */
+    value: TransferProgress;
+    case: "progress";
+  } | {
+    /**
+     * Last frame: the outcome.
+     *
+     * @generated from field: mcp.v1.RestoreSnapshotResult done = 3;
+     */
+    value: RestoreSnapshotResult;
+    case: "done";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message mcp.v1.RestoreSnapshotResponse.
+ * Use `create(RestoreSnapshotResponseSchema)` to create a new message.
+ */
+export const RestoreSnapshotResponseSchema: GenMessage<RestoreSnapshotResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 21);
+
+/**
+ * Outcome of a RestoreSnapshot.
+ *
+ * @generated from message mcp.v1.RestoreSnapshotResult
+ */
+export type RestoreSnapshotResult = Message<"mcp.v1.RestoreSnapshotResult"> & {
+  /**
+   * True when the data was restored and the service runs again.
+   *
+   * @generated from field: bool success = 1;
+   */
+  success: boolean;
+
+  /**
+   * First failure; "" on success.
+   *
+   * @generated from field: string error = 2;
+   */
+  error: string;
+
+  /**
+   * The snapshot restored.
+   *
+   * @generated from field: mcp.v1.SnapshotInfo snapshot = 3;
+   */
+  snapshot?: SnapshotInfo | undefined;
+
+  /**
+   * Node it was restored on.
+   *
+   * @generated from field: string node = 4;
+   */
+  node: string;
+
+  /**
+   * Every step in order.
+   *
+   * @generated from field: repeated mcp.v1.StepResult steps = 5;
+   */
+  steps: StepResult[];
+};
+
+/**
+ * Describes the message mcp.v1.RestoreSnapshotResult.
+ * Use `create(RestoreSnapshotResultSchema)` to create a new message.
+ */
+export const RestoreSnapshotResultSchema: GenMessage<RestoreSnapshotResult> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 22);
+
+/**
  * List the nodes.
  *
  * @generated from message mcp.v1.ListNodesRequest
@@ -737,7 +1053,7 @@ export type ListNodesRequest = Message<"mcp.v1.ListNodesRequest"> & {
  * Use `create(ListNodesRequestSchema)` to create a new message.
  */
 export const ListNodesRequestSchema: GenMessage<ListNodesRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 15);
+  messageDesc(file_mcp_v1_master, 23);
 
 /**
  * Every known node.
@@ -758,7 +1074,7 @@ export type ListNodesResponse = Message<"mcp.v1.ListNodesResponse"> & {
  * Use `create(ListNodesResponseSchema)` to create a new message.
  */
 export const ListNodesResponseSchema: GenMessage<ListNodesResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 16);
+  messageDesc(file_mcp_v1_master, 24);
 
 /**
  * One node as the master knows it. Fields 1-8 are fixed by SPEC (Go MCP).
@@ -863,7 +1179,7 @@ export type NodeInfo = Message<"mcp.v1.NodeInfo"> & {
  * Use `create(NodeInfoSchema)` to create a new message.
  */
 export const NodeInfoSchema: GenMessage<NodeInfo> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 17);
+  messageDesc(file_mcp_v1_master, 25);
 
 /**
  * Take a snapshot now.
@@ -884,7 +1200,7 @@ export type CreateSnapshotRequest = Message<"mcp.v1.CreateSnapshotRequest"> & {
  * Use `create(CreateSnapshotRequestSchema)` to create a new message.
  */
 export const CreateSnapshotRequestSchema: GenMessage<CreateSnapshotRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 18);
+  messageDesc(file_mcp_v1_master, 26);
 
 /**
  * The snapshot taken. Fields 1-2 as in the Go MCP.
@@ -933,7 +1249,7 @@ export type CreateSnapshotResponse = Message<"mcp.v1.CreateSnapshotResponse"> & 
  * Use `create(CreateSnapshotResponseSchema)` to create a new message.
  */
 export const CreateSnapshotResponseSchema: GenMessage<CreateSnapshotResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 19);
+  messageDesc(file_mcp_v1_master, 27);
 
 /**
  * List stored snapshots.
@@ -954,7 +1270,7 @@ export type ListSnapshotsRequest = Message<"mcp.v1.ListSnapshotsRequest"> & {
  * Use `create(ListSnapshotsRequestSchema)` to create a new message.
  */
 export const ListSnapshotsRequestSchema: GenMessage<ListSnapshotsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 20);
+  messageDesc(file_mcp_v1_master, 28);
 
 /**
  * Stored snapshots.
@@ -975,7 +1291,7 @@ export type ListSnapshotsResponse = Message<"mcp.v1.ListSnapshotsResponse"> & {
  * Use `create(ListSnapshotsResponseSchema)` to create a new message.
  */
 export const ListSnapshotsResponseSchema: GenMessage<ListSnapshotsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 21);
+  messageDesc(file_mcp_v1_master, 29);
 
 /**
  * One stored snapshot. Fields 1-5 are fixed by SPEC (Go MCP).
@@ -1031,7 +1347,7 @@ export type SnapshotInfo = Message<"mcp.v1.SnapshotInfo"> & {
  * Use `create(SnapshotInfoSchema)` to create a new message.
  */
 export const SnapshotInfoSchema: GenMessage<SnapshotInfo> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 22);
+  messageDesc(file_mcp_v1_master, 30);
 
 /**
  * An agent announces itself. Fields 1-4 are fixed by SPEC (Go MCP).
@@ -1087,7 +1403,7 @@ export type RegisterRequest = Message<"mcp.v1.RegisterRequest"> & {
  * Use `create(RegisterRequestSchema)` to create a new message.
  */
 export const RegisterRequestSchema: GenMessage<RegisterRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 23);
+  messageDesc(file_mcp_v1_master, 31);
 
 /**
  * Answer to Register. Field 1 is fixed by SPEC (Go MCP).
@@ -1122,7 +1438,7 @@ export type RegisterResponse = Message<"mcp.v1.RegisterResponse"> & {
  * Use `create(RegisterResponseSchema)` to create a new message.
  */
 export const RegisterResponseSchema: GenMessage<RegisterResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 24);
+  messageDesc(file_mcp_v1_master, 32);
 
 /**
  * Periodic liveness and load report. Fields 1-5 are fixed by SPEC (Go MCP).
@@ -1171,7 +1487,7 @@ export type HeartbeatRequest = Message<"mcp.v1.HeartbeatRequest"> & {
  * Use `create(HeartbeatRequestSchema)` to create a new message.
  */
 export const HeartbeatRequestSchema: GenMessage<HeartbeatRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 25);
+  messageDesc(file_mcp_v1_master, 33);
 
 /**
  * Answer to Heartbeat. Field 1 is fixed by SPEC (Go MCP).
@@ -1199,7 +1515,7 @@ export type HeartbeatResponse = Message<"mcp.v1.HeartbeatResponse"> & {
  * Use `create(HeartbeatResponseSchema)` to create a new message.
  */
 export const HeartbeatResponseSchema: GenMessage<HeartbeatResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 26);
+  messageDesc(file_mcp_v1_master, 34);
 
 /**
  * Kind of problem reconciliation reports.
@@ -1393,6 +1709,36 @@ export const McpMasterService: GenService<{
     methodKind: "unary";
     input: typeof ListSnapshotsRequestSchema;
     output: typeof ListSnapshotsResponseSchema;
+  },
+  /**
+   * Migrate with each step reported as it happens (and transfer progress); the last frame carries the MigrateResponse.
+   *
+   * @generated from rpc mcp.v1.McpMasterService.MigrateStream
+   */
+  migrateStream: {
+    methodKind: "server_streaming";
+    input: typeof MigrateStreamRequestSchema;
+    output: typeof MigrateStreamResponseSchema;
+  },
+  /**
+   * CreateSnapshot with transfer progress; the last frame carries the CreateSnapshotResponse.
+   *
+   * @generated from rpc mcp.v1.McpMasterService.CreateSnapshotStream
+   */
+  createSnapshotStream: {
+    methodKind: "server_streaming";
+    input: typeof CreateSnapshotStreamRequestSchema;
+    output: typeof CreateSnapshotStreamResponseSchema;
+  },
+  /**
+   * Restores a stored snapshot in place on the node the service runs on (stop, import with force, start).
+   *
+   * @generated from rpc mcp.v1.McpMasterService.RestoreSnapshot
+   */
+  restoreSnapshot: {
+    methodKind: "server_streaming";
+    input: typeof RestoreSnapshotRequestSchema;
+    output: typeof RestoreSnapshotResponseSchema;
   },
   /**
    * Called by an agent at start-up (identity agent-<name> only).
