@@ -5,6 +5,7 @@ import { configPathFromEnvironment, loadMasterConfig, processEnvironment } from 
 import { reconcileFleet } from './reconcile.js';
 import { createFleetRpcs } from './rpc/fleet-rpcs.js';
 import { createNodeRpcs } from './rpc/node-rpcs.js';
+import { createSnapshotRpcs } from './rpc/snapshot-rpcs.js';
 import { startMaster } from './start-master.js';
 import { masterVersion } from './version.js';
 
@@ -32,11 +33,17 @@ async function main(): Promise<void> {
     allowedPublicDomains: config.edge.allowedDomains,
     agentOperationTimeoutMs: config.agents.operationTimeoutMs,
   });
+  const snapshotSettings = {
+    dir: config.snapshots.dir,
+    retention: config.snapshots.retention,
+    transferTimeoutMs: config.agents.operationTimeoutMs,
+  };
   const master = await startMaster({
     config,
     log,
     version: masterVersion,
-    groups: [nodeRpcs, fleetRpcs],
+    groups: [nodeRpcs, fleetRpcs, createSnapshotRpcs(snapshotSettings)],
+    snapshots: { settings: snapshotSettings, intervalMs: config.snapshots.intervalMs },
     // Reports stale placements, orphans, …; changes nothing (SPEC §6).
     afterStart: async (deps) => void (await reconcileFleet(deps)),
   });

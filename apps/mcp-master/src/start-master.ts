@@ -13,6 +13,8 @@ import { HealthMonitor, systemTimer, type IntervalTimer } from './health-monitor
 import { assembleMasterHandlers, type HandlerGroup } from './master-handlers.js';
 import { masterInterceptors } from './master-interceptors.js';
 import { deferredRpcs } from './rpc/deferred-rpcs.js';
+import { startSnapshotSchedule } from './snapshots/snapshot-schedule.js';
+import type { SnapshotSettings } from './snapshots/take-snapshot.js';
 import { openMasterStore, type OpenedMasterStore } from './store/open-master-store.js';
 
 export interface StartMasterOptions {
@@ -25,6 +27,8 @@ export interface StartMasterOptions {
   afterStart?: (deps: MasterDeps) => Promise<void>;
   /** The health monitor's schedule; tests pass one they fire themselves. */
   timer?: IntervalTimer;
+  /** The snapshot schedule: a round every intervalMs (0: none), on `timer` too. */
+  snapshots?: { settings: SnapshotSettings; intervalMs: number };
 }
 
 export interface RunningMaster {
@@ -48,7 +52,9 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
   let store: OpenedMasterStore | undefined;
   let server: RunningServer | undefined;
   let monitor: HealthMonitor | undefined;
+  let schedule: { stop(): Promise<void> } | undefined;
   const close = async (): Promise<void> => {
+    await schedule?.stop();
     await monitor?.stop();
     await server?.close();
     agents?.close();
@@ -84,6 +90,10 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
       checkPeriodMs: config.health.checkPeriodMs,
     });
     monitor.start();
+    const snapshots = options.snapshots;
+    if (snapshots !== undefined && snapshots.intervalMs > 0) {
+      schedule = startSnapshotSchedule(deps, snapshots.settings, { intervalMs: snapshots.intervalMs, timer: options.timer ?? systemTimer });
+    }
     log.info({ allowNodes: config.registration.allowNodes, maxNodes: config.registration.maxNodes }, 'registration open to the allow-listed nodes');
     const running: RunningMaster = { deps, server, address: `${config.listen.host}:${server.port}`, implemented, monitor, close };
     if (options.afterStart) {

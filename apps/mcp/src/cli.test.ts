@@ -40,10 +40,10 @@ describe('version and help', () => {
 
 describe('usage errors exit 2 with the message', () => {
   it('refuses an unknown command', async () => {
-    const { exitCode, stderr } = await sandbox.run(['migrate', 'web']);
+    const { exitCode, stderr } = await sandbox.run(['teleport', 'web']);
     expect([exitCode, stderr]).toEqual([
       2,
-      `mcp: Unknown command: migrate; expected one of: ${commandNames}\nRun "mcp --help" for usage.\n`,
+      `mcp: Unknown command: teleport; expected one of: ${commandNames}\nRun "mcp --help" for usage.\n`,
     ]);
   });
 
@@ -63,10 +63,10 @@ describe('usage errors exit 2 with the message', () => {
   });
 
   it('prints a usage error as a JSON error document under --json', async () => {
-    const { exitCode, stdout, stderr } = await sandbox.run(['migrate', '--json']);
+    const { exitCode, stdout, stderr } = await sandbox.run(['teleport', '--json']);
     expect([exitCode, JSON.parse(stdout), stderr]).toEqual([
       2,
-      { error: { code: 'usage', message: `Unknown command: migrate; expected one of: ${commandNames}` } },
+      { error: { code: 'usage', message: `Unknown command: teleport; expected one of: ${commandNames}` } },
       '',
     ]);
   });
