@@ -202,15 +202,28 @@ async function deployOnTarget(context: MoveContext): Promise<boolean> {
   return false;
 }
 
-/** After a failure past the stop: the service runs on its source again. */
+/**
+ * After a failure past the stop: the service runs on its source again. Started when it was only stopped; deployed
+ * again from its recorded definition when the cleanup had already removed it (its data is still there).
+ */
 async function restartSource(context: MoveContext): Promise<void> {
   const { deps, source, move, placement } = context;
   if (source === undefined) return;
+  const service = placement.service;
+  const cleaned = move.steps.some((step) => step.step === 'cleanup' && step.status === ResultStatus.OK);
+  const client = deps.agents.forAddress(source.address);
+  const timeoutMs = context.settings.transferTimeoutMs;
   try {
-    await deps.agents.forAddress(source.address).startService({ service: placement.service }, { timeoutMs: context.settings.transferTimeoutMs });
-    move.record(stepOk('restart_source', `service ${placement.service} started again on ${agentName(source)}`));
+    if (cleaned) {
+      const answer = await client.deploy({ service: placement.spec, component: '', noPull: true }, { timeoutMs });
+      if (!answer.success) throw new Error(answer.results.filter((result) => !result.success).map((result) => `${result.name}: ${result.error}`).join('; '));
+      move.record(stepOk('restart_source', `service ${service} deployed again on ${agentName(source)} with its data there`));
+    } else {
+      await client.startService({ service }, { timeoutMs });
+      move.record(stepOk('restart_source', `service ${service} started again on ${agentName(source)}`));
+    }
   } catch (error) {
-    move.record(stepFailed('restart_source', `service ${placement.service} could not be started again on ${agentName(source)}: ${messageOf(error)}`));
+    move.record(stepFailed('restart_source', `service ${service} could not be started again on ${agentName(source)}: ${messageOf(error)}`));
   }
 }
 
@@ -234,8 +247,8 @@ async function migrateOneLocked(deps: MasterDeps, settings: SnapshotSettings, in
   const health = await isAlive(deps, source);
   move.record(stepOk('validate', `from node ${placement.node} (${health.alive ? 'answering' : 'unreachable'}) to node ${target.name}`));
   const context: MoveContext = { deps, settings, placement, source: health.alive ? source : undefined, target, force: input.force, move, events };
-  const fail = async (stoppedOnSource: boolean): Promise<ServiceMigration> => {
-    if (stoppedOnSource) await restartSource(context);
+  const fail = async (): Promise<ServiceMigration> => {
+    if (health.alive) await restartSource(context);
     const failed = move.steps.find((step) => step.status === ResultStatus.FAILED);
     return result(ResultStatus.FAILED, failed === undefined ? 'migration failed' : `${failed.step}: ${failed.error}`);
   };
@@ -246,29 +259,31 @@ async function migrateOneLocked(deps: MasterDeps, settings: SnapshotSettings, in
       move.record(stepOk('stop', `stopped on ${agentName(source)}`));
     } catch (error) {
       move.record(stepFailed('stop', `could not stop it on ${agentName(source)}: ${messageOf(error)}`));
-      return fail(true);
+      return fail();
     }
   } else {
     move.record(stepSkipped('stop', `source unreachable: ${health.why}`));
   }
-  if (!(await transferData(context, health.alive, health.why))) return fail(health.alive);
-  if (!(await deployOnTarget(context))) return fail(health.alive);
-  move.record(stepSkipped('dns', DNS_SKIPPED));
-  move.record(stepSkipped('edge_route', `${EDGE_NOT_IN_VERSION}: no edge route to move`));
+  if (!(await transferData(context, health.alive, health.why))) return fail();
+  // The source is cleaned before the target deploys: container names are unique per host, and nodes of a fleet on
+  // one machine share one. Its /srv/<service>/ stays, so a failure from here on deploys the service there again.
   if (health.alive && source !== undefined) {
     try {
       await deps.agents.forAddress(source.address).undeployService({ service }, { timeoutMs: settings.transferTimeoutMs });
       move.record(stepOk('cleanup', `containers and ports removed from ${agentName(source)}; /srv/${service}/ stays there as a copy`));
     } catch (error) {
-      move.record(stepFailed('cleanup', `service runs on ${target.name} but could not be removed from ${agentName(source)}: ${messageOf(error)}; undeploy it there by hand`));
+      move.record(stepFailed('cleanup', `could not remove it from ${agentName(source)}: ${messageOf(error)}`));
+      return fail();
     }
   } else {
     move.record(stepSkipped('cleanup', `source unreachable: when node ${placement.node} returns, its agent still holds the service; remove it there (mcp status reports it as an orphan)`));
   }
+  if (!(await deployOnTarget(context))) return fail();
+  move.record(stepSkipped('dns', DNS_SKIPPED));
+  move.record(stepSkipped('edge_route', `${EDGE_NOT_IN_VERSION}: no edge route to move`));
   deps.store.putPlacement({ ...placement, node: target.name, deployedAt: deps.clock.now() });
   move.record(stepOk('placement', `service ${service} is placed on node ${target.name}`));
-  const cleanupFailed = move.steps.find((step) => step.status === ResultStatus.FAILED);
-  return result(cleanupFailed === undefined ? ResultStatus.OK : ResultStatus.FAILED, cleanupFailed === undefined ? '' : `${cleanupFailed.step}: ${cleanupFailed.error}`);
+  return result(ResultStatus.OK);
 }
 
 /** The services `--all --from X` moves: every service placed on X, by name. */
