@@ -7,12 +7,14 @@ import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { listCommand } from './commands/list.js';
 import { logsCommand } from './commands/logs.js';
+import { migrateCommand } from './commands/migrate.js';
 import { nodeCommand } from './commands/node.js';
 import { psCommand } from './commands/ps.js';
 import { pullCommand } from './commands/pull.js';
 import { purgeCommand } from './commands/purge.js';
 import { pushCommand } from './commands/push.js';
 import { restartCommand } from './commands/restart.js';
+import { snapshotCommand } from './commands/snapshot.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
@@ -45,6 +47,8 @@ const commands: readonly CliCommand[] = [
   nodeCommand,
   agentCommand,
   devCommand,
+  snapshotCommand,
+  migrateCommand,
 ];
 
 type CommandLine =
@@ -56,7 +60,7 @@ type CommandLine =
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const commandLine = parseCommandLine(argv, io.columns);
   const json = commandLine.kind === 'run' ? commandLine.options.json : mentionsJson(argv);
-  const output = createOutput({ stdout: io.stdout, stderr: io.stderr, json });
+  const output = createOutput({ stdout: io.stdout, stderr: io.stderr, json, terminal: io.stderrIsTerminal === true });
   if (commandLine.kind === 'usage') {
     output.failure(usageFailure(commandLine.message));
     return exitCodes.badInput;

@@ -10,5 +10,6 @@ const exitCode = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   homedir: homedir(),
   columns: process.stdout.columns,
+  stderrIsTerminal: process.stderr.isTTY,
 });
 process.exitCode = exitCode;
