@@ -15,7 +15,7 @@ import {
 import { createHash } from 'node:crypto';
 import { agentName } from '../agent-calls.js';
 import { DNS_SKIPPED, EDGE_NOT_IN_VERSION } from '../deploy.js';
-import type { AgentClient, MasterDeps, NodeRecord, PlacementRecord } from '../deps.js';
+import type { MasterDeps, NodeRecord, PlacementRecord } from '../deps.js';
 import { FleetError } from '../fleet-errors.js';
 import { serviceLocksFor } from '../service-lock.js';
 import { checkServiceName } from '../spec-input.js';
