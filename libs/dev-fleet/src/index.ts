@@ -4,7 +4,7 @@ export type { AgentHome, AgentHomeOptions, AgentMasterLink } from './agent-home.
 export { writeCliConfig } from './cli-config.js';
 export type { CliConfigOptions } from './cli-config.js';
 export { DevFleetError } from './errors.js';
-export { DEV_FLEET_NODES, layoutOf, prepareDevFleet, readDevFleet } from './fleet-layout.js';
+export { DEV_FLEET_NODES, devFleetNodes, layoutOf, prepareDevFleet, readDevFleet } from './fleet-layout.js';
 export type { DevFleetDaemon, DevFleetLayout, PrepareDevFleetOptions } from './fleet-layout.js';
 export { formatManifest, parseManifest } from './fleet-manifest.js';
 export type { FleetManifest, ManifestNode, NodeRole } from './fleet-manifest.js';
