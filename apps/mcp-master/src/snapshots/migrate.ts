@@ -1,7 +1,6 @@
 // Migrate (SPEC §8): move a service and its /srv/<service>/ data to another node, step by step, reporting each step
 // as it ends; a failure after the stop starts the service on its source again, so a failed migrate never leaves it down.
 import { create } from '@bufbuild/protobuf';
-import { ConnectError } from '@connectrpc/connect';
 import {
   ImportServiceDataRequestSchema,
   MigrateResponseSchema,
@@ -19,7 +18,7 @@ import type { MasterDeps, NodeRecord, PlacementRecord } from '../deps.js';
 import { FleetError } from '../fleet-errors.js';
 import { serviceLocksFor } from '../service-lock.js';
 import { checkServiceName } from '../spec-input.js';
-import { errorText, stepFailed, stepOk, stepSkipped } from '../step-results.js';
+import { callErrorText, stepFailed, stepOk, stepSkipped } from '../step-results.js';
 import { progressMeter, snapshotPath, storedArchiveChunks, verifyStoredArchive } from './archive-files.js';
 import type { SnapshotSettings } from './take-snapshot.js';
 
@@ -39,9 +38,6 @@ export interface MigrateEvents {
 
 const NO_EVENTS: MigrateEvents = { step: () => undefined, progress: () => undefined };
 
-function messageOf(error: unknown): string {
-  return error instanceof ConnectError ? error.rawMessage : errorText(error);
-}
 
 /** The target must be a known, healthy, non-edge node. */
 function checkTarget(deps: MasterDeps, target: string): NodeRecord {
@@ -83,7 +79,7 @@ async function isAlive(deps: MasterDeps, node: NodeRecord | undefined): Promise<
     await deps.agents.forAddress(node.address).healthCheck({}, { timeoutMs: deps.agentTimeoutMs });
     return { alive: true, why: '' };
   } catch (error) {
-    return { alive: false, why: `${agentName(node)} did not answer a health check (${messageOf(error)})` };
+    return { alive: false, why: `${agentName(node)} did not answer a health check (${callErrorText(error)})` };
   }
 }
 
@@ -151,7 +147,7 @@ async function transferData(context: MoveContext, sourceAlive: boolean, deadWhy:
     try {
       await verifyStoredArchive(path, latest);
     } catch (error) {
-      move.record(stepFailed('export', `the source is unreachable and the latest snapshot cannot be used: ${messageOf(error)}`));
+      move.record(stepFailed('export', `the source is unreachable and the latest snapshot cannot be used: ${callErrorText(error)}`));
       return false;
     }
     move.snapshotFilename = latest.filename;
@@ -167,11 +163,11 @@ async function transferData(context: MoveContext, sourceAlive: boolean, deadWhy:
     return true;
   } catch (error) {
     if (failure.export !== undefined) {
-      move.record(stepFailed('export', `export from the source failed: ${messageOf(failure.export)}`));
+      move.record(stepFailed('export', `export from the source failed: ${callErrorText(failure.export)}`));
       move.record(stepSkipped('import', 'not completed: the export failed, the target discarded what it had received'));
     } else {
       move.record(stepOk('export', exportDetail));
-      move.record(stepFailed('import', `${agentName(target)} refused the data: ${messageOf(error)}`));
+      move.record(stepFailed('import', `${agentName(target)} refused the data: ${callErrorText(error)}`));
     }
     return false;
   }
@@ -190,14 +186,14 @@ async function deployOnTarget(context: MoveContext): Promise<boolean> {
     const why = answer.results.filter((result) => !result.success).map((result) => `${result.name}: ${result.error}`).join('; ');
     move.record(stepFailed('deploy', `on ${agentName(target)}: ${why || 'the agent reported a failure'}`));
   } catch (error) {
-    move.record(stepFailed('deploy', `${agentName(target)} did not deploy it: ${messageOf(error)}`));
+    move.record(stepFailed('deploy', `${agentName(target)} did not deploy it: ${callErrorText(error)}`));
   }
   // Nothing half-deployed stays behind on the target (its data stays, so a retry needs --force).
   try {
     await deps.agents.forAddress(target.address).undeployService({ service: placement.service }, { timeoutMs: context.settings.transferTimeoutMs });
     move.record(stepOk('cleanup_target', `what was deployed on ${agentName(target)} was removed; /srv/${placement.service}/ stays there`));
   } catch (error) {
-    move.record(stepFailed('cleanup_target', `could not remove the failed deploy from ${agentName(target)}: ${messageOf(error)}`));
+    move.record(stepFailed('cleanup_target', `could not remove the failed deploy from ${agentName(target)}: ${callErrorText(error)}`));
   }
   return false;
 }
@@ -223,7 +219,7 @@ async function restartSource(context: MoveContext): Promise<void> {
       move.record(stepOk('restart_source', `service ${service} started again on ${agentName(source)}`));
     }
   } catch (error) {
-    move.record(stepFailed('restart_source', `service ${service} could not be started again on ${agentName(source)}: ${messageOf(error)}`));
+    move.record(stepFailed('restart_source', `service ${service} could not be started again on ${agentName(source)}: ${callErrorText(error)}`));
   }
 }
 
@@ -258,7 +254,7 @@ async function migrateOneLocked(deps: MasterDeps, settings: SnapshotSettings, in
       await deps.agents.forAddress(source.address).stopService({ service }, { timeoutMs: settings.transferTimeoutMs });
       move.record(stepOk('stop', `stopped on ${agentName(source)}`));
     } catch (error) {
-      move.record(stepFailed('stop', `could not stop it on ${agentName(source)}: ${messageOf(error)}`));
+      move.record(stepFailed('stop', `could not stop it on ${agentName(source)}: ${callErrorText(error)}`));
       return fail();
     }
   } else {
@@ -272,7 +268,7 @@ async function migrateOneLocked(deps: MasterDeps, settings: SnapshotSettings, in
       await deps.agents.forAddress(source.address).undeployService({ service }, { timeoutMs: settings.transferTimeoutMs });
       move.record(stepOk('cleanup', `containers and ports removed from ${agentName(source)}; /srv/${service}/ stays there as a copy`));
     } catch (error) {
-      move.record(stepFailed('cleanup', `could not remove it from ${agentName(source)}: ${messageOf(error)}`));
+      move.record(stepFailed('cleanup', `could not remove it from ${agentName(source)}: ${callErrorText(error)}`));
       return fail();
     }
   } else {

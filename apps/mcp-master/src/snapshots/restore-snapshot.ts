@@ -1,13 +1,12 @@
 // RestoreSnapshot: a stored snapshot put back in place on the service's node (stop, import with force, start).
 import { create } from '@bufbuild/protobuf';
-import { ConnectError } from '@connectrpc/connect';
 import { ImportServiceDataRequestSchema, RestoreSnapshotResultSchema, type StepResult, type TransferProgress } from '@mcp/proto';
 import { agentName } from '../agent-calls.js';
 import type { MasterDeps } from '../deps.js';
 import { FleetError } from '../fleet-errors.js';
 import { serviceLocksFor } from '../service-lock.js';
 import { checkServiceName } from '../spec-input.js';
-import { errorText, firstFailure, stepFailed, stepOk } from '../step-results.js';
+import { callErrorText, firstFailure, stepFailed, stepOk } from '../step-results.js';
 import { snapshotPath, storedArchiveChunks, verifyStoredArchive } from './archive-files.js';
 import { snapshotInfoOf, type SnapshotSettings } from './take-snapshot.js';
 
@@ -16,9 +15,6 @@ export interface RestoreEvents {
   progress(progress: Omit<TransferProgress, '$typeName' | '$unknown'>): void;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof ConnectError ? error.rawMessage : errorText(error);
-}
 
 async function restoreLocked(deps: MasterDeps, settings: SnapshotSettings, request: { service: string; filename: string }, events: RestoreEvents) {
   const { service } = request;
@@ -50,7 +46,7 @@ async function restoreLocked(deps: MasterDeps, settings: SnapshotSettings, reque
     await client.stopService({ service }, { timeoutMs });
     record(stepOk('stop', `stopped on ${agentName(node)}`));
   } catch (error) {
-    record(stepFailed('stop', `could not stop it on ${agentName(node)}: ${messageOf(error)}`));
+    record(stepFailed('stop', `could not stop it on ${agentName(node)}: ${callErrorText(error)}`));
   }
   if (firstFailure(steps) === undefined) {
     async function* frames() {
@@ -62,7 +58,7 @@ async function restoreLocked(deps: MasterDeps, settings: SnapshotSettings, reque
       const answer = await client.importServiceData(frames(), { timeoutMs });
       record(stepOk('import', `${answer.files} files from ${snapshot.filename} restored into /srv/${service}/ on ${agentName(node)}`));
     } catch (error) {
-      record(stepFailed('import', `${agentName(node)} refused the data (its old data is untouched): ${messageOf(error)}`));
+      record(stepFailed('import', `${agentName(node)} refused the data (its old data is untouched): ${callErrorText(error)}`));
     }
   }
   // Started whatever happened: a failed restore leaves the service running on its old data.
@@ -70,7 +66,7 @@ async function restoreLocked(deps: MasterDeps, settings: SnapshotSettings, reque
     await client.startService({ service }, { timeoutMs });
     record(stepOk('start', `started on ${agentName(node)}`));
   } catch (error) {
-    record(stepFailed('start', `could not start it on ${agentName(node)}: ${messageOf(error)}`));
+    record(stepFailed('start', `could not start it on ${agentName(node)}: ${callErrorText(error)}`));
   }
   const error = firstFailure(steps);
   deps.log.child({ rpc: 'RestoreSnapshot', service }).info({ node: node.name, filename: snapshot.filename, error }, 'restore finished');

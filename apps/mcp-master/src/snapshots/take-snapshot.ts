@@ -67,7 +67,7 @@ export async function takeSnapshotLocked(
     if (isUnreachable(error)) {
       throw new FleetError('unavailable', `cannot snapshot service ${service}: ${agentName(node)} is unreachable (${ConnectError.from(error).rawMessage})`, { cause: error });
     }
-    const why = error instanceof ConnectError ? error.rawMessage : errorText(error);
+    const why = callErrorText(error);
     throw new FleetError('failed-precondition', `cannot snapshot service ${service} on ${agentName(node)}: ${why}`, { cause: error });
   }
   const record: SnapshotRecord = { service, filename, node: node.name, sizeBytes: received.sizeBytes, sha256: received.sha256, createdAt };
