@@ -8,7 +8,7 @@ import type { MasterDeps, SnapshotRecord } from '../deps.js';
 import { FleetError } from '../fleet-errors.js';
 import { serviceLocksFor } from '../service-lock.js';
 import { checkServiceName } from '../spec-input.js';
-import { errorText } from '../step-results.js';
+import { callErrorText } from '../step-results.js';
 import { receiveArchive, snapshotFilename, snapshotPath } from './archive-files.js';
 
 export interface SnapshotSettings {
