@@ -15,17 +15,27 @@ const MiB = 1024 * 1024;
 const TARGET_RATIO = 0.8;
 const TARGET_RSS_GROWTH_BYTES = 100 * MiB;
 
-/** Text that compresses like logs and configs do (zstd -3 gets about 4:1 to 8:1). */
-function textLike(bytes: number): Buffer {
+/** 4 MiB of log-like lines, made once; text files are cut from it at random offsets (zstd -3 gets about 4:1 to 6:1). */
+const TEXT_POOL = (() => {
   const words = ['service', 'node', 'deploy', 'ok', 'failed', 'route', 'port', '443', 'l7', 'worker', 'snapshot', 'sqlite'];
   const parts: string[] = [];
   let size = 0;
-  for (let line = 0; size < bytes; line += 1) {
+  for (let line = 0; size < 4 * MiB; line += 1) {
     const text = `${new Date(1_700_000_000_000 + line * 997).toISOString()} ${words[line % words.length]} ${line} ${randomBytes(6).toString('hex')}\n`;
     parts.push(text);
     size += text.length;
   }
-  return Buffer.from(parts.join('')).subarray(0, bytes);
+  return Buffer.from(parts.join(''));
+})();
+
+function textLike(bytes: number): Buffer {
+  const out = Buffer.allocUnsafe(bytes);
+  const piece = 64 * 1024;
+  for (let offset = 0; offset < bytes; offset += piece) {
+    const from = Math.floor(Math.random() * (TEXT_POOL.length - piece));
+    TEXT_POOL.copy(out, offset, from, from + Math.min(piece, bytes - offset));
+  }
+  return out;
 }
 
 /** 1 GiB: 384 MiB incompressible (keys, media), 384 MiB of text, 128 MiB in 256 small files, a 128 MiB SQLite database. */
