@@ -56,7 +56,10 @@ export async function takeSnapshotLocked(
   }
   const node = deps.store.findNode(placement.node);
   if (node === undefined) throw new FleetError('failed-precondition', `service ${service} is placed on node ${placement.node}, which is not registered`);
-  const createdAt = deps.clock.now();
+  // Two snapshots within one millisecond (or a clock that stood still) still get names of their own.
+  const taken = new Set(deps.store.listSnapshots(service).map((snapshot) => snapshot.filename));
+  let createdAt = deps.clock.now();
+  while (taken.has(snapshotFilename(createdAt))) createdAt = new Date(createdAt.getTime() + 1);
   const filename = snapshotFilename(createdAt);
   const path = snapshotPath(settings.dir, service, filename);
   const client = deps.agents.forAddress(node.address);
