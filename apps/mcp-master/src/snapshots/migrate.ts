@@ -173,12 +173,13 @@ async function transferData(context: MoveContext, sourceAlive: boolean, deadWhy:
   }
 }
 
+// no_pull: the image is pulled only when the target lacks it (a moved service keeps its version).
 async function deployOnTarget(context: MoveContext): Promise<boolean> {
   const { deps, placement, target, move } = context;
   try {
     const answer = await deps.agents
       .forAddress(target.address)
-      .deploy({ service: placement.spec, component: '', noPull: false }, { timeoutMs: context.settings.transferTimeoutMs });
+      .deploy({ service: placement.spec, component: '', noPull: true }, { timeoutMs: context.settings.transferTimeoutMs });
     if (answer.success) {
       move.record(stepOk('deploy', `${answer.results.map((result) => result.name).join(', ')} running on ${agentName(target)}`));
       return true;
