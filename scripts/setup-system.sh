@@ -29,9 +29,10 @@ VM_PACKAGES=(qemu-system-x86 qemu-utils xz-utils)
 # Edge parts (TOOLCHAIN.md): HAProxy is each node's proxy, pebble the ACME CA of tests and dev fleets,
 # PowerDNS (sqlite backend) the internal zone's DNS server, dig reads it back, zstd packs snapshots.
 EDGE_PACKAGES=(haproxy pebble pdns-server pdns-backend-sqlite3 bind9-dnsutils zstd)
-# sqlite3 loads Debian's gsqlite3 schema into a new PowerDNS database (@mcp/dns).
-DNS_PACKAGES=(sqlite3)
-PACKAGES=("${PODMAN_PACKAGES[@]}" "${REGISTRY_PACKAGES[@]}" "${TLS_PACKAGES[@]}" "${VM_PACKAGES[@]}" "${EDGE_PACKAGES[@]}" "${DNS_PACKAGES[@]}")
+# sqlite3 loads Debian's gsqlite3 schema into a new PowerDNS database (@mcp/dns); the snapshot tests also run the
+# host's sqlite3 (copied with its libraries into a service directory) in a busybox container that writes to a database.
+SQLITE_PACKAGES=(sqlite3)
+PACKAGES=("${PODMAN_PACKAGES[@]}" "${REGISTRY_PACKAGES[@]}" "${TLS_PACKAGES[@]}" "${VM_PACKAGES[@]}" "${EDGE_PACKAGES[@]}" "${SQLITE_PACKAGES[@]}")
 
 is_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 has_candidate() {

@@ -48,16 +48,4 @@ describe('agent handler assembly', () => {
     expect(error.code).toBe(Code.Unimplemented);
     expect(error.rawMessage).toBe('ListProxyRoutes: this agent version has no proxy routes yet; check NodeStatus capabilities before calling it');
   });
-
-  it('answers a deferred streaming RPC with Unimplemented too', async () => {
-    const { impl } = assembleAgentHandlers(deps, [health], deferredRpcs);
-    const client = createClient(McpAgentService, createRouterTransport((router) => router.service(McpAgentService, impl)));
-    const error = await failureOf(
-      (async () => {
-        for await (const frame of client.exportServiceData({ service: 'x' })) void frame;
-      })(),
-    );
-    expect(error.code).toBe(Code.Unimplemented);
-    expect(error.rawMessage).toMatch(/^ExportServiceData: this agent version has no snapshots and migration yet/);
-  });
 });

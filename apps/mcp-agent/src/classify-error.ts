@@ -12,6 +12,7 @@ import { AgentError, type AgentErrorKind } from './errors.js';
 const agentKinds: Record<AgentErrorKind, ErrorClass> = {
   'invalid-argument': 'invalid-argument',
   'not-found': 'not-found',
+  'already-exists': 'already-exists',
   'too-large': 'resource-exhausted',
   'failed-precondition': 'failed-precondition',
   unavailable: 'unavailable',

@@ -57,6 +57,10 @@ export const agentConfigSchema = withEnvPrefix(
       root: path({ doc: 'root of the service directories (`<root>/<service>/`)', default: '/srv' }),
       max_file_bytes: integer({ doc: 'largest file PushFile/PullFile move, in bytes', default: 64 * 1024 * 1024, min: 1 }),
     },
+    snapshots: {
+      step_timeout_ms: integer({ doc: "how long a service's own snapshot step ([snapshot] method grpc, cli, exec) may run before the export fails, in ms", default: 60_000, min: 100 }),
+      max_entry_bytes: integer({ doc: 'largest single file ImportServiceData restores, in bytes', default: 64 * 1024 * 1024 * 1024, min: 1 }),
+    },
     podman: {
       socket: path({ doc: "podman's API socket; when absent the agent starts `podman system service` on <data.dir>/podman.sock", optional: true }),
     },
@@ -124,6 +128,8 @@ export interface AgentConfig {
   readonly registryPath: string;
   readonly filesRoot: string;
   readonly maxFileBytes: number;
+  /** ExportServiceData/ImportServiceData: the bound on a service's own snapshot step, the largest file restored. */
+  readonly snapshots: { readonly stepTimeoutMs: number; readonly maxEntryBytes: number };
   /** Undefined: the agent starts its own podman service. */
   readonly podmanSocket: string | undefined;
   readonly ports: { readonly first: number; readonly last: number };
@@ -180,6 +186,7 @@ function derive(raw: Raw, file: string): Omit<AgentConfig, 'warnings'> {
     registryPath: `${raw.data.dir}/registry.db`,
     filesRoot: raw.files.root,
     maxFileBytes: raw.files.max_file_bytes,
+    snapshots: Object.freeze({ stepTimeoutMs: raw.snapshots.step_timeout_ms, maxEntryBytes: raw.snapshots.max_entry_bytes }),
     podmanSocket: raw.podman.socket,
     ports: Object.freeze({ first: raw.ports.first, last: raw.ports.last }),
     policy: policy.policy,

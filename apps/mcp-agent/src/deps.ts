@@ -34,6 +34,11 @@ export interface AgentDeps {
   readonly log: AgentLog;
   /** Service files: `<root>/<service>/`, files up to maxFileBytes. */
   readonly files: { readonly root: string; readonly maxFileBytes: number };
+  /**
+   * ExportServiceData/ImportServiceData settings; absent: DEFAULT_SERVICE_DATA_SETTINGS. zstdPath defaults to
+   * `zstd` on the PATH.
+   */
+  readonly serviceData?: { readonly stepTimeoutMs: number; readonly maxEntryBytes: number; readonly zstdPath?: string };
   /** Agent version (semver), reported in NodeStatus. */
   readonly version: string;
   readonly startedAt: Date;

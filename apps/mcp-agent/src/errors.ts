@@ -6,7 +6,13 @@
  * failed-precondition → FailedPrecondition (wrong state), unavailable → Unavailable (a backend is down).
  * Add a kind here (and its mapping there) when a new error class needs one.
  */
-export type AgentErrorKind = 'invalid-argument' | 'not-found' | 'too-large' | 'failed-precondition' | 'unavailable';
+export type AgentErrorKind =
+  | 'invalid-argument'
+  | 'not-found'
+  | 'already-exists'
+  | 'too-large'
+  | 'failed-precondition'
+  | 'unavailable';
 
 /** Base of every agent error: a kind for the boundary, a message for people, a chained cause. */
 export abstract class AgentError extends Error {
@@ -156,5 +162,15 @@ export class BackendUnavailableError extends AgentError {
     super(message, { cause: options.cause });
     this.name = 'BackendUnavailableError';
     this.backend = backend;
+  }
+}
+
+/** What the request would create exists already (e.g. /srv/<service>/ on an import without force). */
+export class AlreadyExistsError extends AgentError {
+  readonly kind = 'already-exists';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AlreadyExistsError';
   }
 }

@@ -162,6 +162,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       clock: { now: () => new Date() },
       log,
       files: { root: config.filesRoot, maxFileBytes: config.maxFileBytes },
+      serviceData: config.snapshots,
       version: options.version,
       startedAt: new Date(),
       listenAddress: `${config.listen.host}:${config.listen.port}`,

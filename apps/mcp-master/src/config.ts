@@ -73,6 +73,10 @@ export const masterConfigSchema = withEnvPrefix(
       register_ms: integer({ doc: 'minimum interval between two Register calls of one identity, in ms', default: 60_000, min: 0, max: hour }),
       heartbeat_ms: integer({ doc: 'minimum interval between two Heartbeat calls of one identity, in ms (at most health.heartbeat_interval_ms)', default: 10_000, min: 0, max: hour }),
     },
+    snapshots: {
+      interval_hours: integer({ doc: 'a snapshot of every placed service is taken this often, in hours; 0 turns the schedule off', default: 24, min: 0, max: 24 * 365 }),
+      retention: integer({ doc: 'snapshots kept per service (in <data.dir>/snapshots/<service>/); older ones are removed', default: 7, min: 1, max: 10_000 }),
+    },
     data: {
       dir: path({ doc: 'state: master.db (nodes, placements, edge routes, snapshot catalogue)', default: '/var/lib/mcp-master' }),
     },
@@ -125,6 +129,8 @@ export interface MasterConfig {
   };
   readonly rateLimits: { readonly registerMs: number; readonly heartbeatMs: number };
   readonly dataDir: string;
+  /** The snapshot catalogue: `<data.dir>/snapshots`, the schedule (0: off) and how many are kept per service. */
+  readonly snapshots: { readonly dir: string; readonly intervalMs: number; readonly retention: number };
   readonly databasePath: string;
   readonly bootstrapNodes: readonly BootstrapNode[];
   readonly logLevel: Raw['log']['level'];
@@ -212,6 +218,11 @@ function derive(raw: Raw, file: string): Omit<MasterConfig, 'warnings'> {
     }),
     rateLimits: Object.freeze({ registerMs: raw.rate_limits.register_ms, heartbeatMs: raw.rate_limits.heartbeat_ms }),
     dataDir: raw.data.dir,
+    snapshots: Object.freeze({
+      dir: `${raw.data.dir}/snapshots`,
+      intervalMs: raw.snapshots.interval_hours * hour,
+      retention: raw.snapshots.retention,
+    }),
     databasePath: `${raw.data.dir}/master.db`,
     bootstrapNodes: Object.freeze(raw.nodes.map((node) => Object.freeze({ name: node.name, role: node.role, address: node.address }))),
     logLevel: raw.log.level,

@@ -38,6 +38,19 @@ export interface PlacementRecord {
   readonly deployedAt: Date;
 }
 
+/** One stored snapshot: `<data dir>/snapshots/<service>/<filename>`. */
+export interface SnapshotRecord {
+  readonly service: string;
+  /** "<UTC time>.tar.zst". */
+  readonly filename: string;
+  /** Node the data was exported from. */
+  readonly node: string;
+  readonly sizeBytes: number;
+  /** SHA-256 of the archive, lower-case hex. */
+  readonly sha256: string;
+  readonly createdAt: Date;
+}
+
 /** The master's SQLite state (nodes, placements; edge routes and snapshots join with their issues). */
 export interface MasterStore {
   listNodes(): NodeRecord[];
@@ -60,6 +73,13 @@ export interface MasterStore {
   putPlacement(placement: PlacementRecord): void;
   /** Deleting a placement that does not exist changes nothing. */
   deletePlacement(service: string): void;
+
+  /** Records a stored snapshot (the file is in place first). */
+  putSnapshot(snapshot: SnapshotRecord): void;
+  /** Newest first; one service's, or every service's (by service name, then newest first). */
+  listSnapshots(service?: string): SnapshotRecord[];
+  /** Deleting a record that does not exist changes nothing. */
+  deleteSnapshot(service: string, filename: string): void;
 
   close(): void;
 }

@@ -6,6 +6,7 @@ import { reconcileFleet } from './reconcile.js';
 import { dnsRpcs } from './rpc/dns-rpcs.js';
 import { createFleetRpcs } from './rpc/fleet-rpcs.js';
 import { createNodeRpcs } from './rpc/node-rpcs.js';
+import { createSnapshotRpcs } from './rpc/snapshot-rpcs.js';
 import { startMaster } from './start-master.js';
 import { masterVersion } from './version.js';
 
@@ -35,11 +36,17 @@ async function main(): Promise<void> {
     policy: config.policy,
     allowTcgVms: config.placement.allowTcgVms,
   });
+  const snapshotSettings = {
+    dir: config.snapshots.dir,
+    retention: config.snapshots.retention,
+    transferTimeoutMs: config.agents.operationTimeoutMs,
+  };
   const master = await startMaster({
     config,
     log,
     version: masterVersion,
-    groups: [nodeRpcs, fleetRpcs, dnsRpcs],
+    groups: [nodeRpcs, fleetRpcs, dnsRpcs, createSnapshotRpcs(snapshotSettings)],
+    snapshots: { settings: snapshotSettings, intervalMs: config.snapshots.intervalMs },
     // Reports stale placements, orphans, …; changes nothing (SPEC §6).
     afterStart: async (deps) => void (await reconcileFleet(deps)),
   });

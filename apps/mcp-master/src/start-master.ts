@@ -16,6 +16,8 @@ import { masterInterceptors } from './master-interceptors.js';
 import { DnsRepair } from './dns-repair.js';
 import { deferredRpcs } from './rpc/deferred-rpcs.js';
 import type { ServiceDns } from './service-dns.js';
+import { startSnapshotSchedule } from './snapshots/snapshot-schedule.js';
+import type { SnapshotSettings } from './snapshots/take-snapshot.js';
 import { openMasterStore, type OpenedMasterStore } from './store/open-master-store.js';
 
 export interface StartMasterOptions {
@@ -28,6 +30,8 @@ export interface StartMasterOptions {
   afterStart?: (deps: MasterDeps) => Promise<void>;
   /** The health monitor's schedule; tests pass one they fire themselves. */
   timer?: IntervalTimer;
+  /** The snapshot schedule: a round every intervalMs (0: none), on `timer` too. */
+  snapshots?: { settings: SnapshotSettings; intervalMs: number };
 }
 
 export interface RunningMaster {
@@ -54,7 +58,9 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
   let server: RunningServer | undefined;
   let monitor: HealthMonitor | undefined;
   let dnsRepair: DnsRepair | undefined;
+  let schedule: { stop(): Promise<void> } | undefined;
   const close = async (): Promise<void> => {
+    await schedule?.stop();
     await monitor?.stop();
     await dnsRepair?.stop();
     await server?.close();
@@ -107,6 +113,10 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
       log.info({ driver: config.dns.kind, zone: config.dns.zone, apiUrl: config.dns.apiUrl, ttlSeconds: config.dns.ttlSeconds }, 'the master keeps the service records of the internal zone');
     } else {
       log.info({}, 'no [dns] configured: the master keeps no service records (deploy reports dns as skipped)');
+    }
+    const snapshots = options.snapshots;
+    if (snapshots !== undefined && snapshots.intervalMs > 0) {
+      schedule = startSnapshotSchedule(deps, snapshots.settings, { intervalMs: snapshots.intervalMs, timer: options.timer ?? systemTimer });
     }
     log.info({ allowNodes: config.registration.allowNodes, maxNodes: config.registration.maxNodes }, 'registration open to the allow-listed nodes');
     const running: RunningMaster = { deps, server, address: `${config.listen.host}:${server.port}`, implemented, monitor, dnsRepair, close };

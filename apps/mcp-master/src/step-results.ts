@@ -1,5 +1,6 @@
 // StepResult builders for the fleet operations' answers: every step is OK, FAILED or SKIPPED with its reason.
 import { create } from '@bufbuild/protobuf';
+import { ConnectError } from '@connectrpc/connect';
 import { ResultStatus, StepResultSchema, type StepResult } from '@mcp/proto';
 
 export function stepOk(step: string, detail: string): StepResult {
@@ -24,4 +25,9 @@ export function firstFailure(steps: readonly StepResult[]): string | undefined {
 /** Message of anything thrown, for a step's error text. */
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Message of anything thrown by a call to an agent: a ConnectError's own text without its code prefix. */
+export function callErrorText(error: unknown): string {
+  return error instanceof ConnectError ? error.rawMessage : errorText(error);
 }

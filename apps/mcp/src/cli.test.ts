@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCliSandbox, validDefinition, type CliSandbox } from './cli-test-harness.js';
 import { cliVersion } from './version.js';
 
-const commandNames = ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'service', 'push', 'pull', 'build', 'node', 'dns', 'agent', 'dev'].join(', ');
+const commandNames = ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'service', 'push', 'pull', 'build', 'node', 'dns', 'agent', 'dev', 'snapshot', 'migrate'].join(', ');
 
 let sandbox: CliSandbox;
 beforeEach(async () => {
@@ -23,7 +23,7 @@ describe('version and help', () => {
     const commands = stdout.split('\n').filter((line) => /^ {2}mcp \w/.test(line));
     expect([exitCode, commands.map((line) => line.trim().split(/\s+/)[1])]).toEqual([
       0,
-      ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'service', 'push', 'pull', 'build', 'node', 'dns', 'agent', 'dev'],
+      ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'service', 'push', 'pull', 'build', 'node', 'dns', 'agent', 'dev', 'snapshot', 'migrate'],
     ]);
   });
 
@@ -40,10 +40,10 @@ describe('version and help', () => {
 
 describe('usage errors exit 2 with the message', () => {
   it('refuses an unknown command', async () => {
-    const { exitCode, stderr } = await sandbox.run(['migrate', 'web']);
+    const { exitCode, stderr } = await sandbox.run(['teleport', 'web']);
     expect([exitCode, stderr]).toEqual([
       2,
-      `mcp: Unknown command: migrate; expected one of: ${commandNames}\nRun "mcp --help" for usage.\n`,
+      `mcp: Unknown command: teleport; expected one of: ${commandNames}\nRun "mcp --help" for usage.\n`,
     ]);
   });
 
@@ -63,10 +63,10 @@ describe('usage errors exit 2 with the message', () => {
   });
 
   it('prints a usage error as a JSON error document under --json', async () => {
-    const { exitCode, stdout, stderr } = await sandbox.run(['migrate', '--json']);
+    const { exitCode, stdout, stderr } = await sandbox.run(['teleport', '--json']);
     expect([exitCode, JSON.parse(stdout), stderr]).toEqual([
       2,
-      { error: { code: 'usage', message: `Unknown command: migrate; expected one of: ${commandNames}` } },
+      { error: { code: 'usage', message: `Unknown command: teleport; expected one of: ${commandNames}` } },
       '',
     ]);
   });

@@ -34,6 +34,8 @@ const commandModules: Readonly<Record<string, () => Promise<CliCommand>>> = {
   dns: async () => (await import('./commands/dns.js')).dnsCommand,
   agent: async () => (await import('./commands/agent.js')).agentCommand,
   dev: async () => (await import('./commands/dev.js')).devCommand,
+  snapshot: async () => (await import('./commands/snapshot.js')).snapshotCommand,
+  migrate: async () => (await import('./commands/migrate.js')).migrateCommand,
 };
 const commandNames = Object.keys(commandModules);
 
@@ -64,7 +66,7 @@ type CommandLine =
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const commandLine = parseCommandLine(argv, io.columns, await commandsFor(argv));
   const json = commandLine.kind === 'run' ? commandLine.options.json : mentionsJson(argv);
-  const output = createOutput({ stdout: io.stdout, stderr: io.stderr, json });
+  const output = createOutput({ stdout: io.stdout, stderr: io.stderr, json, terminal: io.stderrIsTerminal === true });
   if (commandLine.kind === 'usage') {
     output.failure(usageFailure(commandLine.message));
     return exitCodes.badInput;

@@ -13,6 +13,8 @@ export interface CliIo {
   readonly cwd: string;
   /** `~` in paths and the default config location resolve against this directory. */
   readonly homedir: string;
+  /** stderr is a terminal: long operations redraw a progress line there (bytes, rate). */
+  readonly stderrIsTerminal?: boolean | undefined;
   /** Terminal width for help text; undefined when stdout is not a terminal. */
   readonly columns?: number | undefined;
   /** The clock (`logs --since 10m` counts back from it); the system clock when absent. */

@@ -15,5 +15,6 @@ if (argv.length === 1 && argv[0] === '--version') {
     cwd: process.cwd(),
     homedir: homedir(),
     columns: process.stdout.columns,
+    stderrIsTerminal: process.stderr.isTTY,
   });
 }

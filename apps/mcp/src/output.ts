@@ -11,6 +11,8 @@ export interface OutputOptions {
   readonly stderr: TextSink;
   /** --json: data and errors are printed as one JSON document on stdout. */
   readonly json: boolean;
+  /** stderr is a terminal: transient progress may redraw one line there. */
+  readonly terminal?: boolean;
 }
 
 export interface Output {
@@ -25,6 +27,10 @@ export interface Output {
   note(text: string): void;
   /** Progress of a long operation, on stderr; silent under --json, where stderr stays empty. */
   progress(text: string): void;
+  /** Whether `transient` draws anything: stderr is a terminal and this is not --json. */
+  readonly terminal: boolean;
+  /** A progress line redrawn in place on a terminal (`""` clears it); nothing elsewhere. */
+  transient(text: string): void;
   /** One compact JSON value on its own line (JSON Lines: `logs --json` streams these). */
   record(value: unknown): void;
   /** An error: `{"error":{"code","message"}}` on stdout under --json, `mcp: <message>` on stderr otherwise. */
@@ -33,8 +39,13 @@ export interface Output {
 
 export function createOutput(options: OutputOptions): Output {
   const { stdout, stderr, json } = options;
+  const terminal = options.terminal === true && !json;
   return {
     json,
+    terminal,
+    transient: (text) => {
+      if (terminal) stderr.write(`\r\x1b[2K${text}`);
+    },
     document: (value) => stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     table: (headers, rows) => stdout.write(formatTable(headers, rows)),
     line: (text) => stdout.write(`${text}\n`),

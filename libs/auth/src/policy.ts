@@ -20,6 +20,7 @@ export const rpcClassTable: Readonly<Record<string, Readonly<Record<string, Excl
     ...classOf('master-cli', [
       'Deploy', 'Undeploy', 'Status', 'Sync', 'Migrate', 'ListNodes', 'CreateSnapshot', 'ListSnapshots', 'ListZoneRecords',
       'AddNode', 'RemoveNode',
+      'MigrateStream', 'CreateSnapshotStream', 'RestoreSnapshot',
     ]),
     ...classOf('master-agent', ['Register', 'Heartbeat']),
   },

@@ -29,6 +29,24 @@ describe('prepareDevFleet', () => {
     expect(new Set(layout.daemons.map((daemon) => daemon.address)).size).toBe(4);
   });
 
+  it('adds worker-2 … worker-N with --workers N, each with its own address, token and route ports, allowed by the master', async () => {
+    const { layout } = await prepareDevFleet({ dir: await tempDir(), workers: 3 });
+    expect(layout.daemons.map((daemon) => [daemon.node, daemon.role])).toEqual([
+      ['master', 'master'],
+      ['master', 'master'],
+      ['worker', 'worker'],
+      ['worker-2', 'worker'],
+      ['worker-3', 'worker'],
+      ['edge', 'edge'],
+    ]);
+    expect(new Set(layout.daemons.map((daemon) => daemon.address)).size).toBe(6);
+    expect(new Set(layout.manifest.nodes.map((node) => node.routePorts.first)).size).toBe(5);
+    const validator = await createTokenFileValidator({ path: join(layout.dir, 'tokens.toml') });
+    const token = (await readFile(join(layout.dir, 'worker-3', 'agent.token'), 'utf8')).trim();
+    expect(await validator.validate(token)).toMatchObject({ name: 'agent-worker-3', account: 'system' });
+    expect(await readFile(layout.daemons[0]?.configPath ?? '', 'utf8')).toMatch(/worker-3/);
+  });
+
   it('points every agent at the master with the fleet CA and a token file of its own', async () => {
     const { layout } = await prepareDevFleet({ dir: await tempDir() });
     const validator = await createTokenFileValidator({ path: join(layout.dir, 'tokens.toml') });

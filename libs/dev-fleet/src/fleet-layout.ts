@@ -19,6 +19,16 @@ export const DEV_FLEET_NODES: readonly { readonly name: string; readonly role: N
   { name: 'edge', role: 'edge' },
 ];
 
+/**
+ * The nodes of a fleet with `workers` workers (at least 1): `worker`, then `worker-2` … `worker-<workers>`, so a
+ * fleet on one machine has somewhere to migrate a service to.
+ */
+export function devFleetNodes(workers = 1): readonly { readonly name: string; readonly role: NodeRole }[] {
+  const extra = Array.from({ length: Math.max(workers, 1) - 1 }, (_, index) => ({ name: `worker-${index + 2}`, role: 'worker' as const }));
+  const at = DEV_FLEET_NODES.findIndex((node) => node.name === 'worker') + 1;
+  return [...DEV_FLEET_NODES.slice(0, at), ...extra, ...DEV_FLEET_NODES.slice(at)];
+}
+
 /** One background process of the fleet. */
 export interface DevFleetDaemon {
   readonly program: 'mcp-master' | 'mcp-agent';
@@ -58,6 +68,8 @@ export interface PrepareDevFleetOptions {
   /** Picks a free TCP port on `host`; default: one the kernel hands out. */
   readonly pickPort?: (host: string) => Promise<number>;
   readonly logLevel?: string;
+  /** Workers of a new fleet (default 1); an existing fleet keeps the ones it was laid out with. */
+  readonly workers?: number;
 }
 
 const manifestName = 'fleet.json';
@@ -159,12 +171,13 @@ function routeWindows(count: number): { first: number; last: number }[] {
 
 async function createFleet(dir: string, options: PrepareDevFleetOptions): Promise<DevFleetLayout> {
   const host = options.host ?? '127.0.0.1';
-  const [masterPort = 0, dnsPort = 0, apiPort = 0, ...agentPorts] = await distinctPorts(DEV_FLEET_NODES.length + 3, host, options.pickPort ?? kernelPort);
-  const windows = routeWindows(DEV_FLEET_NODES.length);
-  const nodes = DEV_FLEET_NODES.map(
+  const fleetNodes = devFleetNodes(options.workers);
+  const [masterPort = 0, dnsPort = 0, apiPort = 0, ...agentPorts] = await distinctPorts(fleetNodes.length + 3, host, options.pickPort ?? kernelPort);
+  const windows = routeWindows(fleetNodes.length);
+  const nodes = fleetNodes.map(
     (node, index): ManifestNode => ({ ...node, port: agentPorts[index] ?? 0, routePorts: windows[index] ?? { first: 0, last: 0 } }),
   );
-  const masterNode = DEV_FLEET_NODES.find((node) => node.role === 'master')?.name ?? 'master';
+  const masterNode = fleetNodes.find((node) => node.role === 'master')?.name ?? 'master';
   const manifest: FleetManifest = { format: 1, host, master: { node: masterNode, port: masterPort }, nodes, dns: { dnsPort, apiPort } };
   const layout = layoutOf(dir, manifest);
   const dnsServer = dnsServerOf(layout.dir, host, { dnsPort, apiPort });

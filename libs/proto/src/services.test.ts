@@ -46,7 +46,7 @@ describe('service descriptors', () => {
     });
   });
 
-  it('gives the master every RPC of SPEC section 6 and ListZoneRecords (mcp dns), all unary', () => {
+  it('gives the master every RPC of SPEC section 6, ListZoneRecords (mcp dns), AddNode/RemoveNode, and the streaming forms of the long ones', () => {
     expect(methodKinds(McpMasterService)).toEqual({
       Deploy: 'unary',
       Undeploy: 'unary',
@@ -58,6 +58,9 @@ describe('service descriptors', () => {
       ListSnapshots: 'unary',
       AddNode: 'unary',
       RemoveNode: 'unary',
+      MigrateStream: 'server_streaming',
+      CreateSnapshotStream: 'server_streaming',
+      RestoreSnapshot: 'server_streaming',
       Register: 'unary',
       Heartbeat: 'unary',
       ListZoneRecords: 'unary',

@@ -7,6 +7,8 @@ export type {
   ContainerSpec,
   ContainerState,
   EventOptions,
+  ExecOptions,
+  ExecResult,
   ListOptions,
   LogLine,
   LogOptions,

@@ -191,6 +191,18 @@ export interface PushOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface ExecOptions {
+  /** Aborting kills the command (a bounded snapshot step). */
+  readonly signal?: AbortSignal;
+}
+
+/** What a command run inside a container did; a non-zero exit code is a value, not an error. */
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 export interface StopOptions {
   /** Seconds between the stop signal and SIGKILL; absent uses the container's own setting. */
   readonly timeoutSeconds?: number;
@@ -223,6 +235,11 @@ export interface Runtime {
   events(options: EventOptions): AsyncIterable<RuntimeEvent>;
   buildImage(options: BuildOptions): Promise<{ imageId: string }>;
   pushImage(reference: string, options?: PushOptions): Promise<void>;
+  /**
+   * Runs `argv` (no shell) inside the running container `name`; absent on backends that cannot (VMs).
+   * Throws NotFoundError for a missing container, RuntimeError when the command cannot be started at all.
+   */
+  exec?(name: string, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
 }
 
 /**

@@ -10,8 +10,6 @@ const features = {
   setupEdgeRoute: ['SetupEdgeRoute', 'edge routing'],
   removeEdgeRoute: ['RemoveEdgeRoute', 'edge routing'],
   listEdgeRoutes: ['ListEdgeRoutes', 'edge routing'],
-  exportServiceData: ['ExportServiceData', 'snapshots and migration'],
-  importServiceData: ['ImportServiceData', 'snapshots and migration'],
 } as const;
 
 function unavailable(method: string, feature: string): ConnectError {

@@ -3,11 +3,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { HandlerGroup, MasterHandlers } from '../master-handlers.js';
 
-const features = {
-  migrate: ['Migrate', 'migration'],
-  createSnapshot: ['CreateSnapshot', 'snapshots'],
-  listSnapshots: ['ListSnapshots', 'snapshots'],
-} as const;
+const features: Record<string, readonly [string, string]> = {};
 
 export const deferredRpcs: HandlerGroup = () => {
   const handlers: Record<string, () => never> = {};

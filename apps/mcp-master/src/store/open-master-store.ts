@@ -1,11 +1,11 @@
 // Opens (and migrates) master.db and implements MasterStore over it: nodes and placements.
 import { MigrationError, applyMigrations, openSqliteFile, type Migration, type MigrationReport } from '@mcp/sqlite';
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { MasterStore, NodeRecord } from '../deps.js';
 import { UnknownNodeError } from './errors.js';
 import { masterMigrations } from './migrations/index.js';
-import { nodeRecordOf, nodeRowOf, placementRecordOf, placementRowOf } from './rows.js';
+import { nodeRecordOf, nodeRowOf, placementRecordOf, placementRowOf, snapshotRecordOf, snapshotRowOf } from './rows.js';
 import * as schema from './schema.js';
 
 export interface OpenMasterStoreOptions {
@@ -44,7 +44,7 @@ export function openMasterStore(options: OpenMasterStoreOptions): OpenedMasterSt
     throw error instanceof MigrationError ? error : new MigrationError(String(error), { path: options.path }, { cause: error });
   }
   const db = drizzle(sqlite, { schema });
-  const { nodes, placements } = schema;
+  const { nodes, placements, snapshots } = schema;
   const now = () => options.clock.now();
   const inWriteTransaction = <T>(fn: () => T): T => sqlite.transaction(fn).immediate();
   const nodeExists = (name: string): boolean =>
@@ -115,6 +115,21 @@ export function openMasterStore(options: OpenMasterStoreOptions): OpenedMasterSt
 
     deletePlacement: (service) => {
       db.delete(placements).where(eq(placements.service, service)).run();
+    },
+
+    putSnapshot: (snapshot) => {
+      const row = snapshotRowOf(snapshot);
+      db.insert(snapshots).values(row).onConflictDoUpdate({ target: [snapshots.service, snapshots.filename], set: row }).run();
+    },
+
+    listSnapshots: (service) => {
+      const query = db.select().from(snapshots);
+      const filtered = service === undefined ? query : query.where(eq(snapshots.service, service));
+      return filtered.orderBy(asc(snapshots.service), desc(snapshots.createdAt), desc(snapshots.filename)).all().map(snapshotRecordOf);
+    },
+
+    deleteSnapshot: (service, filename) => {
+      db.delete(snapshots).where(and(eq(snapshots.service, service), eq(snapshots.filename, filename))).run();
     },
 
     close: () => sqlite.close(),

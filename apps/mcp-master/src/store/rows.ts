@@ -1,11 +1,12 @@
 // Converts between the master's records (deps.ts) and the rows of its tables.
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ServiceSpecSchema } from '@mcp/proto';
-import type { NodeRecord, PlacementRecord } from '../deps.js';
-import type { nodes, placements } from './schema.js';
+import type { NodeRecord, PlacementRecord, SnapshotRecord } from '../deps.js';
+import type { nodes, placements, snapshots } from './schema.js';
 
 type NodeRow = typeof nodes.$inferSelect;
 type PlacementRow = typeof placements.$inferSelect;
+type SnapshotRow = typeof snapshots.$inferSelect;
 
 export function nodeRecordOf(row: NodeRow): NodeRecord {
   return {
@@ -62,5 +63,20 @@ export function placementRowOf(placement: PlacementRecord): PlacementRow {
     tier: placement.tier,
     spec: Buffer.from(toBinary(ServiceSpecSchema, placement.spec)),
     deployedAt: placement.deployedAt,
+  };
+}
+
+export function snapshotRecordOf(row: SnapshotRow): SnapshotRecord {
+  return { ...row };
+}
+
+export function snapshotRowOf(snapshot: SnapshotRecord): SnapshotRow {
+  return {
+    service: snapshot.service,
+    filename: snapshot.filename,
+    node: snapshot.node,
+    sizeBytes: snapshot.sizeBytes,
+    sha256: snapshot.sha256,
+    createdAt: snapshot.createdAt,
   };
 }

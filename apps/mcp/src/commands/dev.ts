@@ -19,6 +19,13 @@ function seconds(value: number, option: string, max: number): number {
   return value * 1000;
 }
 
+function workerCount(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 8) {
+    throw new CliError('usage', `--workers ${value}: expected a whole number of workers from 1 to 8`, exitCodes.badInput);
+  }
+  return value;
+}
+
 export const devCommand: CliCommand = {
   name: 'dev',
   register: (parser, select) =>
@@ -30,11 +37,18 @@ export const devCommand: CliCommand = {
           (up) =>
             up
               .option('dir', { type: 'string', requiresArg: true, describe: dirHelp })
-              .option('timeout', { type: 'number', default: 120, requiresArg: true, describe: 'Seconds to wait for every agent to register' }),
+              .option('timeout', { type: 'number', default: 120, requiresArg: true, describe: 'Seconds to wait for every agent to register' })
+              .option('workers', { type: 'number', requiresArg: true, describe: 'Workers of a new fleet: worker, worker-2, … (default 1)' }),
           (args) =>
-            select((context) => devUp(context, { dir: fleetDir(context, args.dir), timeoutMs: seconds(args.timeout, 'timeout', 3600) }), {
-              withoutConfig: true,
-            }),
+            select(
+              (context) =>
+                devUp(context, {
+                  dir: fleetDir(context, args.dir),
+                  timeoutMs: seconds(args.timeout, 'timeout', 3600),
+                  ...(args.workers === undefined ? {} : { workers: workerCount(args.workers) }),
+                }),
+              { withoutConfig: true },
+            ),
         )
         .command(
           'down',

@@ -19,6 +19,8 @@ export interface DevUpOptions {
   readonly dir: string;
   /** How long the daemons get to come up and register, in ms. */
   readonly timeoutMs: number;
+  /** --workers: workers of a new fleet (worker, worker-2, …); undefined keeps the default (1) or the fleet's own. */
+  readonly workers?: number;
 }
 
 type DaemonState = 'started' | 'already running';
@@ -95,7 +97,16 @@ async function waitForFleet(layout: DevFleetLayout, master: MasterConnection, de
 export async function devUp(context: CommandContext, options: DevUpOptions): Promise<ExitCode> {
   const { output } = context;
   const programs = await locateDaemonPrograms();
-  const { layout, created } = await prepareDevFleet({ dir: options.dir });
+  const { layout, created } = await prepareDevFleet({ dir: options.dir, ...(options.workers === undefined ? {} : { workers: options.workers }) });
+  const workers = layout.manifest.nodes.filter((node) => node.role === 'worker').length;
+  if (!created && options.workers !== undefined && options.workers !== workers) {
+    throw new CliError(
+      'usage',
+      `the fleet in ${layout.dir} was laid out with ${workers} worker(s); --workers ${options.workers} applies only when a fleet is laid out: ` +
+        `use another --dir, or mcp dev down and remove ${layout.dir} first`,
+      exitCodes.badInput,
+    );
+  }
   if (created) output.progress(`laid out a new fleet in ${layout.dir}`);
   const config = await loadCliConfig({ flag: layout.cliConfigPath, env: {}, cwd: context.cwd, homedir: context.homedir });
   const master = masterAt(layout.masterAddress, await loadCredentials(config), listTimeoutMs);

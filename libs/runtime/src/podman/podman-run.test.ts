@@ -157,4 +157,18 @@ describe.skipIf(skipReason !== undefined)(`podman backend runs containers${skipR
     expect([limited.memoryLimitMb, limited.pidsLimit]).toEqual([96, 50]);
     expect([free.memoryLimitMb, free.pidsLimit === undefined || free.pidsLimit > 50]).toEqual([undefined, true]);
   });
+
+  it('runs a command inside a running container and returns its exit code and output as values', async () => {
+    const details = await bed.runtime.createAndStart(spec({ cmd: ['sleep', '60'] }));
+    const ok = await bed.runtime.exec?.(details.name, ['sh', '-c', 'echo snap; echo warn >&2']);
+    expect(ok).toEqual({ exitCode: 0, stdout: 'snap\n', stderr: 'warn\n' });
+    const failed = await bed.runtime.exec?.(details.name, ['sh', '-c', 'echo broken >&2; exit 3']);
+    expect(failed).toMatchObject({ exitCode: 3, stderr: 'broken\n' });
+  });
+
+  it('refuses exec in a container that does not exist as not found', async () => {
+    const error = await bed.runtime.exec?.(uniqueName('absent'), ['true']).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RuntimeError);
+    expect((error as RuntimeError).kind).toBe('not-found');
+  });
 });

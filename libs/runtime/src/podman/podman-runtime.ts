@@ -6,6 +6,8 @@ import type {
   ContainerDetails,
   ContainerInfo,
   ContainerSpec,
+  ExecOptions,
+  ExecResult,
   ListOptions,
   ProbeResult,
   PullOptions,
@@ -20,7 +22,7 @@ import type { LibpodClient, RequestContext } from './libpod-client.js';
 import { kindOfPodmanFailure } from './libpod-errors.js';
 import { containerDetailsFromInspect, containerInfoFromList } from './libpod-mapping.js';
 import type { LibpodInspect, LibpodListEntry } from './libpod-mapping.js';
-import { runPodman } from './podman-cli.js';
+import { PodmanCommandError, runPodman } from './podman-cli.js';
 import { openEventStream, openLogStream, readProgressStream } from './podman-streams.js';
 import { toSpecGenerator } from './spec-generator.js';
 
@@ -234,6 +236,31 @@ export function createPodmanRuntime(options: PodmanRuntimeOptions): PodmanRuntim
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  // `podman exec` exits 125 for its own failures; any other code is the command's, a value for the caller.
+  async function exec(name: string, argv: readonly string[], execOptions: ExecOptions = {}): Promise<ExecResult> {
+    const args = ['--url', `unix://${options.socketPath}`, 'exec', name, ...argv];
+    try {
+      const { stdout, stderr } = await runPodman(args, {
+        ...(options.podmanPath === undefined ? {} : { podmanPath: options.podmanPath }),
+        signal: execOptions.signal,
+      });
+      return { exitCode: 0, stdout, stderr };
+    } catch (error) {
+      const commandFailed = error instanceof PodmanCommandError && error.exitCode !== undefined && error.exitCode !== 125;
+      if (commandFailed) return { exitCode: error.exitCode ?? 1, stdout: '', stderr: error.stderr };
+      const detail = (error as Error).message;
+      const missing = /no such container|no container with name or id/i.test(detail);
+      throw runtimeError({
+        kind: missing ? 'not-found' : kindOfPodmanFailure(0, detail) === 'unavailable' ? 'unavailable' : 'failed',
+        backend: BACKEND,
+        operation: 'exec in container',
+        target: name,
+        detail,
+        cause: error,
+      });
+    }
+  }
+
   return {
     backend: BACKEND,
     socketPath: options.socketPath,
@@ -249,6 +276,7 @@ export function createPodmanRuntime(options: PodmanRuntimeOptions): PodmanRuntim
     events: (eventOptions) => openEventStream(client, eventOptions),
     buildImage,
     pushImage,
+    exec,
     close: () => client.close(),
   };
 }

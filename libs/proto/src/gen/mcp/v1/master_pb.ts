@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mcp/v1/master.proto.
  */
 export const file_mcp_v1_master: GenFile = /*@__PURE__*/
-  fileDesc("ChNtY3AvdjEvbWFzdGVyLnByb3RvEgZtY3AudjEigQEKE01hc3RlckRlcGxveVJlcXVlc3QSJAoHc2VydmljZRgBIAEoCzITLm1jcC52MS5TZXJ2aWNlU3BlYxIRCgljb21wb25lbnQYAiABKAkSDwoHbm9fcHVsbBgDIAEoCBIgCgRwdWxsGAQgASgOMhIubWNwLnYxLlB1bGxQb2xpY3kilgIKFE1hc3RlckRlcGxveVJlc3BvbnNlEgwKBG5vZGUYASABKAkSDwoHc3VjY2VzcxgCIAEoCBINCgVlcnJvchgDIAEoCRIpCg1kZXBsb3lfcmVzdWx0GAQgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSLQoRZWRnZV9yb3V0ZV9yZXN1bHQYBSABKAsyEi5tY3AudjEuU3RlcFJlc3VsdBImCgpkbnNfcmVzdWx0GAYgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdBIrCgpjb21wb25lbnRzGAggAygLMhcubWNwLnYxLkNvbXBvbmVudFJlc3VsdCInCg9VbmRlcGxveVJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJIpABChBVbmRlcGxveVJlc3BvbnNlEg8KB3N1Y2Nlc3MYASABKAgSDQoFZXJyb3IYAiABKAkSIQoFc3RlcHMYAyADKAsyEi5tY3AudjEuU3RlcFJlc3VsdBIMCgRub2RlGAQgASgJEisKCmNvbXBvbmVudHMYBSADKAsyFy5tY3AudjEuQ29tcG9uZW50UmVzdWx0IiUKDVN0YXR1c1JlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJImUKDlN0YXR1c1Jlc3BvbnNlEicKCHNlcnZpY2VzGAEgAygLMhUubWNwLnYxLlNlcnZpY2VTdGF0dXMSKgoNZGlzY3JlcGFuY2llcxgCIAMoCzITLm1jcC52MS5EaXNjcmVwYW5jeSKBAgoNU2VydmljZVN0YXR1cxIMCgRuYW1lGAEgASgJEgwKBG5vZGUYAiABKAkSDAoEdGllchgDIAEoCRIOCgZzdGF0dXMYBCABKAkSLAoLZWRnZV9yb3V0ZXMYBSADKAsyFy5tY3AudjEuRWRnZVJvdXRlU3RhdHVzEg4KBmFjdGl2ZRgGIAEoCBIpCgpjb21wb25lbnRzGAcgAygLMhUubWNwLnYxLkNvbXBvbmVudEluZm8SDQoFZHJpZnQYCCABKAgSLwoLZGVwbG95ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWVycm9yGAogASgJInwKD0VkZ2VSb3V0ZVN0YXR1cxIQCghob3N0bmFtZRgBIAEoCRIRCgllZGdlX25vZGUYAiABKAkSFAoMY2VydF9leHBpcmVzGAMgASgJEhgKEGJhY2tlbmRfaG9zdG5hbWUYBCABKAkSFAoMYmFja2VuZF9wb3J0GAUgASgFIpoBCgtEaXNjcmVwYW5jeRIlCgRraW5kGAEgASgOMhcubWNwLnYxLkRpc2NyZXBhbmN5S2luZBIUCgxzZXJ2aWNlX25hbWUYAiABKAkSDAoEbm9kZRgDIAEoCRIPCgdtZXNzYWdlGAQgASgJEi8KC2RldGVjdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ4CgtTeW5jUmVxdWVzdBIlCghzZXJ2aWNlcxgBIAMoCzITLm1jcC52MS5TZXJ2aWNlU3BlYxIPCgdkcnlfcnVuGAIgASgIEg8KB25vX3B1bGwYAyABKAgSIAoEcHVsbBgEIAEoDjISLm1jcC52MS5QdWxsUG9saWN5InkKDFN5bmNSZXNwb25zZRIjCgdyZXN1bHRzGAEgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIgoEcGxhbhgCIAMoCzIULm1jcC52MS5TeW5jUGxhbkl0ZW0SDwoHZHJ5X3J1bhgDIAEoCBIPCgdzdWNjZXNzGAQgASgIIr4BCgxTeW5jUGxhbkl0ZW0SFAoMc2VydmljZV9uYW1lGAEgASgJEiIKBmFjdGlvbhgCIAEoDjISLm1jcC52MS5TeW5jQWN0aW9uEgwKBG5vZGUYAyABKAkSDgoGcmVhc29uGAQgASgJEiQKBnN0YXR1cxgFIAEoDjIULm1jcC52MS5SZXN1bHRTdGF0dXMSDQoFZXJyb3IYBiABKAkSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdCJsCg5NaWdyYXRlUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLdGFyZ2V0X25vZGUYAiABKAkSDQoFZm9yY2UYAyABKAgSCwoDYWxsGAQgASgIEhMKC3NvdXJjZV9ub2RlGAUgASgJIoIBCg9NaWdyYXRlUmVzcG9uc2USIwoHcmVzdWx0cxgBIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0Eg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSKgoIc2VydmljZXMYBCADKAsyGC5tY3AudjEuU2VydmljZU1pZ3JhdGlvbiLFAQoQU2VydmljZU1pZ3JhdGlvbhIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLc291cmNlX25vZGUYAiABKAkSEwoLdGFyZ2V0X25vZGUYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxINCgVlcnJvchgFIAEoCRIhCgVzdGVwcxgGIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0EhkKEXNuYXBzaG90X2ZpbGVuYW1lGAcgASgJIhIKEExpc3ROb2Rlc1JlcXVlc3QiNAoRTGlzdE5vZGVzUmVzcG9uc2USHwoFbm9kZXMYASADKAsyEC5tY3AudjEuTm9kZUluZm8iSwoOQWRkTm9kZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2FkZHJlc3MYAyABKAkSDAoEYXJjaBgEIAEoCSIxCg9BZGROb2RlUmVzcG9uc2USHgoEbm9kZRgBIAEoCzIQLm1jcC52MS5Ob2RlSW5mbyIhChFSZW1vdmVOb2RlUmVxdWVzdBIMCgRuYW1lGAEgASgJIjQKElJlbW92ZU5vZGVSZXNwb25zZRIeCgRub2RlGAEgASgLMhAubWNwLnYxLk5vZGVJbmZvIqoCCghOb2RlSW5mbxIMCgRuYW1lGAEgASgJEgwKBHJvbGUYAiABKAkSDwoHYWRkcmVzcxgDIAEoCRIMCgRhcmNoGAQgASgJEg4KBnN0YXR1cxgFIAEoCRISCgpjb250YWluZXJzGAYgASgFEhYKDmxhc3RfaGVhcnRiZWF0GAcgASgJEhAKCHNlcnZpY2VzGAggASgFEhUKDWFnZW50X3ZlcnNpb24YCSABKAkSJQoIcnVudGltZXMYCiADKAsyEy5tY3AudjEuUnVudGltZUluZm8SIAoFZmFjdHMYCyABKAsyES5tY3AudjEuTm9kZUZhY3RzEiYKCGNhcGFjaXR5GAwgASgLMhQubWNwLnYxLk5vZGVDYXBhY2l0eRINCgVlcnJvchgNIAEoCSItChVDcmVhdGVTbmFwc2hvdFJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJIqABChZDcmVhdGVTbmFwc2hvdFJlc3BvbnNlEhAKCGZpbGVuYW1lGAEgASgJEhIKCnNpemVfYnl0ZXMYAiABKAMSJgoIc25hcHNob3QYAyABKAsyFC5tY3AudjEuU25hcHNob3RJbmZvEg4KBnBydW5lZBgEIAEoBRIoCgxzZXJ2aWNlX3N0ZXAYBSABKAsyEi5tY3AudjEuU3RlcFJlc3VsdCIsChRMaXN0U25hcHNob3RzUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkiQAoVTGlzdFNuYXBzaG90c1Jlc3BvbnNlEicKCXNuYXBzaG90cxgBIAMoCzIULm1jcC52MS5TbmFwc2hvdEluZm8ifAoMU25hcHNob3RJbmZvEhQKDHNlcnZpY2VfbmFtZRgBIAEoCRIMCgRub2RlGAIgASgJEhAKCGZpbGVuYW1lGAMgASgJEhIKCnNpemVfYnl0ZXMYBCABKAMSEgoKY3JlYXRlZF9hdBgFIAEoCRIOCgZzaGEyNTYYBiABKAkiigEKD1JlZ2lzdGVyUmVxdWVzdBIMCgRuYW1lGAEgASgJEgwKBHJvbGUYAiABKAkSDwoHYWRkcmVzcxgDIAEoCRIMCgRhcmNoGAQgASgJEhUKDWFnZW50X3ZlcnNpb24YBSABKAkSJQoIcnVudGltZXMYBiADKAsyEy5tY3AudjEuUnVudGltZUluZm8ibAoQUmVnaXN0ZXJSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJEjUKEmhlYXJ0YmVhdF9pbnRlcnZhbBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbiJ2ChBIZWFydGJlYXRSZXF1ZXN0EgwKBG5hbWUYASABKAkSFgoOY3B1X21pbGxpY29yZXMYAiABKAMSFAoMbWVtb3J5X2J5dGVzGAMgASgDEhIKCmRpc2tfYnl0ZXMYBCABKAMSEgoKY29udGFpbmVycxgFIAEoBSJBChFIZWFydGJlYXRSZXNwb25zZRIUCgxhY2tub3dsZWRnZWQYASABKAgSFgoOcmVnaXN0ZXJfYWdhaW4YAiABKAgiGAoWTGlzdFpvbmVSZWNvcmRzUmVxdWVzdCJfChdMaXN0Wm9uZVJlY29yZHNSZXNwb25zZRIMCgR6b25lGAEgASgJEiIKB3JlY29yZHMYAiADKAsyES5tY3AudjEuRE5TUmVjb3JkEhIKCmNvbmZpZ3VyZWQYAyABKAgq6wEKD0Rpc2NyZXBhbmN5S2luZBIgChxESVNDUkVQQU5DWV9LSU5EX1VOU1BFQ0lGSUVEEAASJAogRElTQ1JFUEFOQ1lfS0lORF9TVEFMRV9QTEFDRU1FTlQQARIbChdESVNDUkVQQU5DWV9LSU5EX09SUEhBThACEicKI0RJU0NSRVBBTkNZX0tJTkRfTUlTU0lOR19FREdFX1JPVVRFEAMSIwofRElTQ1JFUEFOQ1lfS0lORF9TVEFMRV9TTkFQU0hPVBAEEiUKIURJU0NSRVBBTkNZX0tJTkRfVU5SRUFDSEFCTEVfTk9ERRAFKpABCgpTeW5jQWN0aW9uEhsKF1NZTkNfQUNUSU9OX1VOU1BFQ0lGSUVEEAASFgoSU1lOQ19BQ1RJT05fREVQTE9ZEAESGAoUU1lOQ19BQ1RJT05fUkVERVBMT1kQAhIYChRTWU5DX0FDVElPTl9VTkRFUExPWRADEhkKFVNZTkNfQUNUSU9OX1VOQ0hBTkdFRBAEMvUGChBNY3BNYXN0ZXJTZXJ2aWNlEkMKBkRlcGxveRIbLm1jcC52MS5NYXN0ZXJEZXBsb3lSZXF1ZXN0GhwubWNwLnYxLk1hc3RlckRlcGxveVJlc3BvbnNlEj0KCFVuZGVwbG95EhcubWNwLnYxLlVuZGVwbG95UmVxdWVzdBoYLm1jcC52MS5VbmRlcGxveVJlc3BvbnNlEjcKBlN0YXR1cxIVLm1jcC52MS5TdGF0dXNSZXF1ZXN0GhYubWNwLnYxLlN0YXR1c1Jlc3BvbnNlEjEKBFN5bmMSEy5tY3AudjEuU3luY1JlcXVlc3QaFC5tY3AudjEuU3luY1Jlc3BvbnNlEjoKB01pZ3JhdGUSFi5tY3AudjEuTWlncmF0ZVJlcXVlc3QaFy5tY3AudjEuTWlncmF0ZVJlc3BvbnNlEkAKCUxpc3ROb2RlcxIYLm1jcC52MS5MaXN0Tm9kZXNSZXF1ZXN0GhkubWNwLnYxLkxpc3ROb2Rlc1Jlc3BvbnNlEk8KDkNyZWF0ZVNuYXBzaG90Eh0ubWNwLnYxLkNyZWF0ZVNuYXBzaG90UmVxdWVzdBoeLm1jcC52MS5DcmVhdGVTbmFwc2hvdFJlc3BvbnNlEkwKDUxpc3RTbmFwc2hvdHMSHC5tY3AudjEuTGlzdFNuYXBzaG90c1JlcXVlc3QaHS5tY3AudjEuTGlzdFNuYXBzaG90c1Jlc3BvbnNlEjoKB0FkZE5vZGUSFi5tY3AudjEuQWRkTm9kZVJlcXVlc3QaFy5tY3AudjEuQWRkTm9kZVJlc3BvbnNlEkMKClJlbW92ZU5vZGUSGS5tY3AudjEuUmVtb3ZlTm9kZVJlcXVlc3QaGi5tY3AudjEuUmVtb3ZlTm9kZVJlc3BvbnNlEj0KCFJlZ2lzdGVyEhcubWNwLnYxLlJlZ2lzdGVyUmVxdWVzdBoYLm1jcC52MS5SZWdpc3RlclJlc3BvbnNlEkAKCUhlYXJ0YmVhdBIYLm1jcC52MS5IZWFydGJlYXRSZXF1ZXN0GhkubWNwLnYxLkhlYXJ0YmVhdFJlc3BvbnNlElIKD0xpc3Rab25lUmVjb3JkcxIeLm1jcC52MS5MaXN0Wm9uZVJlY29yZHNSZXF1ZXN0Gh8ubWNwLnYxLkxpc3Rab25lUmVjb3Jkc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_mcp_v1_agent_routes, file_mcp_v1_common, file_mcp_v1_service]);
+  fileDesc("ChNtY3AvdjEvbWFzdGVyLnByb3RvEgZtY3AudjEigQEKE01hc3RlckRlcGxveVJlcXVlc3QSJAoHc2VydmljZRgBIAEoCzITLm1jcC52MS5TZXJ2aWNlU3BlYxIRCgljb21wb25lbnQYAiABKAkSDwoHbm9fcHVsbBgDIAEoCBIgCgRwdWxsGAQgASgOMhIubWNwLnYxLlB1bGxQb2xpY3kilgIKFE1hc3RlckRlcGxveVJlc3BvbnNlEgwKBG5vZGUYASABKAkSDwoHc3VjY2VzcxgCIAEoCBINCgVlcnJvchgDIAEoCRIpCg1kZXBsb3lfcmVzdWx0GAQgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSLQoRZWRnZV9yb3V0ZV9yZXN1bHQYBSABKAsyEi5tY3AudjEuU3RlcFJlc3VsdBImCgpkbnNfcmVzdWx0GAYgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdBIrCgpjb21wb25lbnRzGAggAygLMhcubWNwLnYxLkNvbXBvbmVudFJlc3VsdCInCg9VbmRlcGxveVJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJIpABChBVbmRlcGxveVJlc3BvbnNlEg8KB3N1Y2Nlc3MYASABKAgSDQoFZXJyb3IYAiABKAkSIQoFc3RlcHMYAyADKAsyEi5tY3AudjEuU3RlcFJlc3VsdBIMCgRub2RlGAQgASgJEisKCmNvbXBvbmVudHMYBSADKAsyFy5tY3AudjEuQ29tcG9uZW50UmVzdWx0IiUKDVN0YXR1c1JlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJImUKDlN0YXR1c1Jlc3BvbnNlEicKCHNlcnZpY2VzGAEgAygLMhUubWNwLnYxLlNlcnZpY2VTdGF0dXMSKgoNZGlzY3JlcGFuY2llcxgCIAMoCzITLm1jcC52MS5EaXNjcmVwYW5jeSKBAgoNU2VydmljZVN0YXR1cxIMCgRuYW1lGAEgASgJEgwKBG5vZGUYAiABKAkSDAoEdGllchgDIAEoCRIOCgZzdGF0dXMYBCABKAkSLAoLZWRnZV9yb3V0ZXMYBSADKAsyFy5tY3AudjEuRWRnZVJvdXRlU3RhdHVzEg4KBmFjdGl2ZRgGIAEoCBIpCgpjb21wb25lbnRzGAcgAygLMhUubWNwLnYxLkNvbXBvbmVudEluZm8SDQoFZHJpZnQYCCABKAgSLwoLZGVwbG95ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWVycm9yGAogASgJInwKD0VkZ2VSb3V0ZVN0YXR1cxIQCghob3N0bmFtZRgBIAEoCRIRCgllZGdlX25vZGUYAiABKAkSFAoMY2VydF9leHBpcmVzGAMgASgJEhgKEGJhY2tlbmRfaG9zdG5hbWUYBCABKAkSFAoMYmFja2VuZF9wb3J0GAUgASgFIpoBCgtEaXNjcmVwYW5jeRIlCgRraW5kGAEgASgOMhcubWNwLnYxLkRpc2NyZXBhbmN5S2luZBIUCgxzZXJ2aWNlX25hbWUYAiABKAkSDAoEbm9kZRgDIAEoCRIPCgdtZXNzYWdlGAQgASgJEi8KC2RldGVjdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ4CgtTeW5jUmVxdWVzdBIlCghzZXJ2aWNlcxgBIAMoCzITLm1jcC52MS5TZXJ2aWNlU3BlYxIPCgdkcnlfcnVuGAIgASgIEg8KB25vX3B1bGwYAyABKAgSIAoEcHVsbBgEIAEoDjISLm1jcC52MS5QdWxsUG9saWN5InkKDFN5bmNSZXNwb25zZRIjCgdyZXN1bHRzGAEgAygLMhIubWNwLnYxLlN0ZXBSZXN1bHQSIgoEcGxhbhgCIAMoCzIULm1jcC52MS5TeW5jUGxhbkl0ZW0SDwoHZHJ5X3J1bhgDIAEoCBIPCgdzdWNjZXNzGAQgASgIIr4BCgxTeW5jUGxhbkl0ZW0SFAoMc2VydmljZV9uYW1lGAEgASgJEiIKBmFjdGlvbhgCIAEoDjISLm1jcC52MS5TeW5jQWN0aW9uEgwKBG5vZGUYAyABKAkSDgoGcmVhc29uGAQgASgJEiQKBnN0YXR1cxgFIAEoDjIULm1jcC52MS5SZXN1bHRTdGF0dXMSDQoFZXJyb3IYBiABKAkSIQoFc3RlcHMYByADKAsyEi5tY3AudjEuU3RlcFJlc3VsdCJsCg5NaWdyYXRlUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLdGFyZ2V0X25vZGUYAiABKAkSDQoFZm9yY2UYAyABKAgSCwoDYWxsGAQgASgIEhMKC3NvdXJjZV9ub2RlGAUgASgJIoIBCg9NaWdyYXRlUmVzcG9uc2USIwoHcmVzdWx0cxgBIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0Eg8KB3N1Y2Nlc3MYAiABKAgSDQoFZXJyb3IYAyABKAkSKgoIc2VydmljZXMYBCADKAsyGC5tY3AudjEuU2VydmljZU1pZ3JhdGlvbiLFAQoQU2VydmljZU1pZ3JhdGlvbhIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLc291cmNlX25vZGUYAiABKAkSEwoLdGFyZ2V0X25vZGUYAyABKAkSJAoGc3RhdHVzGAQgASgOMhQubWNwLnYxLlJlc3VsdFN0YXR1cxINCgVlcnJvchgFIAEoCRIhCgVzdGVwcxgGIAMoCzISLm1jcC52MS5TdGVwUmVzdWx0EhkKEXNuYXBzaG90X2ZpbGVuYW1lGAcgASgJIloKEFRyYW5zZmVyUHJvZ3Jlc3MSFAoMc2VydmljZV9uYW1lGAEgASgJEgwKBHN0ZXAYAiABKAkSDQoFYnl0ZXMYAyABKAMSEwoLdG90YWxfYnl0ZXMYBCABKAMicgoUTWlncmF0ZVN0cmVhbVJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJEhMKC3RhcmdldF9ub2RlGAIgASgJEg0KBWZvcmNlGAMgASgIEgsKA2FsbBgEIAEoCBITCgtzb3VyY2Vfbm9kZRgFIAEoCSKbAQoVTWlncmF0ZVN0cmVhbVJlc3BvbnNlEiIKBHN0ZXAYASABKAsyEi5tY3AudjEuU3RlcFJlc3VsdEgAEiwKCHByb2dyZXNzGAIgASgLMhgubWNwLnYxLlRyYW5zZmVyUHJvZ3Jlc3NIABInCgRkb25lGAMgASgLMhcubWNwLnYxLk1pZ3JhdGVSZXNwb25zZUgAQgcKBWV2ZW50IjMKG0NyZWF0ZVNuYXBzaG90U3RyZWFtUmVxdWVzdBIUCgxzZXJ2aWNlX25hbWUYASABKAkihQEKHENyZWF0ZVNuYXBzaG90U3RyZWFtUmVzcG9uc2USLAoIcHJvZ3Jlc3MYASABKAsyGC5tY3AudjEuVHJhbnNmZXJQcm9ncmVzc0gAEi4KBGRvbmUYAiABKAsyHi5tY3AudjEuQ3JlYXRlU25hcHNob3RSZXNwb25zZUgAQgcKBWV2ZW50IkAKFlJlc3RvcmVTbmFwc2hvdFJlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJEhAKCGZpbGVuYW1lGAIgASgJIqMBChdSZXN0b3JlU25hcHNob3RSZXNwb25zZRIiCgRzdGVwGAEgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHRIABIsCghwcm9ncmVzcxgCIAEoCzIYLm1jcC52MS5UcmFuc2ZlclByb2dyZXNzSAASLQoEZG9uZRgDIAEoCzIdLm1jcC52MS5SZXN0b3JlU25hcHNob3RSZXN1bHRIAEIHCgVldmVudCKQAQoVUmVzdG9yZVNuYXBzaG90UmVzdWx0Eg8KB3N1Y2Nlc3MYASABKAgSDQoFZXJyb3IYAiABKAkSJgoIc25hcHNob3QYAyABKAsyFC5tY3AudjEuU25hcHNob3RJbmZvEgwKBG5vZGUYBCABKAkSIQoFc3RlcHMYBSADKAsyEi5tY3AudjEuU3RlcFJlc3VsdCISChBMaXN0Tm9kZXNSZXF1ZXN0IjQKEUxpc3ROb2Rlc1Jlc3BvbnNlEh8KBW5vZGVzGAEgAygLMhAubWNwLnYxLk5vZGVJbmZvIksKDkFkZE5vZGVSZXF1ZXN0EgwKBG5hbWUYASABKAkSDAoEcm9sZRgCIAEoCRIPCgdhZGRyZXNzGAMgASgJEgwKBGFyY2gYBCABKAkiMQoPQWRkTm9kZVJlc3BvbnNlEh4KBG5vZGUYASABKAsyEC5tY3AudjEuTm9kZUluZm8iIQoRUmVtb3ZlTm9kZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSI0ChJSZW1vdmVOb2RlUmVzcG9uc2USHgoEbm9kZRgBIAEoCzIQLm1jcC52MS5Ob2RlSW5mbyKqAgoITm9kZUluZm8SDAoEbmFtZRgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2FkZHJlc3MYAyABKAkSDAoEYXJjaBgEIAEoCRIOCgZzdGF0dXMYBSABKAkSEgoKY29udGFpbmVycxgGIAEoBRIWCg5sYXN0X2hlYXJ0YmVhdBgHIAEoCRIQCghzZXJ2aWNlcxgIIAEoBRIVCg1hZ2VudF92ZXJzaW9uGAkgASgJEiUKCHJ1bnRpbWVzGAogAygLMhMubWNwLnYxLlJ1bnRpbWVJbmZvEiAKBWZhY3RzGAsgASgLMhEubWNwLnYxLk5vZGVGYWN0cxImCghjYXBhY2l0eRgMIAEoCzIULm1jcC52MS5Ob2RlQ2FwYWNpdHkSDQoFZXJyb3IYDSABKAkiLQoVQ3JlYXRlU25hcHNob3RSZXF1ZXN0EhQKDHNlcnZpY2VfbmFtZRgBIAEoCSKgAQoWQ3JlYXRlU25hcHNob3RSZXNwb25zZRIQCghmaWxlbmFtZRgBIAEoCRISCgpzaXplX2J5dGVzGAIgASgDEiYKCHNuYXBzaG90GAMgASgLMhQubWNwLnYxLlNuYXBzaG90SW5mbxIOCgZwcnVuZWQYBCABKAUSKAoMc2VydmljZV9zdGVwGAUgASgLMhIubWNwLnYxLlN0ZXBSZXN1bHQiLAoUTGlzdFNuYXBzaG90c1JlcXVlc3QSFAoMc2VydmljZV9uYW1lGAEgASgJIkAKFUxpc3RTbmFwc2hvdHNSZXNwb25zZRInCglzbmFwc2hvdHMYASADKAsyFC5tY3AudjEuU25hcHNob3RJbmZvInwKDFNuYXBzaG90SW5mbxIUCgxzZXJ2aWNlX25hbWUYASABKAkSDAoEbm9kZRgCIAEoCRIQCghmaWxlbmFtZRgDIAEoCRISCgpzaXplX2J5dGVzGAQgASgDEhIKCmNyZWF0ZWRfYXQYBSABKAkSDgoGc2hhMjU2GAYgASgJIooBCg9SZWdpc3RlclJlcXVlc3QSDAoEbmFtZRgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2FkZHJlc3MYAyABKAkSDAoEYXJjaBgEIAEoCRIVCg1hZ2VudF92ZXJzaW9uGAUgASgJEiUKCHJ1bnRpbWVzGAYgAygLMhMubWNwLnYxLlJ1bnRpbWVJbmZvImwKEFJlZ2lzdGVyUmVzcG9uc2USEAoIYWNjZXB0ZWQYASABKAgSDwoHbWVzc2FnZRgCIAEoCRI1ChJoZWFydGJlYXRfaW50ZXJ2YWwYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24idgoQSGVhcnRiZWF0UmVxdWVzdBIMCgRuYW1lGAEgASgJEhYKDmNwdV9taWxsaWNvcmVzGAIgASgDEhQKDG1lbW9yeV9ieXRlcxgDIAEoAxISCgpkaXNrX2J5dGVzGAQgASgDEhIKCmNvbnRhaW5lcnMYBSABKAUiQQoRSGVhcnRiZWF0UmVzcG9uc2USFAoMYWNrbm93bGVkZ2VkGAEgASgIEhYKDnJlZ2lzdGVyX2FnYWluGAIgASgIIhgKFkxpc3Rab25lUmVjb3Jkc1JlcXVlc3QiXwoXTGlzdFpvbmVSZWNvcmRzUmVzcG9uc2USDAoEem9uZRgBIAEoCRIiCgdyZWNvcmRzGAIgAygLMhEubWNwLnYxLkROU1JlY29yZBISCgpjb25maWd1cmVkGAMgASgIKusBCg9EaXNjcmVwYW5jeUtpbmQSIAocRElTQ1JFUEFOQ1lfS0lORF9VTlNQRUNJRklFRBAAEiQKIERJU0NSRVBBTkNZX0tJTkRfU1RBTEVfUExBQ0VNRU5UEAESGwoXRElTQ1JFUEFOQ1lfS0lORF9PUlBIQU4QAhInCiNESVNDUkVQQU5DWV9LSU5EX01JU1NJTkdfRURHRV9ST1VURRADEiMKH0RJU0NSRVBBTkNZX0tJTkRfU1RBTEVfU05BUFNIT1QQBBIlCiFESVNDUkVQQU5DWV9LSU5EX1VOUkVBQ0hBQkxFX05PREUQBSqQAQoKU3luY0FjdGlvbhIbChdTWU5DX0FDVElPTl9VTlNQRUNJRklFRBAAEhYKElNZTkNfQUNUSU9OX0RFUExPWRABEhgKFFNZTkNfQUNUSU9OX1JFREVQTE9ZEAISGAoUU1lOQ19BQ1RJT05fVU5ERVBMT1kQAxIZChVTWU5DX0FDVElPTl9VTkNIQU5HRUQQBDKACQoQTWNwTWFzdGVyU2VydmljZRJDCgZEZXBsb3kSGy5tY3AudjEuTWFzdGVyRGVwbG95UmVxdWVzdBocLm1jcC52MS5NYXN0ZXJEZXBsb3lSZXNwb25zZRI9CghVbmRlcGxveRIXLm1jcC52MS5VbmRlcGxveVJlcXVlc3QaGC5tY3AudjEuVW5kZXBsb3lSZXNwb25zZRI3CgZTdGF0dXMSFS5tY3AudjEuU3RhdHVzUmVxdWVzdBoWLm1jcC52MS5TdGF0dXNSZXNwb25zZRIxCgRTeW5jEhMubWNwLnYxLlN5bmNSZXF1ZXN0GhQubWNwLnYxLlN5bmNSZXNwb25zZRI6CgdNaWdyYXRlEhYubWNwLnYxLk1pZ3JhdGVSZXF1ZXN0GhcubWNwLnYxLk1pZ3JhdGVSZXNwb25zZRJACglMaXN0Tm9kZXMSGC5tY3AudjEuTGlzdE5vZGVzUmVxdWVzdBoZLm1jcC52MS5MaXN0Tm9kZXNSZXNwb25zZRJPCg5DcmVhdGVTbmFwc2hvdBIdLm1jcC52MS5DcmVhdGVTbmFwc2hvdFJlcXVlc3QaHi5tY3AudjEuQ3JlYXRlU25hcHNob3RSZXNwb25zZRJMCg1MaXN0U25hcHNob3RzEhwubWNwLnYxLkxpc3RTbmFwc2hvdHNSZXF1ZXN0Gh0ubWNwLnYxLkxpc3RTbmFwc2hvdHNSZXNwb25zZRI6CgdBZGROb2RlEhYubWNwLnYxLkFkZE5vZGVSZXF1ZXN0GhcubWNwLnYxLkFkZE5vZGVSZXNwb25zZRJDCgpSZW1vdmVOb2RlEhkubWNwLnYxLlJlbW92ZU5vZGVSZXF1ZXN0GhoubWNwLnYxLlJlbW92ZU5vZGVSZXNwb25zZRJOCg1NaWdyYXRlU3RyZWFtEhwubWNwLnYxLk1pZ3JhdGVTdHJlYW1SZXF1ZXN0Gh0ubWNwLnYxLk1pZ3JhdGVTdHJlYW1SZXNwb25zZTABEmMKFENyZWF0ZVNuYXBzaG90U3RyZWFtEiMubWNwLnYxLkNyZWF0ZVNuYXBzaG90U3RyZWFtUmVxdWVzdBokLm1jcC52MS5DcmVhdGVTbmFwc2hvdFN0cmVhbVJlc3BvbnNlMAESVAoPUmVzdG9yZVNuYXBzaG90Eh4ubWNwLnYxLlJlc3RvcmVTbmFwc2hvdFJlcXVlc3QaHy5tY3AudjEuUmVzdG9yZVNuYXBzaG90UmVzcG9uc2UwARI9CghSZWdpc3RlchIXLm1jcC52MS5SZWdpc3RlclJlcXVlc3QaGC5tY3AudjEuUmVnaXN0ZXJSZXNwb25zZRJACglIZWFydGJlYXQSGC5tY3AudjEuSGVhcnRiZWF0UmVxdWVzdBoZLm1jcC52MS5IZWFydGJlYXRSZXNwb25zZRJSCg9MaXN0Wm9uZVJlY29yZHMSHi5tY3AudjEuTGlzdFpvbmVSZWNvcmRzUmVxdWVzdBofLm1jcC52MS5MaXN0Wm9uZVJlY29yZHNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_timestamp, file_mcp_v1_agent_routes, file_mcp_v1_common, file_mcp_v1_service]);
 
 /**
  * Deploy a service through the master.
@@ -741,6 +741,322 @@ export const ServiceMigrationSchema: GenMessage<ServiceMigration> = /*@__PURE__*
   messageDesc(file_mcp_v1_master, 14);
 
 /**
+ * Bytes of a service data archive moved so far by one step of an operation.
+ *
+ * @generated from message mcp.v1.TransferProgress
+ */
+export type TransferProgress = Message<"mcp.v1.TransferProgress"> & {
+  /**
+   * Service the archive belongs to.
+   *
+   * @generated from field: string service_name = 1;
+   */
+  serviceName: string;
+
+  /**
+   * The step moving it: "export", "import", "snapshot" or "restore".
+   *
+   * @generated from field: string step = 2;
+   */
+  step: string;
+
+  /**
+   * Archive bytes moved so far.
+   *
+   * @generated from field: int64 bytes = 3;
+   */
+  bytes: bigint;
+
+  /**
+   * Archive size when known in advance (a stored snapshot); 0 while unknown (a live export).
+   *
+   * @generated from field: int64 total_bytes = 4;
+   */
+  totalBytes: bigint;
+};
+
+/**
+ * Describes the message mcp.v1.TransferProgress.
+ * Use `create(TransferProgressSchema)` to create a new message.
+ */
+export const TransferProgressSchema: GenMessage<TransferProgress> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 15);
+
+/**
+ * MigrateStream's request: the fields of MigrateRequest, same numbers and meaning.
+ *
+ * @generated from message mcp.v1.MigrateStreamRequest
+ */
+export type MigrateStreamRequest = Message<"mcp.v1.MigrateStreamRequest"> & {
+  /**
+   * Service to move; "" when all is set.
+   *
+   * @generated from field: string service_name = 1;
+   */
+  serviceName: string;
+
+  /**
+   * Node to move to.
+   *
+   * @generated from field: string target_node = 2;
+   */
+  targetNode: string;
+
+  /**
+   * Replace an existing /srv/<service>/ on the target.
+   *
+   * @generated from field: bool force = 3;
+   */
+  force: boolean;
+
+  /**
+   * Move every service placed on source_node (in turn, stopping at the first failure).
+   *
+   * @generated from field: bool all = 4;
+   */
+  all: boolean;
+
+  /**
+   * Node to evacuate; required when all is set.
+   *
+   * @generated from field: string source_node = 5;
+   */
+  sourceNode: string;
+};
+
+/**
+ * Describes the message mcp.v1.MigrateStreamRequest.
+ * Use `create(MigrateStreamRequestSchema)` to create a new message.
+ */
+export const MigrateStreamRequestSchema: GenMessage<MigrateStreamRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 16);
+
+/**
+ * One frame of MigrateStream: a finished step, transfer progress, or (last) the whole outcome.
+ *
+ * @generated from message mcp.v1.MigrateStreamResponse
+ */
+export type MigrateStreamResponse = Message<"mcp.v1.MigrateStreamResponse"> & {
+  /**
+   * What happened.
+   *
+   * @generated from oneof mcp.v1.MigrateStreamResponse.event
+   */
+  event: {
+    /**
+     * A step of one service's migration ended; its name is "<service>/<step>".
+     *
+     * @generated from field: mcp.v1.StepResult step = 1;
+     */
+    value: StepResult;
+    case: "step";
+  } | {
+    /**
+     * Archive bytes moved so far.
+     *
+     * @generated from field: mcp.v1.TransferProgress progress = 2;
+     */
+    value: TransferProgress;
+    case: "progress";
+  } | {
+    /**
+     * Last frame: the outcome, as Migrate answers it.
+     *
+     * @generated from field: mcp.v1.MigrateResponse done = 3;
+     */
+    value: MigrateResponse;
+    case: "done";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message mcp.v1.MigrateStreamResponse.
+ * Use `create(MigrateStreamResponseSchema)` to create a new message.
+ */
+export const MigrateStreamResponseSchema: GenMessage<MigrateStreamResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 17);
+
+/**
+ * CreateSnapshotStream's request: the fields of CreateSnapshotRequest.
+ *
+ * @generated from message mcp.v1.CreateSnapshotStreamRequest
+ */
+export type CreateSnapshotStreamRequest = Message<"mcp.v1.CreateSnapshotStreamRequest"> & {
+  /**
+   * Service name.
+   *
+   * @generated from field: string service_name = 1;
+   */
+  serviceName: string;
+};
+
+/**
+ * Describes the message mcp.v1.CreateSnapshotStreamRequest.
+ * Use `create(CreateSnapshotStreamRequestSchema)` to create a new message.
+ */
+export const CreateSnapshotStreamRequestSchema: GenMessage<CreateSnapshotStreamRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 18);
+
+/**
+ * One frame of CreateSnapshotStream: transfer progress, or (last) the snapshot taken.
+ *
+ * @generated from message mcp.v1.CreateSnapshotStreamResponse
+ */
+export type CreateSnapshotStreamResponse = Message<"mcp.v1.CreateSnapshotStreamResponse"> & {
+  /**
+   * What happened.
+   *
+   * @generated from oneof mcp.v1.CreateSnapshotStreamResponse.event
+   */
+  event: {
+    /**
+     * Archive bytes received so far.
+     *
+     * @generated from field: mcp.v1.TransferProgress progress = 1;
+     */
+    value: TransferProgress;
+    case: "progress";
+  } | {
+    /**
+     * Last frame: the snapshot taken, as CreateSnapshot answers it.
+     *
+     * @generated from field: mcp.v1.CreateSnapshotResponse done = 2;
+     */
+    value: CreateSnapshotResponse;
+    case: "done";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message mcp.v1.CreateSnapshotStreamResponse.
+ * Use `create(CreateSnapshotStreamResponseSchema)` to create a new message.
+ */
+export const CreateSnapshotStreamResponseSchema: GenMessage<CreateSnapshotStreamResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 19);
+
+/**
+ * Restore a stored snapshot in place.
+ *
+ * @generated from message mcp.v1.RestoreSnapshotRequest
+ */
+export type RestoreSnapshotRequest = Message<"mcp.v1.RestoreSnapshotRequest"> & {
+  /**
+   * Service name; it must be placed (restored on its node).
+   *
+   * @generated from field: string service_name = 1;
+   */
+  serviceName: string;
+
+  /**
+   * File name from ListSnapshots; "" restores the latest.
+   *
+   * @generated from field: string filename = 2;
+   */
+  filename: string;
+};
+
+/**
+ * Describes the message mcp.v1.RestoreSnapshotRequest.
+ * Use `create(RestoreSnapshotRequestSchema)` to create a new message.
+ */
+export const RestoreSnapshotRequestSchema: GenMessage<RestoreSnapshotRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 20);
+
+/**
+ * One frame of RestoreSnapshot: a finished step, transfer progress, or (last) the outcome.
+ *
+ * @generated from message mcp.v1.RestoreSnapshotResponse
+ */
+export type RestoreSnapshotResponse = Message<"mcp.v1.RestoreSnapshotResponse"> & {
+  /**
+   * What happened.
+   *
+   * @generated from oneof mcp.v1.RestoreSnapshotResponse.event
+   */
+  event: {
+    /**
+     * A step ended: "stop", "import", "start".
+     *
+     * @generated from field: mcp.v1.StepResult step = 1;
+     */
+    value: StepResult;
+    case: "step";
+  } | {
+    /**
+     * Archive bytes sent so far.
+     *
+     * @generated from field: mcp.v1.TransferProgress progress = 2;
+     */
+    value: TransferProgress;
+    case: "progress";
+  } | {
+    /**
+     * Last frame: the outcome.
+     *
+     * @generated from field: mcp.v1.RestoreSnapshotResult done = 3;
+     */
+    value: RestoreSnapshotResult;
+    case: "done";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message mcp.v1.RestoreSnapshotResponse.
+ * Use `create(RestoreSnapshotResponseSchema)` to create a new message.
+ */
+export const RestoreSnapshotResponseSchema: GenMessage<RestoreSnapshotResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 21);
+
+/**
+ * Outcome of a RestoreSnapshot.
+ *
+ * @generated from message mcp.v1.RestoreSnapshotResult
+ */
+export type RestoreSnapshotResult = Message<"mcp.v1.RestoreSnapshotResult"> & {
+  /**
+   * True when the data was restored and the service runs again.
+   *
+   * @generated from field: bool success = 1;
+   */
+  success: boolean;
+
+  /**
+   * First failure; "" on success.
+   *
+   * @generated from field: string error = 2;
+   */
+  error: string;
+
+  /**
+   * The snapshot restored.
+   *
+   * @generated from field: mcp.v1.SnapshotInfo snapshot = 3;
+   */
+  snapshot?: SnapshotInfo | undefined;
+
+  /**
+   * Node it was restored on.
+   *
+   * @generated from field: string node = 4;
+   */
+  node: string;
+
+  /**
+   * Every step in order.
+   *
+   * @generated from field: repeated mcp.v1.StepResult steps = 5;
+   */
+  steps: StepResult[];
+};
+
+/**
+ * Describes the message mcp.v1.RestoreSnapshotResult.
+ * Use `create(RestoreSnapshotResultSchema)` to create a new message.
+ */
+export const RestoreSnapshotResultSchema: GenMessage<RestoreSnapshotResult> = /*@__PURE__*/
+  messageDesc(file_mcp_v1_master, 22);
+
+/**
  * List the nodes.
  *
  * @generated from message mcp.v1.ListNodesRequest
@@ -753,7 +1069,7 @@ export type ListNodesRequest = Message<"mcp.v1.ListNodesRequest"> & {
  * Use `create(ListNodesRequestSchema)` to create a new message.
  */
 export const ListNodesRequestSchema: GenMessage<ListNodesRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 15);
+  messageDesc(file_mcp_v1_master, 23);
 
 /**
  * Every known node.
@@ -774,7 +1090,7 @@ export type ListNodesResponse = Message<"mcp.v1.ListNodesResponse"> & {
  * Use `create(ListNodesResponseSchema)` to create a new message.
  */
 export const ListNodesResponseSchema: GenMessage<ListNodesResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 16);
+  messageDesc(file_mcp_v1_master, 24);
 
 /**
  * A node to record in the master's registry.
@@ -816,7 +1132,7 @@ export type AddNodeRequest = Message<"mcp.v1.AddNodeRequest"> & {
  * Use `create(AddNodeRequestSchema)` to create a new message.
  */
 export const AddNodeRequestSchema: GenMessage<AddNodeRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 17);
+  messageDesc(file_mcp_v1_master, 25);
 
 /**
  * The node as recorded.
@@ -837,7 +1153,7 @@ export type AddNodeResponse = Message<"mcp.v1.AddNodeResponse"> & {
  * Use `create(AddNodeResponseSchema)` to create a new message.
  */
 export const AddNodeResponseSchema: GenMessage<AddNodeResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 18);
+  messageDesc(file_mcp_v1_master, 26);
 
 /**
  * A node to forget.
@@ -858,7 +1174,7 @@ export type RemoveNodeRequest = Message<"mcp.v1.RemoveNodeRequest"> & {
  * Use `create(RemoveNodeRequestSchema)` to create a new message.
  */
 export const RemoveNodeRequestSchema: GenMessage<RemoveNodeRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 19);
+  messageDesc(file_mcp_v1_master, 27);
 
 /**
  * Outcome of RemoveNode.
@@ -879,7 +1195,7 @@ export type RemoveNodeResponse = Message<"mcp.v1.RemoveNodeResponse"> & {
  * Use `create(RemoveNodeResponseSchema)` to create a new message.
  */
 export const RemoveNodeResponseSchema: GenMessage<RemoveNodeResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 20);
+  messageDesc(file_mcp_v1_master, 28);
 
 /**
  * One node as the master knows it. Fields 1-8 are fixed by SPEC (Go MCP).
@@ -984,7 +1300,7 @@ export type NodeInfo = Message<"mcp.v1.NodeInfo"> & {
  * Use `create(NodeInfoSchema)` to create a new message.
  */
 export const NodeInfoSchema: GenMessage<NodeInfo> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 21);
+  messageDesc(file_mcp_v1_master, 29);
 
 /**
  * Take a snapshot now.
@@ -1005,7 +1321,7 @@ export type CreateSnapshotRequest = Message<"mcp.v1.CreateSnapshotRequest"> & {
  * Use `create(CreateSnapshotRequestSchema)` to create a new message.
  */
 export const CreateSnapshotRequestSchema: GenMessage<CreateSnapshotRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 22);
+  messageDesc(file_mcp_v1_master, 30);
 
 /**
  * The snapshot taken. Fields 1-2 as in the Go MCP.
@@ -1054,7 +1370,7 @@ export type CreateSnapshotResponse = Message<"mcp.v1.CreateSnapshotResponse"> & 
  * Use `create(CreateSnapshotResponseSchema)` to create a new message.
  */
 export const CreateSnapshotResponseSchema: GenMessage<CreateSnapshotResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 23);
+  messageDesc(file_mcp_v1_master, 31);
 
 /**
  * List stored snapshots.
@@ -1075,7 +1391,7 @@ export type ListSnapshotsRequest = Message<"mcp.v1.ListSnapshotsRequest"> & {
  * Use `create(ListSnapshotsRequestSchema)` to create a new message.
  */
 export const ListSnapshotsRequestSchema: GenMessage<ListSnapshotsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 24);
+  messageDesc(file_mcp_v1_master, 32);
 
 /**
  * Stored snapshots.
@@ -1096,7 +1412,7 @@ export type ListSnapshotsResponse = Message<"mcp.v1.ListSnapshotsResponse"> & {
  * Use `create(ListSnapshotsResponseSchema)` to create a new message.
  */
 export const ListSnapshotsResponseSchema: GenMessage<ListSnapshotsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 25);
+  messageDesc(file_mcp_v1_master, 33);
 
 /**
  * One stored snapshot. Fields 1-5 are fixed by SPEC (Go MCP).
@@ -1152,7 +1468,7 @@ export type SnapshotInfo = Message<"mcp.v1.SnapshotInfo"> & {
  * Use `create(SnapshotInfoSchema)` to create a new message.
  */
 export const SnapshotInfoSchema: GenMessage<SnapshotInfo> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 26);
+  messageDesc(file_mcp_v1_master, 34);
 
 /**
  * An agent announces itself. Fields 1-4 are fixed by SPEC (Go MCP).
@@ -1208,7 +1524,7 @@ export type RegisterRequest = Message<"mcp.v1.RegisterRequest"> & {
  * Use `create(RegisterRequestSchema)` to create a new message.
  */
 export const RegisterRequestSchema: GenMessage<RegisterRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 27);
+  messageDesc(file_mcp_v1_master, 35);
 
 /**
  * Answer to Register. Field 1 is fixed by SPEC (Go MCP).
@@ -1243,7 +1559,7 @@ export type RegisterResponse = Message<"mcp.v1.RegisterResponse"> & {
  * Use `create(RegisterResponseSchema)` to create a new message.
  */
 export const RegisterResponseSchema: GenMessage<RegisterResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 28);
+  messageDesc(file_mcp_v1_master, 36);
 
 /**
  * Periodic liveness and load report. Fields 1-5 are fixed by SPEC (Go MCP).
@@ -1292,7 +1608,7 @@ export type HeartbeatRequest = Message<"mcp.v1.HeartbeatRequest"> & {
  * Use `create(HeartbeatRequestSchema)` to create a new message.
  */
 export const HeartbeatRequestSchema: GenMessage<HeartbeatRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 29);
+  messageDesc(file_mcp_v1_master, 37);
 
 /**
  * Answer to Heartbeat. Field 1 is fixed by SPEC (Go MCP).
@@ -1320,7 +1636,7 @@ export type HeartbeatResponse = Message<"mcp.v1.HeartbeatResponse"> & {
  * Use `create(HeartbeatResponseSchema)` to create a new message.
  */
 export const HeartbeatResponseSchema: GenMessage<HeartbeatResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 30);
+  messageDesc(file_mcp_v1_master, 38);
 
 /**
  * List the records of the internal zone.
@@ -1335,7 +1651,7 @@ export type ListZoneRecordsRequest = Message<"mcp.v1.ListZoneRecordsRequest"> & 
  * Use `create(ListZoneRecordsRequestSchema)` to create a new message.
  */
 export const ListZoneRecordsRequestSchema: GenMessage<ListZoneRecordsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 31);
+  messageDesc(file_mcp_v1_master, 39);
 
 /**
  * The internal zone's records (shape of `mcp dns`), as in ListDNSRecordsResponse.
@@ -1370,7 +1686,7 @@ export type ListZoneRecordsResponse = Message<"mcp.v1.ListZoneRecordsResponse"> 
  * Use `create(ListZoneRecordsResponseSchema)` to create a new message.
  */
 export const ListZoneRecordsResponseSchema: GenMessage<ListZoneRecordsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_v1_master, 32);
+  messageDesc(file_mcp_v1_master, 40);
 
 /**
  * Kind of problem reconciliation reports.
@@ -1584,6 +1900,36 @@ export const McpMasterService: GenService<{
     methodKind: "unary";
     input: typeof RemoveNodeRequestSchema;
     output: typeof RemoveNodeResponseSchema;
+  },
+  /**
+   * Migrate with each step reported as it happens (and transfer progress); the last frame carries the MigrateResponse.
+   *
+   * @generated from rpc mcp.v1.McpMasterService.MigrateStream
+   */
+  migrateStream: {
+    methodKind: "server_streaming";
+    input: typeof MigrateStreamRequestSchema;
+    output: typeof MigrateStreamResponseSchema;
+  },
+  /**
+   * CreateSnapshot with transfer progress; the last frame carries the CreateSnapshotResponse.
+   *
+   * @generated from rpc mcp.v1.McpMasterService.CreateSnapshotStream
+   */
+  createSnapshotStream: {
+    methodKind: "server_streaming";
+    input: typeof CreateSnapshotStreamRequestSchema;
+    output: typeof CreateSnapshotStreamResponseSchema;
+  },
+  /**
+   * Restores a stored snapshot in place on the node the service runs on (stop, import with force, start).
+   *
+   * @generated from rpc mcp.v1.McpMasterService.RestoreSnapshot
+   */
+  restoreSnapshot: {
+    methodKind: "server_streaming";
+    input: typeof RestoreSnapshotRequestSchema;
+    output: typeof RestoreSnapshotResponseSchema;
   },
   /**
    * Called by an agent at start-up (identity agent-<name> only).
