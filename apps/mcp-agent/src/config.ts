@@ -43,7 +43,11 @@ export const agentConfigSchema = withEnvPrefix(
       listen: string({ doc: 'host:port to serve gRPC on (the overlay address)', nonEmpty: true }),
       allow_wildcard: boolean({ doc: 'allow listening on 0.0.0.0 / ::', default: false }),
       tls_cert: path({ doc: 'certificate chain presented to clients (PEM, leaf first)' }),
-      tls_key: path({ doc: 'private key of tls_cert (PEM)' }),
+      tls_key: path({ doc: 'private key of tls_cert (PEM); tls_cert and this key are also the client certificate this daemon presents to its peers' }),
+      client_ca: path({ doc: 'CA that client certificates must chain to; when set, system accounts (mcp-master, agent-<node>) are accepted only with their own client certificate (mutual TLS)', optional: true }),
+    },
+    audit: {
+      file: path({ doc: 'the audit trail, its own file at every log level (owner-only); default <data.dir>/audit.log', optional: true }),
     },
     auth: {
       token_file: path({ doc: 'local token file: SHA-256 hashes of tokens → identity, account, roles' }),
@@ -112,7 +116,8 @@ export interface AgentConfig {
   readonly file: string;
   readonly node: { readonly name: string; readonly role: Raw['node']['role']; readonly address: string };
   readonly listen: ListenAddress;
-  readonly tls: { readonly certPath: string; readonly keyPath: string };
+  readonly tls: { readonly certPath: string; readonly keyPath: string; readonly clientCaPath: string | undefined };
+  readonly auditFile: string;
   readonly tokenFile: string;
   readonly dataDir: string;
   readonly registryPath: string;
@@ -161,7 +166,8 @@ function derive(raw: Raw, file: string): AgentConfig {
     file,
     node: Object.freeze({ name: raw.node.name, role: raw.node.role, address: raw.node.address ?? listen.address.host }),
     listen: Object.freeze(listen.address),
-    tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key }),
+    tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key, clientCaPath: raw.server.client_ca }),
+    auditFile: raw.audit.file ?? `${raw.data.dir}/audit.log`,
     tokenFile: raw.auth.token_file,
     dataDir: raw.data.dir,
     registryPath: `${raw.data.dir}/registry.db`,

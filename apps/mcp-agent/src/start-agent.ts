@@ -1,6 +1,6 @@
 // Builds a running agent from its config: podman, QEMU (when it works here), registry, tokens, handlers, the boot
 // sequence, the gRPC server, the monitor, recover.
-import { createAuthInterceptor, createTokenFileValidator, mcpPolicy } from '@mcp/auth';
+import { createCallSecurity, createTokenFileValidator, openAuditLog, type AuditLog } from '@mcp/auth';
 import { openRegistry, type Registry } from '@mcp/registry';
 import { createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto';
@@ -125,7 +125,21 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const { config, log } = options;
   await mkdir(config.dataDir, { recursive: true });
   const validator = await createTokenFileValidator({ path: config.tokenFile });
-  const tls = await serverTlsOptions({ certPath: config.tls.certPath, keyPath: config.tls.keyPath });
+  const tls = await serverTlsOptions({
+    certPath: config.tls.certPath,
+    keyPath: config.tls.keyPath,
+    ...(config.tls.clientCaPath === undefined ? {} : { caPath: config.tls.clientCaPath }),
+  });
+  if (config.tls.clientCaPath === undefined) {
+    log.warn({ key: 'server.client_ca' }, 'mutual TLS is off: the master is recognised by its bearer token alone; set server.client_ca');
+  }
+  const audit: AuditLog = await openAuditLog({ path: config.auditFile, base: { node: config.node.name, daemon: 'mcp-agent' } });
+  const security = createCallSecurity({
+    validator,
+    audit: audit.log,
+    clock: { now: () => Date.now() },
+    peerIdentity: config.tls.clientCaPath === undefined ? 'bearer' : 'system-certificate',
+  });
   const podman = await podmanSocket(config, log);
   const runtime = createPodmanRuntime({ socketPath: podman.socketPath });
   let registry: Registry | undefined;
@@ -139,6 +153,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     registry?.close();
     runtime.close();
     await podman.service?.stop();
+    await audit.close();
   };
   try {
     registry = openRegistry({
@@ -173,11 +188,9 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       port: config.listen.port,
       tls,
       routes: (router) => router.service(McpAgentService, impl),
-      interceptors: [
-        createAuthInterceptor({ validator, policy: mcpPolicy, log: log.child({ component: 'audit' }), clock: { now: () => Date.now() } }),
-        createErrorInterceptor({ classify: classifyAgentError, log }),
-      ],
-      readMaxBytes: config.maxFileBytes + 64 * 1024,
+      gate: security.gate,
+      onRefusal: security.onRefusal,
+      interceptors: [security.interceptor, createErrorInterceptor({ classify: classifyAgentError, log })],
     });
     const servingDeps: AgentDeps = { ...deps, listenAddress: `${config.listen.host}:${server.port}` };
     monitor = new Monitor({
@@ -188,7 +201,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     monitor.start();
     const running: RunningAgent = { deps: servingDeps, server, capabilities, monitor, close };
     if (config.master !== undefined) {
-      registration = await startRegistration(config.master, running.deps, options);
+      registration = await startRegistration(config.master, config.tls, running.deps, options);
     }
     if (options.afterStart) {
       const task = options.afterStart(running.deps);
@@ -220,11 +233,13 @@ async function readToken(path: string): Promise<string> {
 /** Registers with the master in the background (SPEC §4): backoff, then heartbeats. */
 async function startRegistration(
   master: NonNullable<AgentConfig['master']>,
+  own: AgentConfig['tls'],
   deps: AgentDeps,
   options: StartAgentOptions,
 ): Promise<MasterRegistration> {
   const token = await readToken(master.tokenPath);
-  const tls = await clientTlsOptions({ caPath: master.caPath });
+  // The agent's own certificate (agent-<node>) is its client certificate towards the master.
+  const tls = await clientTlsOptions({ caPath: master.caPath, certPath: own.certPath, keyPath: own.keyPath });
   const client = createClient(McpMasterService, createGrpcClientTransport({ address: master.address, tls, token: () => token }));
   const registration = new MasterRegistration({
     master: client,

@@ -35,7 +35,11 @@ export const masterConfigSchema = withEnvPrefix(
       listen: string({ doc: 'host:port to serve gRPC on (the overlay address)', nonEmpty: true }),
       allow_wildcard: boolean({ doc: 'allow listening on 0.0.0.0 / ::', default: false }),
       tls_cert: path({ doc: 'certificate chain presented to clients (PEM, leaf first)' }),
-      tls_key: path({ doc: 'private key of tls_cert (PEM)' }),
+      tls_key: path({ doc: 'private key of tls_cert (PEM); tls_cert and this key are also the client certificate this daemon presents to its peers' }),
+      client_ca: path({ doc: 'CA that client certificates must chain to; when set, system accounts (mcp-master, agent-<node>) are accepted only with their own client certificate (mutual TLS)', optional: true }),
+    },
+    audit: {
+      file: path({ doc: 'the audit trail, its own file at every log level (owner-only); default <data.dir>/audit.log', optional: true }),
     },
     auth: {
       token_file: path({ doc: 'local token file validating callers (operators, agents): SHA-256 hashes → identity, account, roles' }),
@@ -94,7 +98,8 @@ export interface MasterConfig {
   readonly file: string;
   readonly node: { readonly name: string };
   readonly listen: ListenAddress;
-  readonly tls: { readonly certPath: string; readonly keyPath: string };
+  readonly tls: { readonly certPath: string; readonly keyPath: string; readonly clientCaPath: string | undefined };
+  readonly auditFile: string;
   readonly tokenFile: string;
   readonly agents: { readonly caPath: string; readonly tokenPath: string; readonly callTimeoutMs: number; readonly operationTimeoutMs: number };
   readonly registration: {
@@ -175,7 +180,8 @@ function derive(raw: Raw, file: string): MasterConfig {
     file,
     node: Object.freeze({ name: raw.node.name }),
     listen: Object.freeze(listen.address),
-    tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key }),
+    tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key, clientCaPath: raw.server.client_ca }),
+    auditFile: raw.audit.file ?? `${raw.data.dir}/audit.log`,
     tokenFile: raw.auth.token_file,
     agents: Object.freeze({
       caPath: raw.agents.ca_cert,

@@ -1,5 +1,5 @@
 // Builds a running master from its config: store, tokens, agent clients, handlers, the gRPC server, health monitor.
-import { createTokenFileValidator } from '@mcp/auth';
+import { createCallSecurity, createTokenFileValidator, openAuditLog, type AuditLog } from '@mcp/auth';
 import { McpMasterService } from '@mcp/proto';
 import { startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { serverTlsOptions } from '@mcp/tls';
@@ -34,6 +34,8 @@ export interface RunningMaster {
   readonly address: string;
   readonly implemented: readonly string[];
   readonly monitor: HealthMonitor;
+  /** The audit trail's file. */
+  readonly auditFile: string;
   /** Stops the monitor, the server, the agent clients, then closes the store. */
   close(): Promise<void>;
 }
@@ -42,7 +44,21 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
   const { config, log } = options;
   await mkdir(config.dataDir, { recursive: true });
   const validator = await createTokenFileValidator({ path: config.tokenFile });
-  const tls = await serverTlsOptions({ certPath: config.tls.certPath, keyPath: config.tls.keyPath });
+  const tls = await serverTlsOptions({
+    certPath: config.tls.certPath,
+    keyPath: config.tls.keyPath,
+    ...(config.tls.clientCaPath === undefined ? {} : { caPath: config.tls.clientCaPath }),
+  });
+  if (config.tls.clientCaPath === undefined) {
+    log.warn({ key: 'server.client_ca' }, 'mutual TLS is off: agents are recognised by their bearer tokens alone; set server.client_ca');
+  }
+  const audit: AuditLog = await openAuditLog({ path: config.auditFile, base: { node: config.node.name, daemon: 'mcp-master' } });
+  const security = createCallSecurity({
+    validator,
+    audit: audit.log,
+    clock: { now: () => Date.now() },
+    peerIdentity: config.tls.clientCaPath === undefined ? 'bearer' : 'system-certificate',
+  });
   const clock = { now: () => new Date() };
   let agents: AgentClients | undefined;
   let store: OpenedMasterStore | undefined;
@@ -53,10 +69,19 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
     await server?.close();
     agents?.close();
     store?.close();
+    await audit.close();
   };
   try {
-    agents = await loadAgentClients({ caPath: config.agents.caPath, tokenPath: config.agents.tokenPath, timeoutMs: config.agents.callTimeoutMs });
     store = openMasterStore({ path: config.databasePath, clock });
+    const opened = store;
+    agents = await loadAgentClients({
+      caPath: config.agents.caPath,
+      tokenPath: config.agents.tokenPath,
+      timeoutMs: config.agents.callTimeoutMs,
+      // The master's own certificate (mcp-master) is its client certificate towards agents.
+      clientCertificate: { certPath: config.tls.certPath, keyPath: config.tls.keyPath },
+      nodeAt: (address) => opened.listNodes().find((node) => node.address === address)?.name,
+    });
     if (store.migration.applied.length > 0) log.info({ applied: store.migration.applied, path: store.path }, 'master database migrated');
     recordBootstrapNodes(store, config.bootstrapNodes, log);
     const deps: MasterDeps = { store, agents, clock, log, agentTimeoutMs: config.agents.callTimeoutMs, version: options.version };
@@ -66,11 +91,13 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
       port: config.listen.port,
       tls,
       routes: (router) => router.service(McpMasterService, impl),
+      gate: security.gate,
+      onRefusal: security.onRefusal,
       interceptors: masterInterceptors({
-        validator,
+        audited: security.interceptor,
         log,
         rateLimits: config.rateLimits,
-        clocks: { wallMs: () => Date.now(), monotonicMs: () => performance.now() },
+        clocks: { monotonicMs: () => performance.now() },
       }),
     });
     monitor = new HealthMonitor({
@@ -85,7 +112,7 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
     });
     monitor.start();
     log.info({ allowNodes: config.registration.allowNodes, maxNodes: config.registration.maxNodes }, 'registration open to the allow-listed nodes');
-    const running: RunningMaster = { deps, server, address: `${config.listen.host}:${server.port}`, implemented, monitor, close };
+    const running: RunningMaster = { deps, server, address: `${config.listen.host}:${server.port}`, implemented, monitor, auditFile: audit.path, close };
     if (options.afterStart) {
       options.afterStart(deps).catch((error: unknown) => log.error({ err: error }, 'start-up task failed'));
     }

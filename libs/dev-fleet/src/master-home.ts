@@ -66,6 +66,8 @@ export async function writeMasterHome(options: MasterHomeOptions): Promise<Maste
     name: 'master',
     commonName: 'mcp-master',
     altNames: [...new Set([options.host, 'localhost', '127.0.0.1'])],
+    // Also its client certificate (mutual TLS between master and agents).
+    usage: 'server-and-client',
   });
   const tokenPath = join(dir, 'master.token');
   await writeTokenForClient(tokenPath, options.masterToken);
@@ -78,6 +80,7 @@ export async function writeMasterHome(options: MasterHomeOptions): Promise<Maste
       ['listen', `${options.host}:${options.port}`],
       ['tls_cert', cert.chainPath],
       ['tls_key', cert.keyPath],
+      ['client_ca', options.authority.certPath],
     ]),
     ...section('auth', [['token_file', options.tokenFile]]),
     ...section('agents', [
