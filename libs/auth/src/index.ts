@@ -16,6 +16,7 @@ export { agentIdentityName, classifyCaller, guestRole, masterIdentityName, nodeN
 export type { AuthorizationDecision, AuthorizationPolicy, RpcCall, RpcClass } from './policy.js';
 export {
   agentServiceName,
+  allowedCallerClasses,
   allowedRpcClasses,
   classifyRpc,
   masterServiceName,
