@@ -1,6 +1,6 @@
 // Builds a running agent from its config: podman, QEMU (when it works here), registry, tokens, handlers, the boot
 // sequence, the gRPC server, the monitor, recover.
-import { createCallSecurity, createTokenFileValidator, openAuditLog, type AuditLog } from '@mcp/auth';
+import { createCallSecurity, createTokenFileValidator, makeOwnerOnly, openAuditLog, readPlainTokenFile, type AuditLog } from '@mcp/auth';
 import { openRegistry, type Registry } from '@mcp/registry';
 import { createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto';
@@ -123,7 +123,9 @@ export async function vmRuntimeOf(config: Pick<AgentConfig, 'qemu'>, log: AgentL
 
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
   const { config, log } = options;
-  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // The registry holds services' env values: owner-only before SQLite opens it.
+  await makeOwnerOnly(config.registryPath);
   const validator = await createTokenFileValidator({ path: config.tokenFile });
   const tls = await serverTlsOptions({
     certPath: config.tls.certPath,
@@ -220,16 +222,6 @@ export function advertisedAddress(host: string, listenAddress: string): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-async function readToken(path: string): Promise<string> {
-  try {
-    const token = (await readFile(path, 'utf8')).trim();
-    if (token === '') throw new Error('the file is empty');
-    return token;
-  } catch (error) {
-    throw new Error(`cannot read the agent's master token ${path}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 /** Registers with the master in the background (SPEC §4): backoff, then heartbeats. */
 async function startRegistration(
   master: NonNullable<AgentConfig['master']>,
@@ -237,7 +229,7 @@ async function startRegistration(
   deps: AgentDeps,
   options: StartAgentOptions,
 ): Promise<MasterRegistration> {
-  const token = await readToken(master.tokenPath);
+  const token = await readPlainTokenFile(master.tokenPath, { what: "the agent's token file for the master", key: 'master.token_path' });
   // The agent's own certificate (agent-<node>) is its client certificate towards the master.
   const tls = await clientTlsOptions({ caPath: master.caPath, certPath: own.certPath, keyPath: own.keyPath });
   const client = createClient(McpMasterService, createGrpcClientTransport({ address: master.address, tls, token: () => token }));

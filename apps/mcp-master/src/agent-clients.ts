@@ -2,11 +2,10 @@
 // their certificate carries (agent-<node> of the node registered at that address), the master presenting its own
 // client certificate (mcp-master) and token; one transport per node and address.
 import { createClient } from '@connectrpc/connect';
-import { agentIdentityName, nodeNameFromIdentity } from '@mcp/auth';
+import { agentIdentityName, nodeNameFromIdentity, readPlainTokenFile } from '@mcp/auth';
 import { McpAgentService } from '@mcp/proto';
 import { createGrpcClientTransport } from '@mcp/rpc';
 import { clientTlsOptions } from '@mcp/tls';
-import { readFile } from 'node:fs/promises';
 import type { SecureClientSessionOptions } from 'node:http2';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { AgentClient, AgentClients } from './deps.js';
@@ -60,19 +59,9 @@ export function createAgentClients(options: AgentClientsOptions): AgentClients {
   };
 }
 
-/** Reads the master's own token (one line, `mcp_…`); a missing or empty file is an error naming it. */
-export async function readMasterToken(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read the master's token file ${path} (agents.token_path): ${(error as Error).message}`, { cause: error });
-  }
-  const token = text.trim();
-  if (token === '' || /\s/.test(token)) {
-    throw new Error(`the master's token file ${path} (agents.token_path) must hold one token on one line`);
-  }
-  return token;
+/** Reads the master's own token (one line, `mcp_…`) from an owner-only file of the master's user. */
+export function readMasterToken(path: string): Promise<string> {
+  return readPlainTokenFile(path, { what: "the master's token file", key: 'agents.token_path' });
 }
 
 /** The pool as the master's config describes it: CA file, token file, client certificate, default timeout. */

@@ -3,10 +3,10 @@ import { mintFleetTokens, writeMasterHome } from '@mcp/dev-fleet';
 import { McpMasterService } from '@mcp/proto';
 import { createGrpcClientTransport } from '@mcp/rpc';
 import { clientTlsOptions, createCertificateAuthority, issueCertificate } from '@mcp/tls';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMasterConfig } from './config.js';
 import type { IntervalTimer } from './health-monitor.js';
@@ -86,6 +86,11 @@ describe('startMaster', () => {
     const { master, as, tokens } = await start();
     expect(master.implemented).toEqual(['ListNodes', 'Register', 'Heartbeat']);
     await expect(as(tokens.operator).listSnapshots({})).rejects.toThrow(/ListSnapshots: this master version has no snapshots yet/);
+  });
+
+  it('keeps its database and audit trail owner-only', async () => {
+    const { master } = await start();
+    for (const file of [join(dirname(master.auditFile), 'master.db'), master.auditFile]) expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
   });
 
   it('records the bootstrap nodes of its config as unknown', async () => {

@@ -41,3 +41,4 @@ export type { AuditLog } from './audit-log.js';
 export { openAuditLog } from './audit-log.js';
 export type { CallSecurity, RefusedByTransport } from './call-security.js';
 export { createCallSecurity } from './call-security.js';
+export { SecretFileError, makeOwnerOnly, readPlainTokenFile, secretFileProblem } from './secret-file.js';
