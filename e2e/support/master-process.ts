@@ -25,6 +25,7 @@ export interface MasterProcessOptions {
   allowNodes: readonly string[];
   health?: MasterHomeOptions['health'];
   rateLimits?: MasterHomeOptions['rateLimits'];
+  mcias?: MasterHomeOptions['mcias'];
 }
 
 /** Starts the built mcp-master and waits until it logs `master ready`; its port stays the same across restarts. */
@@ -42,6 +43,7 @@ export async function startMasterProcess(options: MasterProcessOptions): Promise
     allowNodes: options.allowNodes,
     ...(options.health === undefined ? {} : { health: options.health }),
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
+    ...(options.mcias === undefined ? {} : { mcias: options.mcias }),
     logLevel: 'debug',
   });
   const daemon = await startDaemon({

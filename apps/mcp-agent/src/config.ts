@@ -51,6 +51,9 @@ export const agentConfigSchema = withEnvPrefix(
     },
     auth: {
       token_file: path({ doc: 'local token file: SHA-256 hashes of tokens → identity, account, roles' }),
+      mcias_url: optionalString({ doc: 'https URL of MCIAS; when set, tokens the token file does not know are validated there (answers cached 30 s)' }),
+      mcias_ca: path({ doc: "CA MCIAS's certificate chains to (default: the system's roots)", optional: true }),
+      mcias_service_name: string({ doc: 'the service name presented to MCIAS', default: 'mcp', nonEmpty: true }),
     },
     data: {
       dir: path({ doc: 'state: registry.db, the podman socket the agent starts, VM state', default: '/var/lib/mcp-agent' }),
@@ -119,6 +122,8 @@ export interface AgentConfig {
   readonly tls: { readonly certPath: string; readonly keyPath: string; readonly clientCaPath: string | undefined };
   readonly auditFile: string;
   readonly tokenFile: string;
+  /** MCIAS, when `[auth] mcias_url` is set. */
+  readonly mcias: { readonly serverUrl: string; readonly caPath: string | undefined; readonly serviceName: string } | undefined;
   readonly dataDir: string;
   readonly registryPath: string;
   readonly filesRoot: string;
@@ -147,6 +152,9 @@ function derive(raw: Raw, file: string): AgentConfig {
   const problems: ConfigProblem[] = [];
   const listen = parseListenAddress(raw.server.listen, { allowWildcard: raw.server.allow_wildcard });
   if (!listen.ok) problems.push(configProblem(file, 'server.listen', listen.problem, 'host:port on a specific address'));
+  if (raw.auth.mcias_url !== undefined && !/^https:\/\/[^/\s]+\/?$/.test(raw.auth.mcias_url)) {
+    problems.push(configProblem(file, 'auth.mcias_url', `${JSON.stringify(raw.auth.mcias_url)} is not an https URL without a path`, 'https://host[:port]'));
+  }
   if (raw.ports.first > raw.ports.last) {
     problems.push(configProblem(file, 'ports', `first (${raw.ports.first}) is above last (${raw.ports.last})`, 'first ≤ last'));
   }
@@ -169,6 +177,7 @@ function derive(raw: Raw, file: string): AgentConfig {
     tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key, clientCaPath: raw.server.client_ca }),
     auditFile: raw.audit.file ?? `${raw.data.dir}/audit.log`,
     tokenFile: raw.auth.token_file,
+    mcias: raw.auth.mcias_url === undefined ? undefined : Object.freeze({ serverUrl: raw.auth.mcias_url, caPath: raw.auth.mcias_ca, serviceName: raw.auth.mcias_service_name }),
     dataDir: raw.data.dir,
     registryPath: `${raw.data.dir}/registry.db`,
     filesRoot: raw.files.root,

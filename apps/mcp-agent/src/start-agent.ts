@@ -1,6 +1,6 @@
 // Builds a running agent from its config: podman, QEMU (when it works here), registry, tokens, handlers, the boot
 // sequence, the gRPC server, the monitor, recover.
-import { createCallSecurity, createTokenFileValidator, makeOwnerOnly, openAuditLog, readPlainTokenFile, type AuditLog } from '@mcp/auth';
+import { createCallSecurity, createDaemonValidator, makeOwnerOnly, openAuditLog, readPlainTokenFile, type AuditLog } from '@mcp/auth';
 import { openRegistry, type Registry } from '@mcp/registry';
 import { createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto';
@@ -126,7 +126,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   // The registry holds services' env values: owner-only before SQLite opens it.
   await makeOwnerOnly(config.registryPath);
-  const validator = await createTokenFileValidator({ path: config.tokenFile });
+  const validator = await createDaemonValidator({ tokenFile: config.tokenFile, mcias: config.mcias, clock: { now: () => Date.now() } });
   const tls = await serverTlsOptions({
     certPath: config.tls.certPath,
     keyPath: config.tls.keyPath,

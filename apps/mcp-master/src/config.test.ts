@@ -89,7 +89,7 @@ describe('master config', () => {
     const lines = (await refusal(file)).message.split('\n');
     expect(lines).toEqual(
       expect.arrayContaining([
-        `${file}: extra: unknown key; expected one of: node, server, auth, agents, registration, edge, placement, health, rate_limits, data, log, nodes`,
+        `${file}: extra: unknown key; expected one of: node, server, audit, auth, agents, registration, edge, placement, health, rate_limits, data, log, nodes`,
         `${file}: node.name: got the string "Rift"; expected a node name`,
         `${file}: server.tls_cert: missing; expected a path`,
         `${file}: agents.token_path: missing; expected a path`,

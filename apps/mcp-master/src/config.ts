@@ -10,6 +10,7 @@ import {
   parseListenAddress,
   path,
   string,
+  optionalString,
   stringList,
   tables,
   withEnvPrefix,
@@ -43,6 +44,9 @@ export const masterConfigSchema = withEnvPrefix(
     },
     auth: {
       token_file: path({ doc: 'local token file validating callers (operators, agents): SHA-256 hashes → identity, account, roles' }),
+      mcias_url: optionalString({ doc: 'https URL of MCIAS; when set, tokens the token file does not know are validated there (answers cached 30 s)' }),
+      mcias_ca: path({ doc: "CA MCIAS's certificate chains to (default: the system's roots)", optional: true }),
+      mcias_service_name: string({ doc: 'the service name presented to MCIAS', default: 'mcp', nonEmpty: true }),
     },
     agents: {
       ca_cert: path({ doc: "CA that every agent's certificate must chain to" }),
@@ -101,6 +105,8 @@ export interface MasterConfig {
   readonly tls: { readonly certPath: string; readonly keyPath: string; readonly clientCaPath: string | undefined };
   readonly auditFile: string;
   readonly tokenFile: string;
+  /** MCIAS, when `[auth] mcias_url` is set. */
+  readonly mcias: { readonly serverUrl: string; readonly caPath: string | undefined; readonly serviceName: string } | undefined;
   readonly agents: { readonly caPath: string; readonly tokenPath: string; readonly callTimeoutMs: number; readonly operationTimeoutMs: number };
   readonly registration: {
     /** Node names that may register: registration.allow_nodes, every bootstrap node and node.name; sorted. */
@@ -155,6 +161,9 @@ function derive(raw: Raw, file: string): MasterConfig {
   const problems: ConfigProblem[] = [];
   const listen = parseListenAddress(raw.server.listen, { allowWildcard: raw.server.allow_wildcard });
   if (!listen.ok) problems.push(configProblem(file, 'server.listen', listen.problem, 'host:port on a specific address'));
+  if (raw.auth.mcias_url !== undefined && !/^https:\/\/[^/\s]+\/?$/.test(raw.auth.mcias_url)) {
+    problems.push(configProblem(file, 'auth.mcias_url', `${JSON.stringify(raw.auth.mcias_url)} is not an https URL without a path`, 'https://host[:port]'));
+  }
   raw.registration.allow_nodes.forEach((name, index) => {
     // "agent-orion" is almost surely the identity of node orion written where its node name belongs.
     if (!nodeName.test(name) || name.startsWith('agent-')) {
@@ -183,6 +192,7 @@ function derive(raw: Raw, file: string): MasterConfig {
     tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key, clientCaPath: raw.server.client_ca }),
     auditFile: raw.audit.file ?? `${raw.data.dir}/audit.log`,
     tokenFile: raw.auth.token_file,
+    mcias: raw.auth.mcias_url === undefined ? undefined : Object.freeze({ serverUrl: raw.auth.mcias_url, caPath: raw.auth.mcias_ca, serviceName: raw.auth.mcias_service_name }),
     agents: Object.freeze({
       caPath: raw.agents.ca_cert,
       tokenPath: raw.agents.token_path,

@@ -1,5 +1,5 @@
 // Builds a running master from its config: store, tokens, agent clients, handlers, the gRPC server, health monitor.
-import { createCallSecurity, createTokenFileValidator, makeOwnerOnly, openAuditLog, type AuditLog } from '@mcp/auth';
+import { createCallSecurity, createDaemonValidator, makeOwnerOnly, openAuditLog, type AuditLog } from '@mcp/auth';
 import { McpMasterService } from '@mcp/proto';
 import { startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { serverTlsOptions } from '@mcp/tls';
@@ -45,7 +45,7 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   // Placements carry service definitions, env values included: owner-only before SQLite opens it.
   await makeOwnerOnly(config.databasePath);
-  const validator = await createTokenFileValidator({ path: config.tokenFile });
+  const validator = await createDaemonValidator({ tokenFile: config.tokenFile, mcias: config.mcias, clock: { now: () => Date.now() } });
   const tls = await serverTlsOptions({
     certPath: config.tls.certPath,
     keyPath: config.tls.keyPath,

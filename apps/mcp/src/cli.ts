@@ -6,6 +6,7 @@ import { agentCommand } from './commands/agent.js';
 import { deployCommand } from './commands/deploy.js';
 import { devCommand } from './commands/dev.js';
 import { listCommand } from './commands/list.js';
+import { loginCommand } from './commands/login.js';
 import { logsCommand } from './commands/logs.js';
 import { nodeCommand } from './commands/node.js';
 import { psCommand } from './commands/ps.js';
@@ -23,6 +24,7 @@ import { daemonEnvironment, defaultCliConfig, loadCliConfig } from './config.js'
 import type { CliCommand, CliIo, CommandAction, GlobalOptions } from './context.js';
 import { exitCodes, toFailure, usageFailure, type ExitCode } from './errors.js';
 import { createOutput } from './output.js';
+import { terminalPrompt } from './prompt.js';
 import { cliVersion } from './version.js';
 
 /** Only commands that work are registered; each later command adds its module here. */
@@ -45,6 +47,7 @@ const commands: readonly CliCommand[] = [
   nodeCommand,
   agentCommand,
   devCommand,
+  loginCommand,
 ];
 
 type CommandLine =
@@ -71,7 +74,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       : await loadCliConfig({ flag: commandLine.options.config, env: io.env, cwd: io.cwd, homedir: io.homedir });
     const now = io.now ?? (() => new Date());
     const daemonEnv = io.daemonEnv ?? daemonEnvironment();
-    return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv });
+    const prompt = io.prompt ?? (() => terminalPrompt(process.stdin, process.stderr));
+    return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv, prompt });
   } catch (error) {
     const failure = toFailure(error);
     output.failure(failure);

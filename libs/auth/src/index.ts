@@ -42,3 +42,5 @@ export { openAuditLog } from './audit-log.js';
 export type { CallSecurity, RefusedByTransport } from './call-security.js';
 export { createCallSecurity } from './call-security.js';
 export { SecretFileError, makeOwnerOnly, readPlainTokenFile, secretFileProblem } from './secret-file.js';
+export type { MciasEndpoint, MciasValidatorOptions } from './mcias.js';
+export { MciasError, createDaemonValidator, createMciasValidator, firstKnowing, mciasLogin } from './mcias.js';

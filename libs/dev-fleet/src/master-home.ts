@@ -29,6 +29,8 @@ export interface MasterHomeOptions {
   /** Lets nodes with qemu on TCG take unikernel components (no KVM in CI). */
   allowTcgVms?: boolean;
   allowedPublicDomains?: readonly string[];
+  /** MCIAS validating tokens the token file does not know (`[auth] mcias_url`, `mcias_ca`). */
+  mcias?: { url: string; caPath?: string };
   logLevel?: string;
 }
 
@@ -82,7 +84,11 @@ export async function writeMasterHome(options: MasterHomeOptions): Promise<Maste
       ['tls_key', cert.keyPath],
       ['client_ca', options.authority.certPath],
     ]),
-    ...section('auth', [['token_file', options.tokenFile]]),
+    ...section('auth', [
+      ['token_file', options.tokenFile],
+      ['mcias_url', options.mcias?.url],
+      ['mcias_ca', options.mcias?.caPath],
+    ]),
     ...section('agents', [
       ['ca_cert', options.authority.certPath],
       ['token_path', tokenPath],

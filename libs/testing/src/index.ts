@@ -39,3 +39,5 @@ export {
   VM_POWERDOWN_MARKER,
   VM_READY_MARKER,
 } from './vm-guest-init.js';
+export { startMciasStandIn } from './mcias-stand-in.js';
+export type { McIasStandIn, StandInUser } from './mcias-stand-in.js';
