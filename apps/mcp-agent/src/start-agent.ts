@@ -1,6 +1,6 @@
 // Builds a running agent from its config: podman, QEMU (when it works here), registry, tokens, handlers, the boot
 // sequence, the gRPC server, the monitor, recover.
-import { createCallSecurity, createDaemonValidator, makeOwnerOnly, openAuditLog, readPlainTokenFile, type AuditLog } from '@mcp/auth';
+import { openDaemonSecurity, readPlainTokenFile } from '@mcp/auth';
 import { openRegistry, type Registry } from '@mcp/registry';
 import { createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto';
@@ -123,24 +123,21 @@ export async function vmRuntimeOf(config: Pick<AgentConfig, 'qemu'>, log: AgentL
 
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
   const { config, log } = options;
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  // The registry holds services' env values: owner-only before SQLite opens it.
-  await makeOwnerOnly(config.registryPath);
-  const validator = await createDaemonValidator({ tokenFile: config.tokenFile, mcias: config.mcias, clock: { now: () => Date.now() } });
+  const { security, audit } = await openDaemonSecurity({
+    daemon: 'mcp-agent',
+    node: config.node.name,
+    dataDir: config.dataDir,
+    databasePath: config.registryPath,
+    tokenFile: config.tokenFile,
+    mcias: config.mcias,
+    clientCaPath: config.tls.clientCaPath,
+    auditFile: config.auditFile,
+    log,
+  });
   const tls = await serverTlsOptions({
     certPath: config.tls.certPath,
     keyPath: config.tls.keyPath,
     ...(config.tls.clientCaPath === undefined ? {} : { caPath: config.tls.clientCaPath }),
-  });
-  if (config.tls.clientCaPath === undefined) {
-    log.warn({ key: 'server.client_ca' }, 'mutual TLS is off: the master is recognised by its bearer token alone; set server.client_ca');
-  }
-  const audit: AuditLog = await openAuditLog({ path: config.auditFile, base: { node: config.node.name, daemon: 'mcp-agent' } });
-  const security = createCallSecurity({
-    validator,
-    audit: audit.log,
-    clock: { now: () => Date.now() },
-    peerIdentity: config.tls.clientCaPath === undefined ? 'bearer' : 'system-certificate',
   });
   const podman = await podmanSocket(config, log);
   const runtime = createPodmanRuntime({ socketPath: podman.socketPath });

@@ -1,9 +1,8 @@
 // Builds a running master from its config: store, tokens, agent clients, handlers, the gRPC server, health monitor.
-import { createCallSecurity, createDaemonValidator, makeOwnerOnly, openAuditLog, type AuditLog } from '@mcp/auth';
+import { openDaemonSecurity } from '@mcp/auth';
 import { McpMasterService } from '@mcp/proto';
 import { startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { serverTlsOptions } from '@mcp/tls';
-import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { loadAgentClients } from './agent-clients.js';
 import { recordBootstrapNodes } from './bootstrap-nodes.js';
@@ -42,24 +41,21 @@ export interface RunningMaster {
 
 export async function startMaster(options: StartMasterOptions): Promise<RunningMaster> {
   const { config, log } = options;
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  // Placements carry service definitions, env values included: owner-only before SQLite opens it.
-  await makeOwnerOnly(config.databasePath);
-  const validator = await createDaemonValidator({ tokenFile: config.tokenFile, mcias: config.mcias, clock: { now: () => Date.now() } });
+  const { security, audit } = await openDaemonSecurity({
+    daemon: 'mcp-master',
+    node: config.node.name,
+    dataDir: config.dataDir,
+    databasePath: config.databasePath,
+    tokenFile: config.tokenFile,
+    mcias: config.mcias,
+    clientCaPath: config.tls.clientCaPath,
+    auditFile: config.auditFile,
+    log,
+  });
   const tls = await serverTlsOptions({
     certPath: config.tls.certPath,
     keyPath: config.tls.keyPath,
     ...(config.tls.clientCaPath === undefined ? {} : { caPath: config.tls.clientCaPath }),
-  });
-  if (config.tls.clientCaPath === undefined) {
-    log.warn({ key: 'server.client_ca' }, 'mutual TLS is off: agents are recognised by their bearer tokens alone; set server.client_ca');
-  }
-  const audit: AuditLog = await openAuditLog({ path: config.auditFile, base: { node: config.node.name, daemon: 'mcp-master' } });
-  const security = createCallSecurity({
-    validator,
-    audit: audit.log,
-    clock: { now: () => Date.now() },
-    peerIdentity: config.tls.clientCaPath === undefined ? 'bearer' : 'system-certificate',
   });
   const clock = { now: () => new Date() };
   let agents: AgentClients | undefined;

@@ -44,3 +44,5 @@ export { createCallSecurity } from './call-security.js';
 export { SecretFileError, makeOwnerOnly, readPlainTokenFile, secretFileProblem } from './secret-file.js';
 export type { MciasEndpoint, MciasValidatorOptions } from './mcias.js';
 export { MciasError, createDaemonValidator, createMciasValidator, firstKnowing, mciasLogin } from './mcias.js';
+export type { DaemonSecurity, DaemonSecurityOptions } from './daemon-security.js';
+export { openDaemonSecurity } from './daemon-security.js';
