@@ -6,6 +6,7 @@ import { createGrpcClientTransport } from '@mcp/rpc';
 import { createTempDir, type TempDir } from '@mcp/testing';
 import { clientTlsOptions } from '@mcp/tls';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestFleet, startAgentProcess, type AgentProcess, type TestFleet } from './support/agent-process.js';
@@ -32,8 +33,10 @@ function bufCurl(args: readonly string[]) {
 
 const nodeStatusPath = () => `/mcp.v1.McpAgentService/NodeStatus`;
 
-async function client(token: string) {
-  const tls = await clientTlsOptions({ caPath: fleet.authority.certPath });
+/** A client with `token`; `asAgent` also presents the agent's own certificate (agent-<node>), as system accounts must. */
+async function client(token: string, asAgent = false) {
+  const own = { certPath: join(agent.home.dir, 'tls', 'agent.chain.pem'), keyPath: join(agent.home.dir, 'tls', 'agent.key') };
+  const tls = await clientTlsOptions({ caPath: fleet.authority.certPath, ...(asAgent ? own : {}) });
   return createClient(McpAgentService, createGrpcClientTransport({ address: agent.address, tls, token: () => token }));
 }
 
@@ -46,11 +49,11 @@ async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
   throw new Error('expected the call to fail');
 }
 
-/** The first audit line matching `wanted`; the agent's log reaches its file through a pipe, so poll for it. */
+/** The first audit line matching `wanted`, from the agent's audit file (written asynchronously, so poll for it). */
 async function auditLine(wanted: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const found = (await agent.logLines()).find((line) => line['msg'] === 'rpc audit' && wanted(line));
+    const found = (await agent.auditLines()).find((line) => line['msg'] === 'rpc audit' && wanted(line));
     if (found !== undefined || Date.now() > deadline) return found;
     await delay(50);
   }
@@ -109,8 +112,10 @@ describe('agent over the wire', () => {
     const request = create(DeployRequestSchema, {
       service: create(ServiceSpecSchema, { name: 'hello', active: true }),
     });
-    const error = await failureOf((await client(agentToken)).deploy(request));
+    const error = await failureOf((await client(agentToken, true)).deploy(request));
     expect(error.code).toBe(Code.PermissionDenied);
+    // Without its certificate the same token does not even authenticate.
+    expect((await failureOf((await client(agentToken)).deploy(request))).code).toBe(Code.Unauthenticated);
     const line = await auditLine(
       (entry) => entry['rpc'] === '/mcp.v1.McpAgentService/Deploy' && entry['caller'] === `agent-${agent.node}`,
     );

@@ -21,7 +21,7 @@ interface Span {
 
 /** When the agent ran each Deploy the master sent it, from its audit log (start time and duration). */
 async function agentDeploySpans(): Promise<Span[]> {
-  return (await worker.logLines())
+  return (await worker.auditLines())
     .filter((line) => line['msg'] === 'rpc audit' && line['rpc'] === '/mcp.v1.McpAgentService/Deploy' && line['caller'] === 'mcp-master')
     .map((line) => {
       const startMs = Date.parse(String(line['startedAt']));

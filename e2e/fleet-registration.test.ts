@@ -73,9 +73,17 @@ describe.skipIf(skip !== undefined)(`agents registering with a real master${skip
     const worker = only('worker');
     // Its config names node <impostor>, but the token it holds is the worker's (agent-<worker>).
     const agent = await fleet.startAgent({ node: impostor, role: 'worker', presenting: worker.node });
-    const refusal = await refusalOf(agent);
-    expect(String(refusal['err'])).toContain(`identity agent-${worker.node} may register only node ${worker.node}, not "${impostor}"`);
-    expect(await masterRefusalOf(impostor)).toMatchObject({ caller: `agent-${worker.node}` });
+    // Its certificate names agent-<impostor>: the stolen token does not even authenticate (mutual TLS).
+    const refusal = await fleet.waitFor(`the master refusing the registration of ${impostor}`, async () =>
+      (await agent.logLines()).find(
+        (line) => line['msg'] === 'registration with the master failed; retrying' && String(line['err']).startsWith('unauthenticated'),
+      ),
+    );
+    expect(String(refusal['err'])).toContain(`agent-${worker.node} must call with its own client certificate`);
+    const audited = await fleet.waitFor('the audit record of the refusal', async () =>
+      (await fleet.master.auditLines()).find((line) => line['rpc'] === '/mcp.v1.McpMasterService/Register' && line['decision'] === 'refused' && line['caller'] === `agent-${worker.node}`),
+    );
+    expect(audited).toMatchObject({ outcome: 'unauthenticated', peer: '127.0.0.1', reason: expect.stringContaining(`certificate of agent-${impostor}`) });
 
     const nodes = (await fleet.masterClient().listNodes({})).nodes;
     expect(nodes.map((node) => node.name)).not.toContain(impostor);

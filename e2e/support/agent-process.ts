@@ -3,7 +3,7 @@ import { mintFleetTokens, writeAgentHome, writeTokenForClient, type AgentHome, t
 import { freeLoopbackPort, uniqueNode } from '@mcp/testing';
 import { createCertificateAuthority, type CertificateAuthority } from '@mcp/tls';
 import { join } from 'node:path';
-import { startDaemon, type LogLine } from './daemon-process.js';
+import { readLogLines, startDaemon, type LogLine } from './daemon-process.js';
 import { ensureBuilt } from './programs.js';
 
 export interface TestFleet {
@@ -30,6 +30,8 @@ export interface AgentProcess {
   pid(): number | undefined;
   /** Every JSON log line the agent has written so far, over all its runs. */
   logLines(): Promise<LogLine[]>;
+  /** The records of its audit trail (its own file, `<data>/audit.log`). */
+  auditLines(): Promise<LogLine[]>;
   /** Sends a signal; resolves when the process has exited. */
   kill(signal: NodeJS.Signals): Promise<void>;
   /** Starts the same agent again (same config, data and files). */
@@ -103,6 +105,7 @@ export async function startAgentProcess(fleet: TestFleet, options: AgentProcessO
     address: home.address,
     pid: daemon.pid,
     logLines: daemon.logLines,
+    auditLines: () => readLogLines(join(home.dataDir, 'audit.log')),
     kill: daemon.kill,
     restart: daemon.restart,
     stop: () => daemon.stop(),

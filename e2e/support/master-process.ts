@@ -3,7 +3,7 @@ import { writeMasterHome, type MasterHome, type MasterHomeOptions } from '@mcp/d
 import { freeLoopbackPort } from '@mcp/testing';
 import { join } from 'node:path';
 import type { TestFleet } from './agent-process.js';
-import { startDaemon, type DaemonProcess } from './daemon-process.js';
+import { readLogLines, startDaemon, type DaemonProcess, type LogLine } from './daemon-process.js';
 import { ensureBuilt } from './programs.js';
 
 export interface MasterProcess extends Pick<DaemonProcess, 'pid' | 'logLines' | 'kill' | 'restart'> {
@@ -11,6 +11,8 @@ export interface MasterProcess extends Pick<DaemonProcess, 'pid' | 'logLines' | 
   readonly node: string;
   readonly address: string;
   readonly home: MasterHome;
+  /** The records of its audit trail (its own file, `<data>/audit.log`). */
+  auditLines(): Promise<LogLine[]>;
   /** SIGTERM (SIGKILL if it lingers); resolves when it has exited. */
   stop(): Promise<void>;
 }
@@ -25,6 +27,7 @@ export interface MasterProcessOptions {
   rateLimits?: MasterHomeOptions['rateLimits'];
   /** `[dns]`: the master writes service records there. */
   dns?: { readonly link: NonNullable<MasterHomeOptions['dns']>; readonly repairIntervalMs?: number };
+  mcias?: MasterHomeOptions['mcias'];
 }
 
 /** Starts the built mcp-master and waits until it logs `master ready`; its port stays the same across restarts. */
@@ -44,6 +47,7 @@ export async function startMasterProcess(options: MasterProcessOptions): Promise
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     ...(options.dns === undefined ? {} : { dns: options.dns.link }),
     ...(options.dns?.repairIntervalMs === undefined ? {} : { dnsRepairIntervalMs: options.dns.repairIntervalMs }),
+    ...(options.mcias === undefined ? {} : { mcias: options.mcias }),
     logLevel: 'debug',
   });
   const daemon = await startDaemon({
@@ -58,6 +62,7 @@ export async function startMasterProcess(options: MasterProcessOptions): Promise
     home,
     pid: daemon.pid,
     logLines: daemon.logLines,
+    auditLines: () => readLogLines(join(home.dataDir, 'audit.log')),
     kill: daemon.kill,
     restart: daemon.restart,
     stop: () => daemon.stop(),

@@ -45,10 +45,17 @@ export const agentConfigSchema = withEnvPrefix(
       listen: string({ doc: 'host:port to serve gRPC on (the overlay address)', nonEmpty: true }),
       allow_wildcard: boolean({ doc: 'allow listening on 0.0.0.0 / ::', default: false }),
       tls_cert: path({ doc: 'certificate chain presented to clients (PEM, leaf first)' }),
-      tls_key: path({ doc: 'private key of tls_cert (PEM)' }),
+      tls_key: path({ doc: 'private key of tls_cert (PEM); tls_cert and this key are also the client certificate this daemon presents to its peers' }),
+      client_ca: path({ doc: 'CA that client certificates must chain to; when set, system accounts (mcp-master, agent-<node>) are accepted only with their own client certificate (mutual TLS)', optional: true }),
+    },
+    audit: {
+      file: path({ doc: 'the audit trail, its own file at every log level (owner-only); default <data.dir>/audit.log', optional: true }),
     },
     auth: {
       token_file: path({ doc: 'local token file: SHA-256 hashes of tokens → identity, account, roles' }),
+      mcias_url: optionalString({ doc: 'https URL of MCIAS; when set, tokens the token file does not know are validated there (answers cached 30 s)' }),
+      mcias_ca: path({ doc: "CA MCIAS's certificate chains to (default: the system's roots)", optional: true }),
+      mcias_service_name: string({ doc: 'the service name presented to MCIAS', default: 'mcp', nonEmpty: true }),
     },
     data: {
       dir: path({ doc: 'state: registry.db, the podman socket the agent starts, VM state', default: '/var/lib/mcp-agent' }),
@@ -122,8 +129,11 @@ export interface AgentConfig {
   readonly warnings: readonly string[];
   readonly node: { readonly name: string; readonly role: Raw['node']['role']; readonly address: string };
   readonly listen: ListenAddress;
-  readonly tls: { readonly certPath: string; readonly keyPath: string };
+  readonly tls: { readonly certPath: string; readonly keyPath: string; readonly clientCaPath: string | undefined };
+  readonly auditFile: string;
   readonly tokenFile: string;
+  /** MCIAS, when `[auth] mcias_url` is set. */
+  readonly mcias: { readonly serverUrl: string; readonly caPath: string | undefined; readonly serviceName: string } | undefined;
   readonly dataDir: string;
   readonly registryPath: string;
   readonly filesRoot: string;
@@ -158,6 +168,9 @@ function derive(raw: Raw, file: string): Omit<AgentConfig, 'warnings'> {
   const problems: ConfigProblem[] = [];
   const listen = parseListenAddress(raw.server.listen, { allowWildcard: raw.server.allow_wildcard });
   if (!listen.ok) problems.push(configProblem(file, 'server.listen', listen.problem, 'host:port on a specific address'));
+  if (raw.auth.mcias_url !== undefined && !/^https:\/\/[^/\s]+\/?$/.test(raw.auth.mcias_url)) {
+    problems.push(configProblem(file, 'auth.mcias_url', `${JSON.stringify(raw.auth.mcias_url)} is not an https URL without a path`, 'https://host[:port]'));
+  }
   if (raw.ports.first > raw.ports.last) {
     problems.push(configProblem(file, 'ports', `first (${raw.ports.first}) is above last (${raw.ports.last})`, 'first ≤ last'));
   }
@@ -180,8 +193,10 @@ function derive(raw: Raw, file: string): Omit<AgentConfig, 'warnings'> {
     file,
     node: Object.freeze({ name: raw.node.name, role: raw.node.role, address: raw.node.address ?? listen.address.host }),
     listen: Object.freeze(listen.address),
-    tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key }),
+    tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key, clientCaPath: raw.server.client_ca }),
+    auditFile: raw.audit.file ?? `${raw.data.dir}/audit.log`,
     tokenFile: raw.auth.token_file,
+    mcias: raw.auth.mcias_url === undefined ? undefined : Object.freeze({ serverUrl: raw.auth.mcias_url, caPath: raw.auth.mcias_ca, serviceName: raw.auth.mcias_service_name }),
     dataDir: raw.data.dir,
     registryPath: `${raw.data.dir}/registry.db`,
     filesRoot: raw.files.root,

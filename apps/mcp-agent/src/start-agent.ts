@@ -1,6 +1,6 @@
 // Builds a running agent from its config: podman, QEMU (when it works here), registry, tokens, handlers, the boot
 // sequence, the gRPC server, the monitor, recover.
-import { createAuthInterceptor, createTokenFileValidator, mcpPolicy } from '@mcp/auth';
+import { openDaemonSecurity, readPlainTokenFile } from '@mcp/auth';
 import { createDnsDriver, loadDnsSettings } from '@mcp/dns';
 import { openRegistry, type Registry } from '@mcp/registry';
 import { createCapsInterceptor, createErrorInterceptor, createGrpcClientTransport, startGrpcServer, type RunningServer } from '@mcp/rpc';
@@ -124,9 +124,22 @@ export async function vmRuntimeOf(config: Pick<AgentConfig, 'qemu'>, log: AgentL
 
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
   const { config, log } = options;
-  await mkdir(config.dataDir, { recursive: true });
-  const validator = await createTokenFileValidator({ path: config.tokenFile });
-  const tls = await serverTlsOptions({ certPath: config.tls.certPath, keyPath: config.tls.keyPath });
+  const { security, audit } = await openDaemonSecurity({
+    daemon: 'mcp-agent',
+    node: config.node.name,
+    dataDir: config.dataDir,
+    databasePath: config.registryPath,
+    tokenFile: config.tokenFile,
+    mcias: config.mcias,
+    clientCaPath: config.tls.clientCaPath,
+    auditFile: config.auditFile,
+    log,
+  });
+  const tls = await serverTlsOptions({
+    certPath: config.tls.certPath,
+    keyPath: config.tls.keyPath,
+    ...(config.tls.clientCaPath === undefined ? {} : { caPath: config.tls.clientCaPath }),
+  });
   const podman = await podmanSocket(config, log);
   const runtime = createPodmanRuntime({ socketPath: podman.socketPath });
   let registry: Registry | undefined;
@@ -140,6 +153,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     registry?.close();
     runtime.close();
     await podman.service?.stop();
+    await audit.close();
   };
   try {
     registry = openRegistry({
@@ -177,12 +191,9 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       port: config.listen.port,
       tls,
       routes: (router) => router.service(McpAgentService, impl),
-      interceptors: [
-        createAuthInterceptor({ validator, policy: mcpPolicy, log: log.child({ component: 'audit' }), clock: { now: () => Date.now() } }),
-        createCapsInterceptor(),
-        createErrorInterceptor({ classify: classifyAgentError, log }),
-      ],
-      readMaxBytes: config.maxFileBytes + 64 * 1024,
+      gate: security.gate,
+      onRefusal: security.onRefusal,
+      interceptors: [security.interceptor, createCapsInterceptor(), createErrorInterceptor({ classify: classifyAgentError, log })],
     });
     const servingDeps: AgentDeps = { ...deps, listenAddress: `${config.listen.host}:${server.port}` };
     monitor = new Monitor({
@@ -193,7 +204,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     monitor.start();
     const running: RunningAgent = { deps: servingDeps, server, capabilities, monitor, close };
     if (config.master !== undefined) {
-      registration = await startRegistration(config.master, running.deps, options);
+      registration = await startRegistration(config.master, config.tls, running.deps, options);
     }
     if (options.afterStart) {
       const task = options.afterStart(running.deps);
@@ -212,24 +223,16 @@ export function advertisedAddress(host: string, listenAddress: string): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-async function readToken(path: string): Promise<string> {
-  try {
-    const token = (await readFile(path, 'utf8')).trim();
-    if (token === '') throw new Error('the file is empty');
-    return token;
-  } catch (error) {
-    throw new Error(`cannot read the agent's master token ${path}: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 /** Registers with the master in the background (SPEC §4): backoff, then heartbeats. */
 async function startRegistration(
   master: NonNullable<AgentConfig['master']>,
+  own: AgentConfig['tls'],
   deps: AgentDeps,
   options: StartAgentOptions,
 ): Promise<MasterRegistration> {
-  const token = await readToken(master.tokenPath);
-  const tls = await clientTlsOptions({ caPath: master.caPath });
+  const token = await readPlainTokenFile(master.tokenPath, { what: "the agent's token file for the master", key: 'master.token_path' });
+  // The agent's own certificate (agent-<node>) is its client certificate towards the master.
+  const tls = await clientTlsOptions({ caPath: master.caPath, certPath: own.certPath, keyPath: own.keyPath });
   const client = createClient(McpMasterService, createGrpcClientTransport({ address: master.address, tls, token: () => token }));
   const registration = new MasterRegistration({
     master: client,

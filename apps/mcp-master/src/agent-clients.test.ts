@@ -101,13 +101,19 @@ describe('the agent client pool', () => {
 describe('readMasterToken', () => {
   it('reads one token, without its line end', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mcp-master-token-'));
-    await writeFile(join(dir, 't'), 'mcp_abc\n');
+    await writeFile(join(dir, 't'), 'mcp_abc\n', { mode: 0o600 });
     expect(await readMasterToken(join(dir, 't'))).toBe('mcp_abc');
+  });
+
+  it('refuses a token file that group or others may read', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mcp-master-token-'));
+    await writeFile(join(dir, 't'), 'mcp_abc\n', { mode: 0o640 });
+    await expect(readMasterToken(join(dir, 't'))).rejects.toThrow(/\(agents.token_path\) is refused: readable or writable by group or others \(mode 640\); chmod 600 it/);
   });
 
   it('names the file and the key when the file is missing', async () => {
     await expect(readMasterToken('/nonexistent/master.token')).rejects.toThrow(
-      /cannot read the master's token file \/nonexistent\/master.token \(agents.token_path\)/,
+      /cannot read the master's token file \/nonexistent\/master.token \(agents.token_path\): ENOENT/,
     );
   });
 

@@ -10,6 +10,7 @@ import {
   parseListenAddress,
   path,
   string,
+  optionalString,
   stringList,
   tables,
   withEnvPrefix,
@@ -37,10 +38,17 @@ export const masterConfigSchema = withEnvPrefix(
       listen: string({ doc: 'host:port to serve gRPC on (the overlay address)', nonEmpty: true }),
       allow_wildcard: boolean({ doc: 'allow listening on 0.0.0.0 / ::', default: false }),
       tls_cert: path({ doc: 'certificate chain presented to clients (PEM, leaf first)' }),
-      tls_key: path({ doc: 'private key of tls_cert (PEM)' }),
+      tls_key: path({ doc: 'private key of tls_cert (PEM); tls_cert and this key are also the client certificate this daemon presents to its peers' }),
+      client_ca: path({ doc: 'CA that client certificates must chain to; when set, system accounts (mcp-master, agent-<node>) are accepted only with their own client certificate (mutual TLS)', optional: true }),
+    },
+    audit: {
+      file: path({ doc: 'the audit trail, its own file at every log level (owner-only); default <data.dir>/audit.log', optional: true }),
     },
     auth: {
       token_file: path({ doc: 'local token file validating callers (operators, agents): SHA-256 hashes → identity, account, roles' }),
+      mcias_url: optionalString({ doc: 'https URL of MCIAS; when set, tokens the token file does not know are validated there (answers cached 30 s)' }),
+      mcias_ca: path({ doc: "CA MCIAS's certificate chains to (default: the system's roots)", optional: true }),
+      mcias_service_name: string({ doc: 'the service name presented to MCIAS', default: 'mcp', nonEmpty: true }),
     },
     agents: {
       ca_cert: path({ doc: "CA that every agent's certificate must chain to" }),
@@ -108,8 +116,11 @@ export interface MasterConfig {
   readonly warnings: readonly string[];
   readonly node: { readonly name: string };
   readonly listen: ListenAddress;
-  readonly tls: { readonly certPath: string; readonly keyPath: string };
+  readonly tls: { readonly certPath: string; readonly keyPath: string; readonly clientCaPath: string | undefined };
+  readonly auditFile: string;
   readonly tokenFile: string;
+  /** MCIAS, when `[auth] mcias_url` is set. */
+  readonly mcias: { readonly serverUrl: string; readonly caPath: string | undefined; readonly serviceName: string } | undefined;
   readonly agents: { readonly caPath: string; readonly tokenPath: string; readonly callTimeoutMs: number; readonly operationTimeoutMs: number };
   readonly registration: {
     /** Node names that may register: registration.allow_nodes, every bootstrap node and node.name; sorted. */
@@ -170,6 +181,9 @@ function derive(raw: Raw, file: string): Omit<MasterConfig, 'warnings'> {
   const problems: ConfigProblem[] = [];
   const listen = parseListenAddress(raw.server.listen, { allowWildcard: raw.server.allow_wildcard });
   if (!listen.ok) problems.push(configProblem(file, 'server.listen', listen.problem, 'host:port on a specific address'));
+  if (raw.auth.mcias_url !== undefined && !/^https:\/\/[^/\s]+\/?$/.test(raw.auth.mcias_url)) {
+    problems.push(configProblem(file, 'auth.mcias_url', `${JSON.stringify(raw.auth.mcias_url)} is not an https URL without a path`, 'https://host[:port]'));
+  }
   raw.registration.allow_nodes.forEach((name, index) => {
     // "agent-orion" is almost surely the identity of node orion written where its node name belongs.
     if (!nodeName.test(name) || name.startsWith('agent-')) {
@@ -198,8 +212,10 @@ function derive(raw: Raw, file: string): Omit<MasterConfig, 'warnings'> {
     file,
     node: Object.freeze({ name: raw.node.name }),
     listen: Object.freeze(listen.address),
-    tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key }),
+    tls: Object.freeze({ certPath: raw.server.tls_cert, keyPath: raw.server.tls_key, clientCaPath: raw.server.client_ca }),
+    auditFile: raw.audit.file ?? `${raw.data.dir}/audit.log`,
     tokenFile: raw.auth.token_file,
+    mcias: raw.auth.mcias_url === undefined ? undefined : Object.freeze({ serverUrl: raw.auth.mcias_url, caPath: raw.auth.mcias_ca, serviceName: raw.auth.mcias_service_name }),
     agents: Object.freeze({
       caPath: raw.agents.ca_cert,
       tokenPath: raw.agents.token_path,

@@ -4,7 +4,7 @@ import { createClient } from '@connectrpc/connect';
 import { mintFleetTokens, writeMasterHome } from '@mcp/dev-fleet';
 import { McpMasterService } from '@mcp/proto';
 import { createGrpcClientTransport } from '@mcp/rpc';
-import { clientTlsOptions, createCertificateAuthority } from '@mcp/tls';
+import { clientTlsOptions, createCertificateAuthority, issueCertificate } from '@mcp/tls';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -71,7 +71,9 @@ describe('the mcp-master process', () => {
     const ready = await waitForLine(output, 'master ready');
     expect(ready).toMatchObject({ pid: child.pid, node: 'rift', address: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
 
-    const tls = await clientTlsOptions({ caPath: authority.certPath });
+    // The agent presents its own certificate (mutual TLS): its token alone would be refused.
+    const orion = await issueCertificate({ authority, dir: join(dir, 'orion'), name: 'orion', commonName: 'agent-orion', altNames: ['localhost'], usage: 'client' });
+    const tls = await clientTlsOptions({ caPath: authority.certPath, certPath: orion.chainPath, keyPath: orion.keyPath });
     const master = createClient(
       McpMasterService,
       createGrpcClientTransport({ address: String(ready['address']), tls, token: () => tokens.agents['orion'] ?? '' }),

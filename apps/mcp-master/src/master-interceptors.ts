@@ -1,24 +1,18 @@
 // The master server's interceptors, outermost first: auth + audit, rate limits, input caps, error mapping.
 import type { Interceptor } from '@connectrpc/connect';
-import {
-  createAuthInterceptor,
-  createRateLimitInterceptor,
-  createRateLimiter,
-  masterServiceName,
-  mcpPolicy,
-  type TokenValidator,
-} from '@mcp/auth';
+import { createRateLimitInterceptor, createRateLimiter, masterServiceName } from '@mcp/auth';
 import { createCapsInterceptor, createErrorInterceptor } from '@mcp/rpc';
 import { classifyMasterError } from './classify-error.js';
 import type { MasterLog } from './deps.js';
 
 export interface MasterInterceptorOptions {
-  readonly validator: TokenValidator;
+  /** The auth interceptor (createCallSecurity's): audits every admitted call's outcome. */
+  readonly audited: Interceptor;
   readonly log: MasterLog;
   /** Minimum intervals per identity, in ms (SPEC §9: Register 1/min, Heartbeat 1/10 s). */
   readonly rateLimits: { readonly registerMs: number; readonly heartbeatMs: number };
-  /** Wall clock for audit times; monotonic clock for rate limits (a stepped wall clock must not lock agents out). */
-  readonly clocks: { readonly wallMs: () => number; readonly monotonicMs: () => number };
+  /** Monotonic clock for rate limits (a stepped wall clock must not lock agents out). */
+  readonly clocks: { readonly monotonicMs: () => number };
 }
 
 /** Auth first, so its audit line records the code the client finally gets. */
@@ -31,7 +25,7 @@ export function masterInterceptors(options: MasterInterceptorOptions): Intercept
     clock: { now: options.clocks.monotonicMs },
   });
   return [
-    createAuthInterceptor({ validator: options.validator, policy: mcpPolicy, log: options.log.child({ component: 'audit' }), clock: { now: options.clocks.wallMs } }),
+    options.audited,
     createRateLimitInterceptor({ limiter }),
     createCapsInterceptor(),
     createErrorInterceptor({ classify: classifyMasterError, log: options.log }),

@@ -37,6 +37,15 @@ describe('decideRegistration', () => {
     });
   });
 
+  it("refuses an address another node holds, so the master never sends that node's calls elsewhere", () => {
+    expect(decide({ addressHolder: 'vega' })).toEqual({
+      ok: false,
+      code: 'permission-denied',
+      message: "address: 10.0.0.2:9444 is node vega's; node orion may register only an address of its own",
+    });
+    expect(decide({ addressHolder: 'orion' }).ok).toBe(true);
+  });
+
   it('refuses an empty node name as a bad field', () => {
     expect(decide({ request: request({ name: '' }) })).toMatchObject({ ok: false, code: 'invalid-argument', message: expect.stringMatching(/^name: is empty/) });
   });

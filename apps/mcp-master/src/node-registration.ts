@@ -33,6 +33,8 @@ export interface RegistrationInput {
   /** The node as recorded, when it is known already. */
   readonly existing: NodeRecord | undefined;
   readonly nodeCount: number;
+  /** Another node already recorded at the requested address, if any. */
+  readonly addressHolder?: string | undefined;
   readonly rules: RegistrationRules;
   readonly now: Date;
 }
@@ -92,6 +94,10 @@ export function decideRegistration(input: RegistrationInput): RegistrationDecisi
   }
   const bad = checkRequest(input, node);
   if (bad !== undefined) return bad;
+  // The master sends its credentials to the address a node registered: no node may claim another's.
+  if (input.addressHolder !== undefined && input.addressHolder !== node) {
+    return refuse('permission-denied', `address: ${request.address} is node ${input.addressHolder}'s; node ${node} may register only an address of its own`);
+  }
   if (existing === undefined && input.nodeCount >= rules.maxNodes) {
     return refuse('resource-exhausted', `the master already has ${input.nodeCount} nodes (registration.max_nodes = ${rules.maxNodes}); node ${node} was not added`);
   }

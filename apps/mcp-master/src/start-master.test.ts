@@ -2,10 +2,11 @@ import { Code, createClient, type Client } from '@connectrpc/connect';
 import { mintFleetTokens, writeMasterHome } from '@mcp/dev-fleet';
 import { McpMasterService } from '@mcp/proto';
 import { createGrpcClientTransport } from '@mcp/rpc';
-import { clientTlsOptions, createCertificateAuthority } from '@mcp/tls';
+import { clientTlsOptions, createCertificateAuthority, issueCertificate } from '@mcp/tls';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMasterConfig } from './config.js';
 import type { IntervalTimer } from './health-monitor.js';
@@ -15,7 +16,8 @@ import { captureLog } from './testing/scripted-agents.js';
 
 interface Started {
   readonly master: RunningMaster;
-  readonly as: (token: string) => Client<typeof McpMasterService>;
+  readonly as: (token: string, certificate?: { certPath: string; keyPath: string }) => Client<typeof McpMasterService>;
+  readonly agentCertificate: (node: string) => Promise<{ certPath: string; keyPath: string }>;
   readonly tokens: Awaited<ReturnType<typeof mintFleetTokens>>;
 }
 
@@ -50,21 +52,45 @@ describe('startMaster', () => {
     const master = await startMaster({ config, log: captureLog().log, version: '0.0.0-test', groups, ...(options.timer ? { timer: options.timer } : {}) });
     cleanups.push(() => master.close());
     const tls = await clientTlsOptions({ caPath: authority.certPath });
-    const as = (token: string) => createClient(McpMasterService, createGrpcClientTransport({ address: master.address, tls, token: () => token }));
-    return { master, as, tokens };
+    const as = (token: string, certificate?: { certPath: string; keyPath: string }) => {
+      const withCertificate = certificate === undefined ? tls : { ...tls, cert: readFileSync(certificate.certPath), key: readFileSync(certificate.keyPath) };
+      return createClient(McpMasterService, createGrpcClientTransport({ address: master.address, tls: withCertificate, token: () => token }));
+    };
+    const agentCertificate = (node: string) =>
+      issueCertificate({ authority, dir: join(dir, 'agents'), name: node, commonName: `agent-${node}`, altNames: ['localhost'], usage: 'client' });
+    return { master, as, tokens, agentCertificate };
   }
 
-  it('serves Register over gRPC and TLS to an agent identity, recording the node in master.db', async () => {
-    const { master, as, tokens } = await start();
-    const answer = await as(tokens.agents['orion'] ?? '').register({ name: 'orion', role: 'worker', address: '127.0.0.9:9444' });
+  it('serves Register over mutual TLS to an agent identity, recording the node in master.db', async () => {
+    const { master, as, tokens, agentCertificate } = await start();
+    const answer = await as(tokens.agents['orion'] ?? '', await agentCertificate('orion')).register({ name: 'orion', role: 'worker', address: '127.0.0.9:9444' });
     expect(answer.accepted).toBe(true);
     expect(master.deps.store.findNode('orion')?.address).toBe('127.0.0.9:9444');
   });
 
-  it('lists the RPCs its groups implement and answers the others with Unimplemented', async () => {
+  it("refuses an agent's token without its certificate, or with another agent's, and audits both with the peer", async () => {
+    const { master, as, tokens, agentCertificate } = await start();
+    const request = { name: 'orion', role: 'worker', address: '127.0.0.9:9444' };
+    await expect(as(tokens.agents['orion'] ?? '').register(request)).rejects.toMatchObject({ code: Code.Unauthenticated });
+    await expect(as(tokens.agents['orion'] ?? '', await agentCertificate('rift')).register(request)).rejects.toMatchObject({ code: Code.Unauthenticated });
+    expect(master.deps.store.findNode('orion')).toBeUndefined();
+    await master.close();
+    const audit = readFileSync(master.auditFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(audit.filter((record) => record['decision'] === 'refused')).toEqual([
+      expect.objectContaining({ caller: 'agent-orion', peer: '127.0.0.1', outcome: 'unauthenticated', reason: expect.stringMatching(/without agent-orion's client certificate/) }),
+      expect.objectContaining({ caller: 'agent-orion', peer: '127.0.0.1', outcome: 'unauthenticated', reason: expect.stringMatching(/certificate of agent-rift/) }),
+    ]);
+  });
+
+  it('lists the RPCs its groups implement and answers the deferred ones with Unimplemented', async () => {
     const { master, as, tokens } = await start();
     expect(master.implemented).toEqual(['ListNodes', 'AddNode', 'RemoveNode', 'Register', 'Heartbeat']);
     await expect(as(tokens.operator).listSnapshots({})).rejects.toMatchObject({ code: Code.Unimplemented });
+  });
+
+  it('keeps its database and audit trail owner-only', async () => {
+    const { master } = await start();
+    for (const file of [join(dirname(master.auditFile), 'master.db'), master.auditFile]) expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
   });
 
   it('records the bootstrap nodes of its config as unknown', async () => {

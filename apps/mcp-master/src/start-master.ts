@@ -1,10 +1,9 @@
 // Builds a running master from its config: store, tokens, agent clients, handlers, the gRPC server, health monitor.
-import { createTokenFileValidator } from '@mcp/auth';
+import { openDaemonSecurity } from '@mcp/auth';
 import { createDnsDriver, loadDnsSettings } from '@mcp/dns';
 import { McpMasterService } from '@mcp/proto';
 import { startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { serverTlsOptions } from '@mcp/tls';
-import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { loadAgentClients } from './agent-clients.js';
 import { recordBootstrapNodes } from './bootstrap-nodes.js';
@@ -43,15 +42,30 @@ export interface RunningMaster {
   readonly monitor: HealthMonitor;
   /** The DNS repair loop, when [dns] is configured. */
   readonly dnsRepair: DnsRepair | undefined;
+  /** The audit trail's file. */
+  readonly auditFile: string;
   /** Stops the monitor, the server, the agent clients, then closes the store. */
   close(): Promise<void>;
 }
 
 export async function startMaster(options: StartMasterOptions): Promise<RunningMaster> {
   const { config, log } = options;
-  await mkdir(config.dataDir, { recursive: true });
-  const validator = await createTokenFileValidator({ path: config.tokenFile });
-  const tls = await serverTlsOptions({ certPath: config.tls.certPath, keyPath: config.tls.keyPath });
+  const { security, audit } = await openDaemonSecurity({
+    daemon: 'mcp-master',
+    node: config.node.name,
+    dataDir: config.dataDir,
+    databasePath: config.databasePath,
+    tokenFile: config.tokenFile,
+    mcias: config.mcias,
+    clientCaPath: config.tls.clientCaPath,
+    auditFile: config.auditFile,
+    log,
+  });
+  const tls = await serverTlsOptions({
+    certPath: config.tls.certPath,
+    keyPath: config.tls.keyPath,
+    ...(config.tls.clientCaPath === undefined ? {} : { caPath: config.tls.clientCaPath }),
+  });
   const clock = { now: () => new Date() };
   let agents: AgentClients | undefined;
   let store: OpenedMasterStore | undefined;
@@ -66,10 +80,19 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
     await server?.close();
     agents?.close();
     store?.close();
+    await audit.close();
   };
   try {
-    agents = await loadAgentClients({ caPath: config.agents.caPath, tokenPath: config.agents.tokenPath, timeoutMs: config.agents.callTimeoutMs });
     store = openMasterStore({ path: config.databasePath, clock });
+    const opened = store;
+    agents = await loadAgentClients({
+      caPath: config.agents.caPath,
+      tokenPath: config.agents.tokenPath,
+      timeoutMs: config.agents.callTimeoutMs,
+      // The master's own certificate (mcp-master) is its client certificate towards agents.
+      clientCertificate: { certPath: config.tls.certPath, keyPath: config.tls.keyPath },
+      nodeAt: (address) => opened.listNodes().find((node) => node.address === address)?.name,
+    });
     if (store.migration.applied.length > 0) log.info({ applied: store.migration.applied, path: store.path }, 'master database migrated');
     recordBootstrapNodes(store, config.bootstrapNodes, log);
     const dns: ServiceDns | undefined =
@@ -89,11 +112,13 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
       port: config.listen.port,
       tls,
       routes: (router) => router.service(McpMasterService, impl),
+      gate: security.gate,
+      onRefusal: security.onRefusal,
       interceptors: masterInterceptors({
-        validator,
+        audited: security.interceptor,
         log,
         rateLimits: config.rateLimits,
-        clocks: { wallMs: () => Date.now(), monotonicMs: () => performance.now() },
+        clocks: { monotonicMs: () => performance.now() },
       }),
     });
     monitor = new HealthMonitor({
@@ -119,7 +144,7 @@ export async function startMaster(options: StartMasterOptions): Promise<RunningM
       schedule = startSnapshotSchedule(deps, snapshots.settings, { intervalMs: snapshots.intervalMs, timer: options.timer ?? systemTimer });
     }
     log.info({ allowNodes: config.registration.allowNodes, maxNodes: config.registration.maxNodes }, 'registration open to the allow-listed nodes');
-    const running: RunningMaster = { deps, server, address: `${config.listen.host}:${server.port}`, implemented, monitor, dnsRepair, close };
+    const running: RunningMaster = { deps, server, address: `${config.listen.host}:${server.port}`, implemented, monitor, dnsRepair, auditFile: audit.path, close };
     if (options.afterStart) {
       options.afterStart(deps).catch((error: unknown) => log.error({ err: error }, 'start-up task failed'));
     }

@@ -5,6 +5,7 @@ import { daemonEnvironment, defaultCliConfig, loadCliConfig } from './config.js'
 import type { CliCommand, CliIo, CommandAction, GlobalOptions } from './context.js';
 import { exitCodes, toFailure, usageFailure, type ExitCode } from './errors.js';
 import { createOutput } from './output.js';
+import { terminalPrompt } from './prompt.js';
 import { cliVersion } from './version.js';
 
 /**
@@ -36,6 +37,7 @@ const commandModules: Readonly<Record<string, () => Promise<CliCommand>>> = {
   dev: async () => (await import('./commands/dev.js')).devCommand,
   snapshot: async () => (await import('./commands/snapshot.js')).snapshotCommand,
   migrate: async () => (await import('./commands/migrate.js')).migrateCommand,
+  login: async () => (await import('./commands/login.js')).loginCommand,
 };
 const commandNames = Object.keys(commandModules);
 
@@ -82,7 +84,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     for (const warning of config.warnings) output.note(`mcp: warning: ${warning}`);
     const now = io.now ?? (() => new Date());
     const daemonEnv = io.daemonEnv ?? daemonEnvironment();
-    return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv, env: io.env });
+    const prompt = io.prompt ?? (() => terminalPrompt(process.stdin, process.stderr));
+    return await commandLine.action({ config, output, cwd: io.cwd, homedir: io.homedir, direct: commandLine.options.direct, now, daemonEnv, env: io.env, prompt });
   } catch (error) {
     const failure = toFailure(error);
     output.failure(failure);

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import type { CliConfig, CliEnvironment } from './config.js';
 import type { ExitCode } from './errors.js';
 import type { Output, TextSink } from './output.js';
+import type { Prompt } from './prompt.js';
 
 /** Everything runCli takes from the world, so tests can drive it with temp dirs and string sinks. */
 export interface CliIo {
@@ -21,6 +22,8 @@ export interface CliIo {
   readonly now?: (() => Date) | undefined;
   /** Environment of the daemons `mcp dev up` starts; default: this process's, without MCP_* variables. */
   readonly daemonEnv?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Questions to the person (`mcp login`); default: the terminal on stdin/stderr. */
+  readonly prompt?: (() => Prompt) | undefined;
 }
 
 export interface CommandContext {
@@ -36,6 +39,8 @@ export interface CommandContext {
   readonly daemonEnv: Readonly<Record<string, string | undefined>>;
   /** The CLI's own environment variables (MCP_CONFIG, VISUAL, EDITOR). */
   readonly env: CliEnvironment;
+  /** Opens a prompt (`mcp login`); close it when done. */
+  readonly prompt: () => Prompt;
 }
 
 /** A command's work, run after parsing succeeded; an expected outcome such as "invalid" is an exit code. */

@@ -1,10 +1,11 @@
 // Connect server interceptor: authenticates the bearer token, applies the policy, sets the caller, audits the call.
+// Behind the auth gate (auth-gate.ts) the call arrives already admitted and only its outcome is audited here.
 import type { Interceptor, StreamResponse } from '@connectrpc/connect';
 import { Code, ConnectError } from '@connectrpc/connect';
-import type { AuditDecision, AuditLogger, AuditRecord } from './audit.js';
-import { auditMessage, outcomeOf } from './audit.js';
-import { bearerTokenOf } from './bearer.js';
-import { callerKey } from './caller-context.js';
+import type { AuditDecision, AuditLogger } from './audit.js';
+import { auditWriter } from './audit.js';
+import { authenticate, type PeerIdentityRule } from './authenticate.js';
+import { callerKey, peerKey } from './caller-context.js';
 import type { Clock } from './clock.js';
 import type { Identity, TokenValidator } from './identity.js';
 import type { AuthorizationPolicy } from './policy.js';
@@ -14,6 +15,7 @@ export interface AuthInterceptorOptions {
   readonly policy: AuthorizationPolicy;
   readonly log: AuditLogger;
   readonly clock: Clock;
+  readonly peerIdentity?: PeerIdentityRule;
 }
 
 /**
@@ -21,46 +23,28 @@ export interface AuthInterceptorOptions {
  * client finally receives, after any error-mapping or rate-limit interceptor inside it.
  */
 export function createAuthInterceptor(options: AuthInterceptorOptions): Interceptor {
-  const { validator, policy, log, clock } = options;
+  const { clock } = options;
+  const write = auditWriter(options.log, clock);
   return (next) => async (request) => {
     const startedMs = clock.now();
     const service = request.service.typeName;
     const method = request.method.name;
-    let caller: Identity | undefined;
-    const audit = (decision: AuditDecision, code: Code | undefined, reason?: string): void => {
-      const record: AuditRecord = {
-        audit: true,
-        rpc: `/${service}/${method}`,
-        caller: caller?.name ?? null,
-        account: caller?.account ?? null,
-        decision,
-        outcome: outcomeOf(code),
-        ...(reason === undefined ? {} : { reason }),
-        startedAt: new Date(startedMs).toISOString(),
-        durationMs: Math.max(0, clock.now() - startedMs),
-      };
-      log.info({ ...record }, auditMessage);
-    };
-    const refuse = (code: Code, reason: string, clientMessage = reason): never => {
-      audit('refused', code, reason);
-      throw new ConnectError(clientMessage, code);
-    };
+    const peer = request.contextValues.get(peerKey);
+    let caller: Identity | undefined = request.contextValues.get(callerKey);
+    const audit = (decision: AuditDecision, code: Code | undefined, reason?: string): void =>
+      write({ service, method, caller, peer, startedMs, decision, code, ...(reason === undefined ? {} : { reason }) });
 
-    const bearer = bearerTokenOf(request.header.get('authorization'));
-    if (!bearer.ok) return refuse(Code.Unauthenticated, bearer.reason);
-    try {
-      caller = await validator.validate(bearer.token);
-    } catch (error) {
-      const reason = `token validation failed: ${redact(String((error as Error).message ?? error), bearer.token)}`;
-      return refuse(Code.Unavailable, reason, 'cannot validate tokens at the moment; try again later');
-    }
-    if (caller === undefined) return refuse(Code.Unauthenticated, 'token not recognised');
-    const decision = policy({ service, method, identity: caller });
-    if (!decision.allowed) {
-      return refuse(Code.PermissionDenied, decision.reason, `${caller.name} may not call ${method}: ${decision.reason}`);
+    if (caller === undefined) {
+      const outcome = await authenticate({ service, method, authorization: request.header.get('authorization'), peer }, options);
+      if (!outcome.ok) {
+        caller = outcome.identity;
+        audit('refused', outcome.code, outcome.reason);
+        throw new ConnectError(outcome.message, outcome.code);
+      }
+      caller = outcome.identity;
+      request.contextValues.set(callerKey, caller);
     }
 
-    request.contextValues.set(callerKey, caller);
     // Exactly one line per call: the first of completion, failure or the client going away wins.
     // A client that leaves ends the call's signal, while a stream handler may sit waiting forever.
     let finished = false;
@@ -100,8 +84,4 @@ async function* auditedStream<T>(messages: AsyncIterable<T>, finish: (code: Code
   } finally {
     finish(code);
   }
-}
-
-function redact(text: string, token: string): string {
-  return text.split(token).join('[token]');
 }

@@ -1,6 +1,7 @@
 // The caller's identity as a Connect context value, set by the auth interceptor for handlers to read.
 import type { ContextValues } from '@connectrpc/connect';
 import { Code, ConnectError, createContextKey } from '@connectrpc/connect';
+import type { CallPeer } from './authenticate.js';
 import type { Identity } from './identity.js';
 
 export const callerKey = createContextKey<Identity | undefined>(undefined, { description: 'mcp caller identity' });
@@ -18,3 +19,6 @@ export function callerOf(context: { readonly values: ContextValues } | { readonl
   }
   return identity;
 }
+
+/** The connection's peer as the auth gate saw it; undefined when the server has no gate (in-process tests). */
+export const peerKey = createContextKey<CallPeer | undefined>(undefined, { description: 'mcp caller peer' });

@@ -16,6 +16,7 @@ export { agentIdentityName, classifyCaller, guestRole, masterIdentityName, nodeN
 export type { AuthorizationDecision, AuthorizationPolicy, RpcCall, RpcClass } from './policy.js';
 export {
   agentServiceName,
+  allowedCallerClasses,
   allowedRpcClasses,
   classifyRpc,
   masterServiceName,
@@ -24,11 +25,24 @@ export {
 } from './policy.js';
 export type { BearerResult } from './bearer.js';
 export { bearerTokenOf } from './bearer.js';
-export { callerKey, callerOf } from './caller-context.js';
+export { callerKey, callerOf, peerKey } from './caller-context.js';
 export type { AuditDecision, AuditLogger, AuditRecord } from './audit.js';
-export { auditMessage } from './audit.js';
+export { auditMessage, auditWriter } from './audit.js';
+export type { Authentication, AuthenticateOptions, CallPeer, CallToAuthenticate, PeerIdentityRule } from './authenticate.js';
+export { authenticate } from './authenticate.js';
+export type { AuthGateOptions, GateAdmission, GatedCall } from './auth-gate.js';
+export { createAuthGate } from './auth-gate.js';
 export type { AuthInterceptorOptions } from './auth-interceptor.js';
 export { createAuthInterceptor } from './auth-interceptor.js';
 export type { RateDecision, RateLimitedCall, RateLimiter, RateLimits } from './rate-limiter.js';
 export { createRateLimiter, decideRate, masterRateLimits } from './rate-limiter.js';
 export { createRateLimitInterceptor } from './rate-limit-interceptor.js';
+export type { AuditLog } from './audit-log.js';
+export { openAuditLog } from './audit-log.js';
+export type { CallSecurity, RefusedByTransport } from './call-security.js';
+export { createCallSecurity } from './call-security.js';
+export { SecretFileError, makeOwnerOnly, readPlainTokenFile, secretFileProblem } from './secret-file.js';
+export type { MciasEndpoint, MciasValidatorOptions } from './mcias.js';
+export { MciasError, createDaemonValidator, createMciasValidator, firstKnowing, mciasLogin } from './mcias.js';
+export type { DaemonSecurity, DaemonSecurityOptions } from './daemon-security.js';
+export { openDaemonSecurity } from './daemon-security.js';

@@ -46,6 +46,12 @@ export const allowedRpcClasses: Readonly<Record<CallerClass, readonly RpcClass[]
   'other-system': [],
 };
 
+/** The table as RPC → caller classes allowed to call it (`unknown` RPCs: none); for docs and generated tests. */
+export function allowedCallerClasses(service: string, method: string): readonly CallerClass[] {
+  const rpcClass = classifyRpc(service, method);
+  return (Object.keys(allowedRpcClasses) as CallerClass[]).filter((caller) => allowedRpcClasses[caller].includes(rpcClass));
+}
+
 export interface RpcCall {
   /** Fully qualified protobuf service name, e.g. `mcp.v1.McpAgentService`. */
   readonly service: string;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenFileError } from './errors.js';
+import { secretFileProblem } from './secret-file.js';
 import { addTokenToFile, readTokenFile } from './token-file-store.js';
 import { hashToken } from './token.js';
 
@@ -94,7 +95,20 @@ describe('readTokenFile', () => {
   it('refuses a file that group or others may write, naming the file', async () => {
     await addTokenToFile(path, alice);
     await chmod(path, 0o664);
-    await expect(readTokenFile(path)).rejects.toThrow(`${path}: writable by group or others (mode 664)`);
+    await expect(readTokenFile(path)).rejects.toThrow(`${path}: readable or writable by group or others (mode 664)`);
+  });
+
+  it('refuses a file that group or others may read', async () => {
+    await addTokenToFile(path, alice);
+    await chmod(path, 0o640);
+    await expect(readTokenFile(path)).rejects.toThrow(`${path}: readable or writable by group or others (mode 640)`);
+  });
+
+  it("refuses a file another user owns", async () => {
+    await addTokenToFile(path, alice);
+    const uid = process.getuid?.() ?? 0;
+    expect(await secretFileProblem(path, uid + 1)).toBe(`owned by uid ${uid}, not by this daemon's user (uid ${uid + 1}); chown it`);
+    expect(await secretFileProblem(path, uid)).toBeUndefined();
   });
 
   it('names the file when it does not exist', async () => {

@@ -1,10 +1,11 @@
 // Reading and appending to the local token file on disk: mode checks, atomic 0600 writes.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { TokenFileError } from './errors.js';
+import { secretFileProblem } from './secret-file.js';
 import type { AccountType, Identity } from './identity.js';
 import type { TokenEntry } from './token-file.js';
 import { formatTokenEntry, identityProblems, parseTokenFile, tokenFileHeader } from './token-file.js';
@@ -18,7 +19,7 @@ export interface NewToken {
   readonly comment?: string;
 }
 
-/** Reads and parses the token file; refuses one that others could write (they could add tokens). */
+/** Reads and parses the token file; refuses one that others could read or write, or that another user owns. */
 export async function readTokenFile(path: string): Promise<TokenEntry[]> {
   const text = await readTokenFileText(path);
   return parseTokenFile(text, path);
@@ -26,14 +27,8 @@ export async function readTokenFile(path: string): Promise<TokenEntry[]> {
 
 export async function readTokenFileText(path: string): Promise<string> {
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new TokenFileError(path, [{ keyPath: '', problem: 'not a regular file' }]);
-    if ((info.mode & 0o022) !== 0) {
-      const mode = (info.mode & 0o777).toString(8).padStart(3, '0');
-      throw new TokenFileError(path, [
-        { keyPath: '', problem: `writable by group or others (mode ${mode}); anyone who can write it can add a token: chmod 600 it` },
-      ]);
-    }
+    const problem = await secretFileProblem(path);
+    if (problem !== undefined) throw new TokenFileError(path, [{ keyPath: '', problem }]);
     return await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof TokenFileError) throw error;

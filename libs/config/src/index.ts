@@ -6,6 +6,6 @@ export type { ConfigOf, LoadOptions, ParseOptions, ParsedConfig } from './load.j
 export { describeSchema } from './describe-schema.js';
 export { ConfigError, problem as configProblem, type ConfigProblem, type ConfigWarning } from './errors.js';
 export { withEnvPrefix } from './env-names.js';
-export { parseListenAddress } from './listen-address.js';
+export { inetAtonAddress, isWildcardHost, parseListenAddress } from './listen-address.js';
 export type { ListenAddress, ListenAddressCheck } from './listen-address.js';
 export { configPathFromArgs } from './config-flag.js';

@@ -61,6 +61,8 @@ export async function writeAgentHome(options: AgentHomeOptions): Promise<AgentHo
     name: 'agent',
     commonName: `agent-${node}`,
     altNames: [...new Set([options.host, 'localhost', '127.0.0.1'])],
+    // Also its client certificate (mutual TLS between master and agents).
+    usage: 'server-and-client',
   });
   const lines = [
     '# Written by the dev fleet: one agent on loopback.',
@@ -73,6 +75,7 @@ export async function writeAgentHome(options: AgentHomeOptions): Promise<AgentHo
     `listen = ${tomlString(`${options.host}:${options.port}`)}`,
     `tls_cert = ${tomlString(cert.chainPath)}`,
     `tls_key = ${tomlString(cert.keyPath)}`,
+    `client_ca = ${tomlString(options.authority.certPath)}`,
     '',
     '[auth]',
     `token_file = ${tomlString(options.tokenFile)}`,

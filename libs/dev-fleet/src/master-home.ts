@@ -34,6 +34,8 @@ export interface MasterHomeOptions {
   dns?: DnsLink;
   /** How often the master repairs lost service records, in ms; default the daemon's (60 s). Tests want it short. */
   dnsRepairIntervalMs?: number;
+  /** MCIAS validating tokens the token file does not know (`[auth] mcias_url`, `mcias_ca`). */
+  mcias?: { url: string; caPath?: string };
   logLevel?: string;
 }
 
@@ -71,6 +73,8 @@ export async function writeMasterHome(options: MasterHomeOptions): Promise<Maste
     name: 'master',
     commonName: 'mcp-master',
     altNames: [...new Set([options.host, 'localhost', '127.0.0.1'])],
+    // Also its client certificate (mutual TLS between master and agents).
+    usage: 'server-and-client',
   });
   const tokenPath = join(dir, 'master.token');
   await writeTokenForClient(tokenPath, options.masterToken);
@@ -83,8 +87,13 @@ export async function writeMasterHome(options: MasterHomeOptions): Promise<Maste
       ['listen', `${options.host}:${options.port}`],
       ['tls_cert', cert.chainPath],
       ['tls_key', cert.keyPath],
+      ['client_ca', options.authority.certPath],
     ]),
-    ...section('auth', [['token_file', options.tokenFile]]),
+    ...section('auth', [
+      ['token_file', options.tokenFile],
+      ['mcias_url', options.mcias?.url],
+      ['mcias_ca', options.mcias?.caPath],
+    ]),
     ...section('agents', [
       ['ca_cert', options.authority.certPath],
       ['token_path', tokenPath],

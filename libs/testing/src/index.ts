@@ -40,3 +40,5 @@ export {
   VM_POWERDOWN_MARKER,
   VM_READY_MARKER,
 } from './vm-guest-init.js';
+export { startMciasStandIn } from './mcias-stand-in.js';
+export type { McIasStandIn, StandInUser } from './mcias-stand-in.js';

@@ -56,7 +56,7 @@ describe('node RPCs', () => {
     it('refuses a new node beyond max_nodes with ResourceExhausted', async () => {
       const full = await startMasterRpcBed({ deps: fleet.deps, groups: [createNodeRpcs({ ...options, maxNodes: 1 })], nodes: ['orion', 'rift'] });
       try {
-        await full.as('agent-rift').register({ ...orion, name: 'rift', role: 'master' });
+        await full.as('agent-rift').register({ ...orion, name: 'rift', role: 'master', address: '10.0.0.1:9444' });
         const error = await failureOf(full.as('agent-orion').register(orion));
         expect(error.code).toBe(Code.ResourceExhausted);
         expect(fleet.store.store.listNodes().map((node) => node.name)).toEqual(['rift']);

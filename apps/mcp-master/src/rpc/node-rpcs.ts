@@ -57,6 +57,7 @@ function register(deps: MasterDeps, options: NodeRpcOptions): Impl['register'] {
       request,
       existing: deps.store.findNode(request.name),
       nodeCount: deps.store.countNodes(),
+      addressHolder: deps.store.listNodes().find((node) => node.address === request.address && node.name !== request.name)?.name,
       rules: options,
       now: deps.clock.now(),
     });

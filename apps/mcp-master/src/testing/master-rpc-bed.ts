@@ -1,7 +1,7 @@
 // Test bed for the master's RPCs as callers see them: a real token file, the master's real interceptors
 // (auth, rate limits, error mapping) and a Connect router transport in memory, over any MasterDeps.
 import { ConnectError, createClient, createRouterTransport, type Client, type Interceptor } from '@connectrpc/connect';
-import { createTokenFileValidator } from '@mcp/auth';
+import { createAuthInterceptor, createTokenFileValidator, mcpPolicy } from '@mcp/auth';
 import { mintFleetTokens } from '@mcp/dev-fleet';
 import { McpMasterService } from '@mcp/proto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -45,10 +45,10 @@ export async function startMasterRpcBed(options: MasterRpcBedOptions): Promise<M
   let monotonicMs = 1_000_000;
   const { impl } = assembleMasterHandlers(options.deps, options.groups, deferredRpcs);
   const interceptors = masterInterceptors({
-    validator,
+    audited: createAuthInterceptor({ validator, policy: mcpPolicy, log: options.deps.log.child({ component: 'audit' }), clock: { now: () => options.deps.clock.now().getTime() } }),
     log: options.deps.log,
     rateLimits: options.rateLimits ?? { registerMs: 60_000, heartbeatMs: 10_000 },
-    clocks: { wallMs: () => options.deps.clock.now().getTime(), monotonicMs: () => monotonicMs },
+    clocks: { monotonicMs: () => monotonicMs },
   });
   const tokenOf = (identity: string): string => {
     if (identity === 'operator') return tokens.operator;
