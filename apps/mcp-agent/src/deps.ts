@@ -3,6 +3,7 @@ import type { ComponentRuntime, Registry } from '@mcp/registry';
 import type { Runtime } from '@mcp/runtime';
 import type { FlappingPolicy } from './drift.js';
 import { FailedPreconditionError } from './errors.js';
+import type { ProxyRouting } from './proxy-routing.js';
 
 export type NodeRole = 'master' | 'worker' | 'edge';
 
@@ -42,6 +43,8 @@ export interface AgentDeps {
    * `flap_threshold`), so that GetServiceStatus says flapping exactly when the monitor alerts; default: Go MCP's.
    */
   readonly flapping?: FlappingPolicy;
+  /** The node's proxy and its certificates; absent on a node without a proxy (route steps are skipped). */
+  readonly proxy?: ProxyRouting;
 }
 
 /** The error text for a unikernel component on a node without a VM runtime. */

@@ -1,6 +1,6 @@
 // Certificates per exact hostname under the agent's data dir (0600): full chain checked against the CA bundle
 // before use, reused while more than `renewBeforeDays` remain, renewed through the issuer otherwise.
-import type { X509Certificate } from 'node:crypto';
+import { createPrivateKey, type X509Certificate } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkCertificateChain, splitPemChain } from '@mcp/tls';
@@ -22,7 +22,8 @@ export interface StoredCertificate {
 export interface CertificateStoreOptions {
   /** `<dir>/<hostname>/fullchain.pem` and `key.pem`. */
   readonly dir: string;
-  readonly issuer: AcmeIssuer;
+  /** Absent: no ACME CA is configured; only certificates put by the operator are kept. */
+  readonly issuer?: AcmeIssuer;
   /** PEM bundle of the roots issued chains must lead to; read on every check (a CA's root may change). */
   readonly caBundle: () => Promise<string>;
   readonly clock: { now(): Date };
@@ -35,6 +36,13 @@ export interface CertificateStore {
   obtain(hostname: string): Promise<StoredCertificate>;
   /** A new certificate, whatever is stored. */
   renew(hostname: string): Promise<StoredCertificate>;
+  /**
+   * Keeps a certificate the operator supplies (not from the ACME CA): the leaf must name the hostname, be valid now
+   * and match the key; the chain is not checked against the bundle (the operator's CA may be another).
+   */
+  put(hostname: string, chain: IssuedChain): Promise<StoredCertificate>;
+  /** Whether an ACME CA is configured (obtain and renew can order). */
+  readonly canIssue: boolean;
   find(hostname: string): Promise<StoredCertificate | undefined>;
   /** Whether a stored certificate is due (fewer than renewBeforeDays left, or it no longer checks out). */
   due(certificate: StoredCertificate): Promise<boolean>;
@@ -85,12 +93,8 @@ export function createCertificateStore(options: CertificateStoreOptions): Certif
     const check = checkAgainstBundle(certificate.chainPem, await options.caBundle(), certificate.hostname, options.clock.now());
     return !check.ok || check.daysLeft < renewBeforeDays;
   };
-  const renew = async (hostname: string): Promise<StoredCertificate> => {
+  const keep = async (hostname: string, issued: IssuedChain, notAfter: Date): Promise<StoredCertificate> => {
     const { dir, chainPath, keyPath } = paths(hostname);
-    const issued = await options.issuer.issue(hostname);
-    // A chain that does not lead to the configured CA is refused here, not by the first client (SPEC §10, 4).
-    const check = checkAgainstBundle(issued.chainPem, await options.caBundle(), hostname, options.clock.now());
-    if (!check.ok) throw new AcmeError(hostname, 'check', `the certificate issued for ${hostname} does not verify against the configured CA bundle: ${check.problem}`);
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       await writeSecretFile(keyPath, issued.keyPem);
@@ -98,10 +102,42 @@ export function createCertificateStore(options: CertificateStoreOptions): Certif
     } catch (error) {
       throw new AcmeError(hostname, 'store', `cannot keep the certificate for ${hostname} in ${dir}: ${(error as Error).message}`, { cause: error });
     }
-    return describe(hostname, issued, check.notAfter);
+    return describe(hostname, issued, notAfter);
+  };
+  const renew = async (hostname: string): Promise<StoredCertificate> => {
+    paths(hostname);
+    if (options.issuer === undefined) throw new AcmeError(hostname, 'order', `no ACME CA is configured on this node to issue a certificate for ${hostname} ([acme] directory_url)`);
+    const issued = await options.issuer.issue(hostname);
+    // A chain that does not lead to the configured CA is refused here, not by the first client (SPEC §10, 4).
+    const check = checkAgainstBundle(issued.chainPem, await options.caBundle(), hostname, options.clock.now());
+    if (!check.ok) throw new AcmeError(hostname, 'check', `the certificate issued for ${hostname} does not verify against the configured CA bundle: ${check.problem}`);
+    return keep(hostname, issued, check.notAfter);
+  };
+  const put = async (hostname: string, chain: IssuedChain): Promise<StoredCertificate> => {
+    paths(hostname);
+    let leaf: X509Certificate | undefined;
+    try {
+      leaf = splitPemChain(chain.chainPem)[0];
+    } catch (error) {
+      throw new AcmeError(hostname, 'check', `the certificate for ${hostname} is not valid PEM: ${(error as Error).message}`, { cause: error });
+    }
+    if (leaf === undefined) throw new AcmeError(hostname, 'check', `the certificate for ${hostname} holds no PEM certificate`);
+    if (leaf.checkHost(hostname) === undefined) throw new AcmeError(hostname, 'check', `the certificate does not name ${hostname} (it names ${leaf.subjectAltName ?? leaf.subject})`);
+    const now = options.clock.now();
+    if (new Date(leaf.validFrom) > now || new Date(leaf.validTo) < now) throw new AcmeError(hostname, 'check', `the certificate for ${hostname} is not valid now (valid ${leaf.validFrom} to ${leaf.validTo})`);
+    let matches = false;
+    try {
+      matches = leaf.checkPrivateKey(createPrivateKey(chain.keyPem));
+    } catch (error) {
+      throw new AcmeError(hostname, 'check', `the key for ${hostname} is not a valid PEM private key: ${(error as Error).message}`, { cause: error });
+    }
+    if (!matches) throw new AcmeError(hostname, 'check', `the key does not belong to the certificate for ${hostname}`);
+    return keep(hostname, chain, new Date(leaf.validTo));
   };
   return {
     renewBeforeDays,
+    canIssue: options.issuer !== undefined,
+    put,
     find,
     due,
     renew,

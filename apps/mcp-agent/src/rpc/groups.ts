@@ -3,8 +3,9 @@ import type { HandlerGroup } from '../agent-handlers.js';
 import { deployRpcs } from './deploy-rpcs.js';
 import { fileRpcs } from './file-rpcs.js';
 import { nodeRpcs } from './node-rpcs.js';
+import { proxyRpcs } from './proxy-rpcs.js';
 import { registryRpcs } from './registry-rpcs.js';
 
-export const agentRpcGroups: readonly HandlerGroup[] = [deployRpcs, registryRpcs, fileRpcs, nodeRpcs];
+export const agentRpcGroups: readonly HandlerGroup[] = [deployRpcs, registryRpcs, fileRpcs, nodeRpcs, proxyRpcs];
 
 export { recoverAtStartup } from '../recover.js';
