@@ -41,6 +41,10 @@ export function desiredRoutesOf(service: string, component: Component, zone: str
   );
 }
 
+function routeNames(routes: readonly RouteSpec[]): string {
+  return routes.map((route) => (route.name === '' ? `:${route.port}` : route.name)).join(', ');
+}
+
 function label(route: Pick<DesiredProxyRoute, 'mode' | 'hostname' | 'listenerPort'>): string {
   return `${route.mode} ${route.hostname}:${route.listenerPort}`;
 }
@@ -52,7 +56,7 @@ function label(route: Pick<DesiredProxyRoute, 'mode' | 'hostname' | 'listenerPor
 export async function obtainCertificates(proxy: ProxyRouting | undefined, service: string, component: Component): Promise<StepResult> {
   const l7 = component.routes.filter((route) => route.mode === 'l7');
   if (l7.length === 0) return stepSkipped('cert', 'no l7 route');
-  if (proxy === undefined) return stepSkipped('cert', 'no proxy configured on this node; l7 routes get no certificate');
+  if (proxy === undefined) return stepSkipped('cert', `no certificate issuer configured on this node; l7 routes without a certificate: ${routeNames(l7)}`);
   const certificates = proxy.certificates;
   const done: string[] = [];
   for (const route of l7) {
@@ -93,7 +97,7 @@ export async function registerRoutes(
   component: Component,
 ): Promise<StepResult> {
   if (component.routes.length === 0) return stepSkipped('proxy', 'no routes');
-  if (proxy === undefined) return stepSkipped('proxy', 'no proxy configured on this node; routes not registered');
+  if (proxy === undefined) return stepSkipped('proxy', `no proxy configured on this node; routes not registered: ${routeNames(component.routes)}`);
   const wanted = desiredRoutesOf(service, component, proxy.zone);
   const stale = deps.registry.listProxyRoutesOf({ service, component: component.name }).filter((old) => !wanted.some((route) => route.listenerPort === old.listenerPort && route.hostname === old.hostname));
   const put: DesiredProxyRoute[] = [];
@@ -124,7 +128,8 @@ export async function removeRoutes(
   service: string,
   component: Component,
 ): Promise<StepResult> {
-  if (proxy === undefined) return component.routes.length === 0 ? stepSkipped('proxy', 'no routes') : stepSkipped('proxy', 'no proxy configured on this node; nothing to remove');
+  if (component.routes.length === 0) return stepSkipped('proxy', 'no routes');
+  if (proxy === undefined) return stepSkipped('proxy', `no proxy configured on this node; routes nothing to remove: ${routeNames(component.routes)}`);
   const recorded = deps.registry.listProxyRoutesOf({ service, component: component.name });
   if (recorded.length === 0) return stepSkipped('proxy', 'no registered routes');
   try {
