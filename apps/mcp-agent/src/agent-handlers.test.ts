@@ -44,9 +44,9 @@ describe('agent handler assembly', () => {
   it('answers a deferred RPC with Unimplemented naming the missing feature', async () => {
     const { impl } = assembleAgentHandlers(deps, [health], deferredRpcs);
     const client = createClient(McpAgentService, createRouterTransport((router) => router.service(McpAgentService, impl)));
-    const error = await failureOf(client.listProxyRoutes({}));
+    const error = await failureOf(client.listDNSRecords({}));
     expect(error.code).toBe(Code.Unimplemented);
-    expect(error.rawMessage).toBe('ListProxyRoutes: this agent version has no proxy routes yet; check NodeStatus capabilities before calling it');
+    expect(error.rawMessage).toBe('ListDNSRecords: this agent version has no DNS records yet; check NodeStatus capabilities before calling it');
   });
 
   it('answers a deferred streaming RPC with Unimplemented too', async () => {

@@ -77,7 +77,7 @@ describe('agent config', () => {
     const lines = error.message.split('\n');
     expect(lines).toEqual(
       expect.arrayContaining([
-        `${file}: extra: unknown key; expected one of: node, server, auth, data, files, podman, qemu, ports, master, log, monitor, alerts, boot`,
+        `${file}: extra: unknown key; expected one of: node, server, auth, data, files, podman, qemu, ports, master, log, monitor, alerts, proxy, acme, boot`,
         `${file}: node.name: got the string "Rift"; expected a node name`,
         `${file}: server.tls_cert: missing; expected a path`,
         `${file}: auth.token_file: missing; expected a path`,

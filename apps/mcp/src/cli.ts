@@ -13,6 +13,7 @@ import { pullCommand } from './commands/pull.js';
 import { purgeCommand } from './commands/purge.js';
 import { pushCommand } from './commands/push.js';
 import { restartCommand } from './commands/restart.js';
+import { routeCommand } from './commands/route.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
@@ -43,6 +44,7 @@ const commands: readonly CliCommand[] = [
   pushCommand,
   pullCommand,
   nodeCommand,
+  routeCommand,
   agentCommand,
   devCommand,
 ];
