@@ -73,7 +73,7 @@ describe('mcp route list --direct', () => {
           {
             port: 443,
             routeCount: 2,
-            activeConnections: 2,
+            activeConnections: 2n,
             routes: [
               { listenerPort: 443, hostname: 'pass.example.test', backend: '127.0.0.1:10001', mode: 'l4' },
               { listenerPort: 443, hostname: 'web.svc.mcp.test', backend: '127.0.0.1:10002', mode: 'l7', backendTls: true },
