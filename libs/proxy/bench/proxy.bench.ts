@@ -3,8 +3,9 @@
 // port; (3) the first certificate for a new hostname from the ACME CA. Figures only; nothing is asserted.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -55,7 +56,7 @@ async function requestsPerSecond(send: () => Promise<void>): Promise<number> {
   return done / (LOAD_MS / 1000);
 }
 
-function get(make: (callback: (response: import('node:http').IncomingMessage) => void) => import('node:http').ClientRequest): Promise<void> {
+function get(make: (callback: (response: IncomingMessage) => void) => ClientRequest): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = make((response) => {
       response.resume();
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     );
     httpsAgent.destroy();
     httpAgent.destroy();
-    console.log(`\nrequests/s, ${CONCURRENCY} keep-alive clients for ${LOAD_MS / 1000} s (client, HAProxy and backend share ${(await import('node:os')).availableParallelism()} CPUs)`);
+    console.log(`\nrequests/s, ${CONCURRENCY} keep-alive clients for ${LOAD_MS / 1000} s (client, HAProxy and backend share ${availableParallelism()} CPUs)`);
     console.log(`  straight to the backend's host port (plain HTTP)  ${direct.toFixed(0)} req/s`);
     console.log(`  through the l7 route (TLS terminated by HAProxy)   ${proxied.toFixed(0)} req/s`);
     console.log(`  ratio ${(proxied / direct).toFixed(2)}× (target ≥ 0.7×)`);
