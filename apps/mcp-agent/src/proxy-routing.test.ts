@@ -67,6 +67,17 @@ describe.skipIf(skipReason !== undefined)(`the agent owns its proxy routes${skip
     await undeployService(bed.deps, spec.name);
   });
 
+  it('fails the deploy with the reason when the CA is down, registers nothing, and succeeds once it answers', async () => {
+    const spec = l7Service();
+    const refused = await deployService(bed.withIssuer(bed.downIssuer), { spec, noPull: true });
+    expect(refused.success).toBe(false);
+    expect(refused.results[0]?.steps.find((step) => step.step === 'cert')?.error).toMatch(/cannot reach the ACME CA at https:\/\/127\.0\.0\.1:\d+\/dir for .*: .*ECONNREFUSED/);
+    expect(await bed.fixture.containers(spec.name)).toEqual([]);
+    expect(bed.deps.registry.listProxyRoutes().filter((route) => route.owner?.service === spec.name)).toEqual([]);
+    expect((await deployService(bed.deps, { spec, noPull: true })).success).toBe(true);
+    await undeployService(bed.deps, spec.name);
+  });
+
   it('puts back a route removed behind its back, removes one added behind its back, each alerted once', async () => {
     const spec = l7Service();
     await deployService(bed.deps, { spec, noPull: true });
