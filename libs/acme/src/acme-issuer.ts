@@ -1,6 +1,6 @@
 // Orders a certificate for one exact hostname from an ACME CA (RFC 8555, external account binding, http-01).
 import { Agent, get } from 'node:https';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import acme from 'acme-client';
 import { AcmeError } from './errors.js';
@@ -87,21 +87,27 @@ export function createAcmeIssuer(options: AcmeAccountOptions, responder: Challen
           throw new AcmeError(hostname, 'account', `cannot read or make the ACME account key ${options.accountKeyPath}: ${reason(error)}`, { cause: error });
         }
         const accountUrlPath = `${options.accountKeyPath}.url`;
-        const knownUrl = (await readFile(accountUrlPath, 'utf8').catch(() => '')).trim();
-        const client = new acme.Client({
-          directoryUrl: options.directoryUrl,
-          accountKey: key,
-          backoffAttempts: 5,
-          backoffMin: 100,
-          backoffMax: 2000,
-          ...(knownUrl === '' ? {} : { accountUrl: knownUrl }),
-          ...(options.eab === undefined ? {} : { externalAccountBinding: options.eab }),
-        });
-        const [certificateKey, csr] = await acme.crypto.createCsr({ commonName: hostname, altNames: [hostname] }, await acme.crypto.createPrivateEcdsaKey('P-256'));
-        try {
+        const order = async (): Promise<IssuedChain> => {
+          const knownUrl = (await readFile(accountUrlPath, 'utf8').catch(() => '')).trim();
+          const client = new acme.Client({
+            directoryUrl: options.directoryUrl,
+            accountKey: key,
+            backoffAttempts: 5,
+            backoffMin: 100,
+            backoffMax: 2000,
+            ...(knownUrl === '' ? {} : { accountUrl: knownUrl }),
+            ...(options.eab === undefined ? {} : { externalAccountBinding: options.eab }),
+          });
+          const [certificateKey, csr] = await acme.crypto.createCsr({ commonName: hostname, altNames: [hostname] }, await acme.crypto.createPrivateEcdsaKey('P-256'));
           if (knownUrl === '') {
             // Registered once; its URL is kept so later orders skip registration (an empty account update is refused).
-            await client.createAccount({ termsOfServiceAgreed: true, ...(options.email === undefined ? {} : { contact: [`mailto:${options.email}`] }) });
+            try {
+              await client.createAccount({ termsOfServiceAgreed: true, ...(options.email === undefined ? {} : { contact: [`mailto:${options.email}`] }) });
+            } catch (error) {
+              // The CA knows this key already (its URL file was lost): acme-client then sends an update the CA
+              // refuses as empty, but has learnt the account's URL, which is all that is needed.
+              if (!/empty update/i.test(reason(error))) throw error;
+            }
             await writeSecretFile(accountUrlPath, `${client.getAccountUrl()}\n`);
           }
           const chainPem = await client.auto({
@@ -115,6 +121,16 @@ export function createAcmeIssuer(options: AcmeAccountOptions, responder: Challen
             challengeRemoveFn: async (_authz, challenge) => responder.remove(challenge.token),
           });
           return { chainPem, keyPem: certificateKey.toString() };
+        };
+        try {
+          try {
+            return await order();
+          } catch (error) {
+            // A CA that forgot the account (a test CA restarted, an account deactivated): register again, once.
+            if (!/account.*(not found|does not exist)|accountDoesNotExist/i.test(reason(error))) throw error;
+            await rm(accountUrlPath, { force: true });
+            return await order();
+          }
         } catch (error) {
           throw new AcmeError(hostname, 'order', `the ACME CA at ${options.directoryUrl} refused the certificate for ${hostname}: ${reason(error)}`, { cause: error });
         }

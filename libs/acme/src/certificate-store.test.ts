@@ -1,5 +1,5 @@
 // Certificates from a real Pebble (EAB required): exact hostname, full chain checked, reuse, renewal, refusals.
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freeLoopbackPort, useTempDirs } from '@mcp/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,17 @@ describe('certificates over ACME (real Pebble)', { timeout: 60_000 }, () => {
     expect(again.serial).toBe(first.serial);
     const renewed = await store.renew('web.svc.mcp.test');
     expect(renewed.serial).not.toBe(first.serial);
+  });
+
+  it('registers again when the CA no longer knows the kept account (a restarted CA)', async () => {
+    const { pebble, responder, dir } = await pebbleAndResponder();
+    const accountKeyPath = join(dir, 'acme', 'account.key');
+    const issuer = createAcmeIssuer({ directoryUrl: pebble.directoryUrl, eab: pebble.eab, directoryCaPem: pebble.listenerCaPem, accountKeyPath }, responder);
+    const store = createCertificateStore({ dir: join(dir, 'certs'), issuer, caBundle: () => pebble.rootPem(), clock: { now: () => new Date() } });
+    await store.obtain('first.svc.mcp.test');
+    await writeFile(`${accountKeyPath}.url`, `${pebble.directoryUrl.replace(/\/dir$/, '')}/my-account/forgotten\n`);
+    expect((await store.obtain('second.svc.mcp.test')).hostname).toBe('second.svc.mcp.test');
+    expect(await readFile(`${accountKeyPath}.url`, 'utf8')).not.toContain('forgotten');
   });
 
   it('counts a certificate with fewer than 30 days left as due, and obtains a new one', async () => {
