@@ -1,5 +1,5 @@
 // ListProxyRoutes / AddProxyRoute / RemoveProxyRoute on real HAProxy and Pebble, behind the agent's error mapping.
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { fetchThrough, startPlainBackend, type TestBackend } from '@mcp/proxy/testing';
 import { createCertificateAuthority, issueCertificate } from '@mcp/tls';
 import { readFile } from 'node:fs/promises';
@@ -7,19 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxyFixture, type ProxyFixture } from '../proxy.fixture.js';
 import { podmanSkipReason } from '../testing/agent-test-bed.js';
-import { inMemoryClient, type AgentClient } from './in-memory-client.fixture.js';
+import { failureOf, inMemoryClient, type AgentClient } from './in-memory-client.fixture.js';
 import { proxyRpcs } from './proxy-rpcs.js';
 
 const skipReason = await podmanSkipReason();
 
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('the call succeeded');
-}
 
 describe.skipIf(skipReason !== undefined)(`proxy route RPCs${skipReason ? ` (${skipReason})` : ''}`, { timeout: 120_000 }, () => {
   let bed: ProxyFixture;
