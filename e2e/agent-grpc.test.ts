@@ -73,7 +73,8 @@ describe('agent over the wire', () => {
     const answer = JSON.parse(result.stdout) as { node: string; capabilities: string[] };
     expect(answer.node).toBe(agent.node);
     expect(answer.capabilities).toContain('Deploy');
-    expect(answer.capabilities).not.toContain('ListProxyRoutes');
+    expect(answer.capabilities).toContain('ListProxyRoutes');
+    expect(answer.capabilities).not.toContain('ListDNSRecords');
   });
 
   it('refuses the same call over plaintext HTTP/2', async () => {

@@ -44,22 +44,22 @@ mcp ps
 step "mcp node list"
 mcp node list
 
-step "hello answers on its host port"
-port=$(mcp status hello --json | node -e '
+step "hello over HTTPS through the worker's proxy (HAProxy), with its certificate from the fleet's ACME CA"
+# The worker's address is the host part of its ADDRESS in `mcp node list`; hello's l7 route listens there on 8443.
+worker=$(mcp node list --json | node -e '
   let text = "";
   process.stdin.on("data", (chunk) => (text += chunk)).on("end", () => {
-    const service = JSON.parse(text).response.services.find((entry) => entry.name === "hello");
-    console.log(service.components[0].routes[0].hostPort);
+    const node = JSON.parse(text).response.nodes.find((entry) => entry.name === "worker");
+    console.log(node.address.slice(0, node.address.lastIndexOf(":")));
   });')
-node -e '
-  const url = `http://127.0.0.1:${process.argv[1]}/`;
-  const deadline = Date.now() + 30000;
-  const attempt = () =>
-    fetch(url).then(
-      async (answer) => process.stdout.write(`GET ${url} -> ${answer.status}: ${await answer.text()}`),
-      (error) => (Date.now() < deadline ? setTimeout(attempt, 200) : (console.error(`${url}: ${error.message}`), process.exit(1))),
-    );
-  attempt();' "$port"
+for attempt in $(seq 1 60); do
+  if curl -fsS --resolve "hello.svc.mcp.test:8443:${worker}" --cacert "${FLEET_DIR}/ca/acme-root.pem" \
+      https://hello.svc.mcp.test:8443/; then
+    break
+  fi
+  [ "$attempt" -lt 60 ] || { echo "hello did not answer over HTTPS through ${worker}:8443" >&2; exit 1; }
+  sleep 0.5
+done
 
 cat <<DONE
 

@@ -27,8 +27,9 @@ TLS_PACKAGES=(openssl)
 # gives the initramfs its userland and its cpio.
 VM_PACKAGES=(qemu-system-x86 qemu-utils xz-utils)
 # Edge parts (TOOLCHAIN.md): HAProxy is each node's proxy, pebble the ACME CA of tests and dev fleets,
-# PowerDNS (sqlite backend) the internal zone's DNS server, dig reads it back, zstd packs snapshots.
-EDGE_PACKAGES=(haproxy pebble pdns-server pdns-backend-sqlite3 bind9-dnsutils zstd)
+# PowerDNS (sqlite backend) the internal zone's DNS server, dig reads it back, zstd packs snapshots, curl fetches
+# hello over HTTPS through the worker's proxy at the end of the quickstart.
+EDGE_PACKAGES=(haproxy pebble pdns-server pdns-backend-sqlite3 bind9-dnsutils zstd curl)
 # sqlite3 loads Debian's gsqlite3 schema into a new PowerDNS database (@mcp/dns); the snapshot tests also run the
 # host's sqlite3 (copied with its libraries into a service directory) in a busybox container that writes to a database.
 SQLITE_PACKAGES=(sqlite3)
@@ -112,7 +113,7 @@ rm -f "$info_errors"
 log "podman $(podman version --format '{{.Client.Version}}') ready (OCI runtime $runtime)"
 [ -x /bin/busybox ] || die "/bin/busybox missing after installing busybox-static"
 command -v docker-registry >/dev/null || die "docker-registry missing after install"
-for tool in haproxy pebble pdns_server dig zstd; do
+for tool in haproxy pebble pebble-challtestsrv pdns_server dig zstd curl; do
   command -v "$tool" >/dev/null || die "$tool missing after install"
 done
 log "done"

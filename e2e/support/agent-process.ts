@@ -2,6 +2,7 @@
 import { mintFleetTokens, writeAgentHome, writeTokenForClient, type AgentHome, type FleetTokens } from '@mcp/dev-fleet';
 import { freeLoopbackPort, uniqueNode } from '@mcp/testing';
 import { createCertificateAuthority, type CertificateAuthority } from '@mcp/tls';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLogLines, startDaemon, type LogLine } from './daemon-process.js';
 import { ensureBuilt } from './programs.js';
@@ -54,6 +55,8 @@ export interface AgentProcessOptions {
   podmanSocket?: string;
   /** Host ports for routes; absent: the next window of routePortWindow(). */
   ports?: { first: number; last: number };
+  /** TOML appended to the agent's config (sections the dev-fleet home does not write, e.g. [proxy], [acme]). */
+  extraConfig?: string;
 }
 
 let windowsHandedOut = 0;
@@ -93,6 +96,7 @@ export async function startAgentProcess(fleet: TestFleet, options: AgentProcessO
     ...(master === undefined ? {} : { master: { address: master.address, caPath: master.caPath, tokenPath } }),
   });
   if (master !== undefined) await writeTokenForClient(tokenPath, master.token);
+  if (options.extraConfig !== undefined) await appendFile(home.configPath, `\n${options.extraConfig}\n`);
   const daemon = await startDaemon({
     app: 'mcp-agent',
     configPath: home.configPath,

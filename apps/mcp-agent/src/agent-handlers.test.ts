@@ -1,10 +1,11 @@
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, createClient, createRouterTransport } from '@connectrpc/connect';
+import { Code, createClient, createRouterTransport } from '@connectrpc/connect';
 import { HealthCheckResponseSchema, McpAgentService, NodeStatusResponseSchema } from '@mcp/proto';
 import { describe, expect, it } from 'vitest';
 import { assembleAgentHandlers, type HandlerGroup } from './agent-handlers.js';
 import type { AgentDeps } from './deps.js';
 import { deferredRpcs } from './rpc/deferred-rpcs.js';
+import { failureOf } from './rpc/in-memory-client.fixture.js';
 
 // Assembly never touches its deps; the groups below ignore them.
 const deps = {} as AgentDeps;
@@ -16,14 +17,6 @@ const nodeStatus: HandlerGroup = (_deps, context) => ({
   nodeStatus: () => create(NodeStatusResponseSchema, { capabilities: [...context.capabilities()] }),
 });
 
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('agent handler assembly', () => {
   it('lists exactly the implemented RPCs as capabilities, by their proto names', () => {
@@ -44,8 +37,8 @@ describe('agent handler assembly', () => {
   it('answers a deferred RPC with Unimplemented naming the missing feature', async () => {
     const { impl } = assembleAgentHandlers(deps, [health], deferredRpcs);
     const client = createClient(McpAgentService, createRouterTransport((router) => router.service(McpAgentService, impl)));
-    const error = await failureOf(client.listProxyRoutes({}));
+    const error = await failureOf(client.listDNSRecords({}));
     expect(error.code).toBe(Code.Unimplemented);
-    expect(error.rawMessage).toBe('ListProxyRoutes: this agent version has no proxy routes yet; check NodeStatus capabilities before calling it');
+    expect(error.rawMessage).toBe('ListDNSRecords: this agent version has no DNS records yet; check NodeStatus capabilities before calling it');
   });
 });

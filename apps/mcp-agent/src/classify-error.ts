@@ -7,6 +7,8 @@ import {
 } from '@mcp/registry';
 import { RuntimeError, type RuntimeErrorKind } from '@mcp/runtime';
 import { ServiceDefError } from '@mcp/servicedef';
+import { ProxyError, type ProxyErrorKind } from '@mcp/proxy';
+import { AcmeError } from '@mcp/acme';
 import { AgentError, type AgentErrorKind } from './errors.js';
 
 const agentKinds: Record<AgentErrorKind, ErrorClass> = {
@@ -28,6 +30,14 @@ const runtimeKinds: Record<RuntimeErrorKind, ErrorClass | undefined> = {
   failed: 'failed-precondition',
 };
 
+const proxyKinds: Record<ProxyErrorKind, ErrorClass> = {
+  'invalid-route': 'invalid-argument',
+  unreachable: 'unavailable',
+  process: 'unavailable',
+  refused: 'failed-precondition',
+  config: 'failed-precondition',
+};
+
 /** Maps the agent's and its libraries' typed errors; undefined means unexpected (Internal). */
 export function classifyAgentError(error: unknown): ErrorClass | undefined {
   if (error instanceof AgentError) return agentKinds[error.kind];
@@ -36,5 +46,8 @@ export function classifyAgentError(error: unknown): ErrorClass | undefined {
   if (error instanceof RegistryConflictError) return 'already-exists';
   if (error instanceof PortsExhaustedError) return 'resource-exhausted';
   if (error instanceof RuntimeError) return runtimeKinds[error.kind];
+  if (error instanceof ProxyError) return proxyKinds[error.kind];
+  // The CA refused or could not be reached: its reason is already in the message.
+  if (error instanceof AcmeError) return 'failed-precondition';
   return undefined;
 }

@@ -103,6 +103,26 @@ export const agentConfigSchema = withEnvPrefix(
       cooldown_ms: integer({ doc: 'after an alert, how long the same alert of a component is not repeated, in ms', default: 15 * 60_000, min: 0 }),
       timeout_ms: integer({ doc: 'how long the alert command may run before it is killed, in ms', default: 10_000, min: 100 }),
     },
+    proxy: {
+      driver: string<'none' | 'haproxy'>({ doc: 'the node proxy the agent drives: none (route steps are skipped) or haproxy (HAProxy 2.6)', default: 'none', oneOf: ['none', 'haproxy'] }),
+      dir: path({ doc: "the proxy's state dir: config, sockets, maps, crt-lists, certificate PEMs (default <data.dir>/haproxy)", optional: true }),
+      address: optionalString({ doc: 'address the proxy listeners bind (default node.address)' }),
+      binary: path({ doc: 'the haproxy program', default: '/usr/sbin/haproxy' }),
+      manage: boolean({ doc: 'the agent starts HAProxy and restarts it when it dies; false: a service manager runs `haproxy -W -S <dir>/master.sock -f <dir>/haproxy.cfg`', default: true }),
+      stop_with_agent: boolean({ doc: 'stop the HAProxy the agent started when the agent stops (dev fleet); default it keeps serving across agent restarts', default: false }),
+      backend_ca_file: path({ doc: 'CA bundle re-encrypting (backend TLS) routes verify their backend against (default the system roots)', optional: true }),
+      svc_zone: string({ doc: 'internal zone: a route without hostname gets <service>.<svc_zone>', default: 'svc.mcp.test', nonEmpty: true }),
+    },
+    acme: {
+      directory_url: optionalString({ doc: "ACME directory URL of the CA that issues l7 routes' certificates; absent: l7 routes need an operator certificate" }),
+      eab_kid: optionalString({ doc: 'external account binding key id' }),
+      eab_hmac_key_file: path({ doc: 'file holding the EAB HMAC key (base64url), kept 0600', optional: true }),
+      ca_bundle: path({ doc: 'PEM roots an issued chain must lead to (checked before use); required with directory_url', optional: true }),
+      directory_ca: path({ doc: "PEM the ACME directory's HTTPS certificate is verified against (default the system roots)", optional: true }),
+      http01_listen: optionalString({ doc: "host:port the http-01 responder listens on, where the CA's validator connects (default <proxy.address>:80)" }),
+      email: optionalString({ doc: 'contact address of the ACME account' }),
+      renew_before_days: integer({ doc: 'a certificate with fewer days left is renewed (and not reused at deploy)', default: 30, min: 1 }),
+    },
     boot: {
       stages: tables('[[boot.stages]]: ordered stages of services started before the agent accepts RPCs', {
         name: string({ doc: 'name of the stage, for logs', nonEmpty: true }),
@@ -157,6 +177,34 @@ export interface AgentConfig {
   readonly bootStages: readonly BootStage[];
   /** The internal zone the agent reads (ListDNSRecords); the master writes its records. Undefined: none. */
   readonly dns: DnsConfig | undefined;
+  /** The node proxy; undefined: none (route and certificate steps are skipped). */
+  readonly proxy: ProxyConfig | undefined;
+}
+
+export interface ProxyConfig {
+  readonly driver: 'haproxy';
+  readonly dir: string;
+  readonly address: string;
+  readonly binary: string;
+  readonly manage: boolean;
+  readonly stopWithAgent: boolean;
+  readonly backendCaFile: string | undefined;
+  readonly zone: string;
+  /** `<data.dir>/certs`: certificates and keys, 0600. */
+  readonly certDir: string;
+  readonly acme: AcmeConfig | undefined;
+}
+
+export interface AcmeConfig {
+  readonly directoryUrl: string;
+  readonly eab: { readonly kid: string; readonly hmacKeyFile: string } | undefined;
+  readonly caBundle: string;
+  readonly directoryCa: string | undefined;
+  readonly http01: ListenAddress;
+  readonly email: string | undefined;
+  readonly renewBeforeDays: number;
+  /** `<data.dir>/acme/account.key` (0600). */
+  readonly accountKeyPath: string;
 }
 
 /** The variables that pick the config file. */
@@ -184,6 +232,8 @@ function derive(raw: Raw, file: string): Omit<AgentConfig, 'warnings'> {
   const policy = deployPolicyFromConfig(raw.policy, { file, serviceRoot: raw.files.root });
   problems.push(...policy.problems);
   const dns = checkDnsConfig(raw.dns, file, problems);
+  const nodeAddress = raw.node.address ?? (listen.ok ? listen.address.host : '');
+  const proxy = proxyConfigOf(raw, nodeAddress, file, problems);
   if (!listen.ok || problems.length > 0) throw new ConfigError(problems);
   const master =
     address !== undefined && caPath !== undefined && tokenPath !== undefined
@@ -220,6 +270,55 @@ function derive(raw: Raw, file: string): Omit<AgentConfig, 'warnings'> {
     alerts: Object.freeze({ command, timeoutMs: raw.alerts.timeout_ms }),
     bootStages,
     dns,
+    proxy,
+  });
+}
+
+function proxyConfigOf(raw: Raw, nodeAddress: string, file: string, problems: ConfigProblem[]): ProxyConfig | undefined {
+  const { acme } = raw;
+  const acmeKeys = ['eab_kid', 'eab_hmac_key_file', 'ca_bundle', 'directory_ca', 'http01_listen'] as const;
+  if (raw.proxy.driver === 'none') {
+    if (acme.directory_url !== undefined) problems.push(configProblem(file, 'acme.directory_url', 'is set while proxy.driver is "none"', 'proxy.driver = "haproxy" (certificates are for the proxy\'s l7 routes)'));
+    return undefined;
+  }
+  const address = raw.proxy.address ?? nodeAddress;
+  let acmeConfig: AcmeConfig | undefined;
+  if (acme.directory_url === undefined) {
+    for (const key of acmeKeys) {
+      if (acme[key] !== undefined) problems.push(configProblem(file, `acme.${key}`, 'is set without acme.directory_url', 'acme.directory_url as well, or neither'));
+    }
+  } else {
+    if (!/^https:\/\//.test(acme.directory_url)) problems.push(configProblem(file, 'acme.directory_url', `${JSON.stringify(acme.directory_url)} is not an https URL`, 'https://…/directory'));
+    if (acme.ca_bundle === undefined) problems.push(configProblem(file, 'acme.ca_bundle', 'missing while acme.directory_url is set', 'the PEM roots issued chains lead to'));
+    if ((acme.eab_kid === undefined) !== (acme.eab_hmac_key_file === undefined)) {
+      problems.push(configProblem(file, acme.eab_kid === undefined ? 'acme.eab_kid' : 'acme.eab_hmac_key_file', 'is missing while the other EAB key is set', 'both acme.eab_kid and acme.eab_hmac_key_file, or neither'));
+    }
+    const http01 = parseListenAddress(acme.http01_listen ?? `${address.includes(':') ? `[${address}]` : address}:80`, { allowWildcard: false });
+    if (!http01.ok) problems.push(configProblem(file, 'acme.http01_listen', http01.problem, 'host:port on a specific address'));
+    if (http01.ok && acme.ca_bundle !== undefined) {
+      acmeConfig = Object.freeze({
+        directoryUrl: acme.directory_url,
+        eab: acme.eab_kid !== undefined && acme.eab_hmac_key_file !== undefined ? Object.freeze({ kid: acme.eab_kid, hmacKeyFile: acme.eab_hmac_key_file }) : undefined,
+        caBundle: acme.ca_bundle,
+        directoryCa: acme.directory_ca,
+        http01: Object.freeze(http01.address),
+        email: acme.email,
+        renewBeforeDays: acme.renew_before_days,
+        accountKeyPath: `${raw.data.dir}/acme/account.key`,
+      });
+    }
+  }
+  return Object.freeze({
+    driver: 'haproxy' as const,
+    dir: raw.proxy.dir ?? `${raw.data.dir}/haproxy`,
+    address,
+    binary: raw.proxy.binary,
+    manage: raw.proxy.manage,
+    stopWithAgent: raw.proxy.stop_with_agent,
+    backendCaFile: raw.proxy.backend_ca_file,
+    zone: raw.proxy.svc_zone,
+    certDir: `${raw.data.dir}/certs`,
+    acme: acmeConfig,
   });
 }
 

@@ -48,12 +48,16 @@ export function routeEnvironment(input: ContainerSpecInput): Record<string, stri
 
 /**
  * The app listens on its route's host port inside the container and podman publishes it on the same number
- * (SPEC §3), so a route port means the same thing inside and outside; the explicit `ports` come after.
+ * (SPEC §3), so a route port means the same thing inside and outside; the explicit `ports` come after. Route ports
+ * bind 127.0.0.1 only: the node's proxy forwards to them, nothing else should reach them (VM forwards bind the same).
  */
+/** Where route host ports are published, and so where the proxy's backends are. */
+export const ROUTE_HOST_IP = '127.0.0.1';
+
 export function publishedPorts(input: ContainerSpecInput): PortMapping[] {
   const routePorts = input.component.routes.map((route): PortMapping => {
     const port = hostPortOf(input, route);
-    return { hostPort: port, containerPort: port, protocol: 'tcp' };
+    return { hostIp: ROUTE_HOST_IP, hostPort: port, containerPort: port, protocol: 'tcp' };
   });
   const explicit = input.component.ports.map((text): PortMapping => {
     const mapping = parsePortMapping(text);

@@ -70,7 +70,10 @@ function portsStep(component: Component, previous: Service | undefined): StepRes
 /** Container → proxy → DNS → registry for one component whose image and ports are ready. */
 async function runComponent(deps: AgentDeps, service: string, placed: Component, steps: StepResult[]): Promise<ComponentResult> {
   const ref = { service, component: placed.name };
-  steps.push(certificateStep(placed));
+  // The certificate comes before the container: a failed order fails the deploy and changes nothing (SPEC §10, 1).
+  const cert = await certificateStep(deps, service, placed);
+  steps.push(cert);
+  if (!cert.success) return componentResult(placed.name, steps, { routes: recordedComponent(deps, service, placed).routes });
   let container: ContainerDetails;
   const reportMoves = (moves: readonly HostPortMove[]): void => {
     const held = moves.map((move) => `${move.route} ${move.from} → ${move.to}`).join(', ');
@@ -85,7 +88,7 @@ async function runComponent(deps: AgentDeps, service: string, placed: Component,
     return componentResult(placed.name, steps, { routes: recordedComponent(deps, service, placed).routes });
   }
   const component = recordedComponent(deps, service, placed);
-  steps.push(proxyStep(component, 'register'), dnsStep('register'));
+  steps.push(await proxyStep(deps, service, component, 'register'), dnsStep('register'));
   try {
     recordOutcome(deps, ref, { operation: 'deploy', container, message: `deployed ${component.image} as ${container.name}` });
     steps.push(stepOk('registry', `recorded ${container.state} (${shortId(container)})`));

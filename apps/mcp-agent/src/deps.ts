@@ -5,6 +5,7 @@ import type { ComponentRuntime, Registry } from '@mcp/registry';
 import type { Runtime } from '@mcp/runtime';
 import type { FlappingPolicy } from './drift.js';
 import { FailedPreconditionError } from './errors.js';
+import type { ProxyRouting } from './proxy-routing.js';
 
 export type NodeRole = 'master' | 'worker' | 'edge';
 
@@ -56,6 +57,8 @@ export interface AgentDeps {
    * the one writer of service records (SPEC §7 v2 path), so the agent never writes through this. Undefined: no [dns].
    */
   readonly dns?: DnsDriver;
+  /** The node's proxy and its certificates; absent on a node without a proxy (route steps are skipped). */
+  readonly proxy?: ProxyRouting;
 }
 
 /** The deploy policy this agent enforces. */

@@ -16,7 +16,7 @@ import {
 import { runtimeFor, type AgentDeps } from './deps.js';
 import { FailedPreconditionError } from './errors.js';
 import { currentComponents } from './recorded-definition.js';
-import { certificateStep, dnsStep, proxyStep } from './routing-steps.js';
+import { certificateRemoveStep, certificateStep, dnsStep, proxyStep } from './routing-steps.js';
 import { allSucceeded, componentResult, stepFailed, stepOk, stepSkipped } from './wire/spec.js';
 
 export interface ComponentsOutcome {
@@ -41,7 +41,7 @@ function routeList(component: Component): string {
 /** DNS first, then proxy routes, then the container (SPEC §4), so nothing routes to a stopping container. */
 async function stopComponent(deps: AgentDeps, service: string, component: Component): Promise<ComponentResult> {
   const ref = { service, component: component.name };
-  const steps = [dnsStep('remove'), proxyStep(component, 'remove')];
+  const steps = [dnsStep('remove'), await proxyStep(deps, service, component, 'remove')];
   try {
     const existing = await findOwnContainer(deps, service, component);
     if (existing === undefined || !isRunning(existing)) {
@@ -73,7 +73,10 @@ export async function stopService(deps: AgentDeps, name: string): Promise<Compon
 /** Containers, then proxy routes, then DNS: the reverse of stop. */
 async function startComponent(deps: AgentDeps, service: string, component: Component): Promise<ComponentResult> {
   const ref = { service, component: component.name };
-  const steps: StepResult[] = [];
+  // The certificate comes first: without it no route is registered, and the container is not started either.
+  const cert = await certificateStep(deps, service, component);
+  const steps: StepResult[] = component.routes.some((route) => route.mode === 'l7') ? [cert] : [];
+  if (!cert.success) return componentResult(component.name, steps, { routes: component.routes });
   try {
     const existing = await findOwnContainer(deps, service, component);
     if (existing !== undefined && isRunning(existing)) {
@@ -89,7 +92,7 @@ async function startComponent(deps: AgentDeps, service: string, component: Compo
     await recordFailure(deps, ref, component.runtime, 'start', error);
     return componentResult(component.name, steps, { routes: component.routes });
   }
-  steps.push(proxyStep(component, 'register'), dnsStep('register'));
+  steps.push(await proxyStep(deps, service, component, 'register'), dnsStep('register'));
   return componentResult(component.name, steps, { routes: component.routes });
 }
 
@@ -140,7 +143,7 @@ export async function restartService(deps: AgentDeps, name: string, componentNam
  */
 export async function removeDroppedComponent(deps: AgentDeps, service: string, component: Component): Promise<ComponentResult> {
   const ref = { service, component: component.name };
-  const steps = [dnsStep('remove'), proxyStep(component, 'remove')];
+  const steps = [dnsStep('remove'), await proxyStep(deps, service, component, 'remove')];
   try {
     const removed = await removeOwnContainer(deps, service, component);
     const detail = removed === undefined ? 'no container' : `removed ${removed.name}: no longer in the definition`;
@@ -155,7 +158,8 @@ export async function removeDroppedComponent(deps: AgentDeps, service: string, c
 
 async function removeComponent(deps: AgentDeps, service: string, component: Component): Promise<{ steps: StepResult[]; removed: boolean }> {
   const ref = { service, component: component.name };
-  const steps = [dnsStep('remove'), proxyStep(component, 'remove'), certificateStep(component)];
+  const steps = [dnsStep('remove'), await proxyStep(deps, service, component, 'remove')];
+  steps.push(await certificateRemoveStep(deps, service, component));
   try {
     const removed = await removeOwnContainer(deps, service, component);
     steps.push(removed === undefined ? stepSkipped('container', 'no container') : stepOk('container', `removed ${removed.name}`));

@@ -40,12 +40,12 @@ async function recoverComponent(deps: AgentDeps, service: string, component: Com
     }
     const recreated = await recreateFromRegistry(deps, service, component);
     recordOutcome(deps, ref, { operation: 'recover', container: recreated, message: `recreated ${recreated.name} from the registry` });
-    return result([
-      stepOk('container', `recreated ${recreated.name} (${shortId(recreated)})`),
-      proxyStep(component, 'register'),
-      certificateStep(component),
-      dnsStep('register'),
-    ]);
+    const steps = [stepOk('container', `recreated ${recreated.name} (${shortId(recreated)})`)];
+    const cert = await certificateStep(deps, service, component);
+    steps.push(cert);
+    if (cert.success) steps.push(await proxyStep(deps, service, component, 'register'));
+    steps.push(dnsStep('register'));
+    return result(steps);
   } catch (error) {
     await recordFailure(deps, ref, component.runtime, 'recover', error);
     return result([stepFailed('container', errorText(error))]);

@@ -25,6 +25,8 @@ import { createHostPortProbe } from './port-probe.js';
 import { MasterRegistration, goArch } from './registration.js';
 import { currentRuntimeInfos } from './runtime-infos.js';
 import { deferredRpcs } from './rpc/deferred-rpcs.js';
+import { startProxy, type RunningProxy } from './proxy-setup.js';
+import { createProxySweepState, sweepProxy } from './proxy-sweep.js';
 
 export interface StartAgentOptions {
   config: AgentConfig;
@@ -146,10 +148,12 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   let server: RunningServer | undefined;
   let registration: MasterRegistration | undefined;
   let monitor: Monitor | undefined;
+  let proxy: RunningProxy | undefined;
   const close = async (): Promise<void> => {
     await registration?.stop();
     await monitor?.stop();
     await server?.close();
+    await proxy?.close();
     registry?.close();
     runtime.close();
     await podman.service?.stop();
@@ -168,7 +172,9 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     if (registry.migration.applied.length > 0) {
       log.info({ applied: registry.migration.applied }, 'registry migrated');
     }
+    if (config.proxy !== undefined) proxy = await startProxy(config.proxy, log.child({ component: 'proxy' }), { now: () => new Date() });
     const deps: AgentDeps = {
+      ...(proxy === undefined ? {} : { proxy: proxy.routing }),
       node: config.node,
       runtime,
       ...(await vmRuntimeOf(config, log)),
@@ -196,10 +202,13 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       interceptors: [security.interceptor, createCapsInterceptor(), createErrorInterceptor({ classify: classifyAgentError, log })],
     });
     const servingDeps: AgentDeps = { ...deps, listenAddress: `${config.listen.host}:${server.port}` };
+    const routing = proxy?.routing;
+    const proxySweepState = createProxySweepState();
     monitor = new Monitor({
       deps: servingDeps,
       settings: config.monitor,
       alertRunner: createAlertRunner({ ...config.alerts, environment: options.environment ?? {} }),
+      extraSweeps: routing === undefined ? [] : [() => sweepProxy(servingDeps, routing, proxySweepState)],
     });
     monitor.start();
     const running: RunningAgent = { deps: servingDeps, server, capabilities, monitor, close };

@@ -32,6 +32,7 @@ const commandModules: Readonly<Record<string, () => Promise<CliCommand>>> = {
   pull: async () => (await import('./commands/pull.js')).pullCommand,
   build: async () => (await import('./commands/build.js')).buildCommand,
   node: async () => (await import('./commands/node.js')).nodeCommand,
+  route: async () => (await import('./commands/route.js')).routeCommand,
   dns: async () => (await import('./commands/dns.js')).dnsCommand,
   agent: async () => (await import('./commands/agent.js')).agentCommand,
   dev: async () => (await import('./commands/dev.js')).devCommand,

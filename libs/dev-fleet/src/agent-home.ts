@@ -25,6 +25,21 @@ export interface AgentHomeOptions {
   /** The internal zone's DNS server, which the agent reads (ListDNSRecords); the master writes it. */
   dns?: DnsLink;
   logLevel?: string;
+  /** The node's proxy (HAProxy on `host`, stopped with the agent) and the ACME CA its l7 certificates come from. */
+  edge?: AgentEdgeOptions;
+}
+
+export interface AgentEdgeOptions {
+  readonly directoryUrl: string;
+  readonly eabKid: string;
+  readonly eabKeyPath: string;
+  /** Roots issued chains lead to (D/ca/acme-root.pem, rewritten at each dev up). */
+  readonly caBundlePath: string;
+  /** CA of the ACME server's own HTTPS listener. */
+  readonly directoryCaPath: string;
+  /** Port of the agent's http-01 responder on `host` (Pebble's validator port). */
+  readonly http01Port: number;
+  readonly zone: string;
 }
 
 /** What an agent needs to register with its master: where it is, its CA, and the agent's own token file. */
@@ -95,6 +110,24 @@ export async function writeAgentHome(options: AgentHomeOptions): Promise<AgentHo
           `address = ${tomlString(options.master.address)}`,
           `ca_cert = ${tomlString(options.master.caPath)}`,
           `token_path = ${tomlString(options.master.tokenPath)}`,
+          '',
+        ]),
+    ...(options.edge === undefined
+      ? []
+      : [
+          '[proxy]',
+          'driver = "haproxy"',
+          `address = ${tomlString(options.host)}`,
+          'stop_with_agent = true',
+          `svc_zone = ${tomlString(options.edge.zone)}`,
+          '',
+          '[acme]',
+          `directory_url = ${tomlString(options.edge.directoryUrl)}`,
+          `eab_kid = ${tomlString(options.edge.eabKid)}`,
+          `eab_hmac_key_file = ${tomlString(options.edge.eabKeyPath)}`,
+          `ca_bundle = ${tomlString(options.edge.caBundlePath)}`,
+          `directory_ca = ${tomlString(options.edge.directoryCaPath)}`,
+          `http01_listen = ${tomlString(`${options.host}:${options.edge.http01Port}`)}`,
           '',
         ]),
     '[log]',

@@ -3,6 +3,7 @@
 import { createCertificateAuthority } from '@mcp/tls';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { writeAgentHome } from './agent-home.js';
 import { writeCliConfig } from './cli-config.js';
@@ -58,7 +59,27 @@ export interface DevFleetLayout {
   readonly daemons: readonly DevFleetDaemon[];
   /** PowerDNS for the internal zone (svc.mcp.test); undefined in a fleet laid out before it had one. */
   readonly dnsServer: DevFleetDnsServer | undefined;
+  /** The fleet's ACME CA (Pebble): absent in fleets laid out before the edge. */
+  readonly acme?: DevFleetAcme;
 }
+
+export interface DevFleetAcme {
+  readonly dir: string;
+  readonly directoryUrl: string;
+  readonly ports: { readonly acme: number; readonly management: number; readonly dns: number; readonly http01: number };
+  readonly kid: string;
+  readonly eabKeyPath: string;
+  /** D/ca/acme-root.pem: the root issued chains lead to, written at each dev up (Pebble makes a new one per start). */
+  readonly rootPath: string;
+  /** The address names resolve to for Pebble's validator (the worker's, where application services run). */
+  readonly resolveTo: string;
+  /** pid files of pebble and pebble-challtestsrv. */
+  readonly pidPath: string;
+  readonly zone: string;
+}
+
+/** The internal zone of a dev fleet: a route without a hostname is <service>.svc.mcp.test. */
+export const DEV_FLEET_ZONE = 'svc.mcp.test';
 
 export interface PrepareDevFleetOptions {
   /** The fleet directory; created when missing, refused when it holds something that is not a fleet. */
@@ -85,8 +106,9 @@ const firstRoutePort = 10_000;
 /** Where everything of a fleet is, from its directory and fleet.json (pure). */
 export function layoutOf(dir: string, manifest: FleetManifest): DevFleetLayout {
   const root = resolve(dir);
-  const address = (port: number) => `${manifest.host}:${port}`;
   const master = manifest.nodes.find((node) => node.name === manifest.master.node);
+  const hostOf = (node: ManifestNode | undefined): string => node?.address ?? manifest.host;
+  const address = (port: number, node?: ManifestNode) => `${hostOf(node ?? master)}:${port}`;
   const masterDir = join(root, manifest.master.node);
   const masterDaemon: DevFleetDaemon = {
     program: 'mcp-master',
@@ -103,7 +125,7 @@ export function layoutOf(dir: string, manifest: FleetManifest): DevFleetLayout {
       program: 'mcp-agent',
       node: node.name,
       role: node.role,
-      address: address(node.port),
+      address: address(node.port, node),
       configPath: join(root, node.name, 'agent.toml'),
       logPath: join(root, node.name, 'agent.log'),
       pidPath: join(root, node.name, 'agent.pid'),
@@ -120,8 +142,48 @@ export function layoutOf(dir: string, manifest: FleetManifest): DevFleetLayout {
     operatorTokenPath: join(root, 'operator.token'),
     masterAddress: address(manifest.master.port),
     daemons: [masterDaemon, ...agents],
-    dnsServer: manifest.dns === undefined ? undefined : dnsServerOf(root, manifest.host, manifest.dns),
+    dnsServer: manifest.dns === undefined ? undefined : dnsServerOf(root, hostOf(master), manifest.dns),
+    ...(manifest.acme === undefined
+      ? {}
+      : {
+          acme: {
+            dir: join(root, 'pebble'),
+            directoryUrl: `https://127.0.0.1:${manifest.acme.ports.acme}/dir`,
+            ports: manifest.acme.ports,
+            kid: manifest.acme.kid,
+            eabKeyPath: join(root, 'ca', 'acme-eab.key'),
+            rootPath: join(root, 'ca', 'acme-root.pem'),
+            resolveTo: hostOf(manifest.nodes.find((node) => node.role === 'worker') ?? master),
+            pidPath: join(root, 'pebble', 'pebble.pids'),
+            zone: DEV_FLEET_ZONE,
+          },
+        }),
   };
+}
+
+/** Loopback addresses some process listens on (TCP, from /proc/net/tcp), to keep a new fleet off them. */
+async function listeningLoopbackAddresses(): Promise<Set<string>> {
+  const text = await readFile('/proc/net/tcp', 'utf8').catch(() => '');
+  const addresses = new Set<string>();
+  for (const line of text.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const local = fields[1];
+    if (local === undefined || fields[3] !== '0A') continue;
+    const hex = local.split(':')[0] ?? '';
+    const bytes = [6, 4, 2, 0].map((offset) => parseInt(hex.slice(offset, offset + 2), 16));
+    addresses.add(bytes.join('.'));
+  }
+  return addresses;
+}
+
+/** The first 127.0.N.0/24 (N ≥ 1) where nothing listens: another fleet (or a test's) keeps its block. */
+export async function freeLoopbackBlock(): Promise<string> {
+  const taken = await listeningLoopbackAddresses();
+  for (let third = 1; third < 255; third += 1) {
+    const block = `127.0.${third}`;
+    if (![...taken].some((address) => address.startsWith(`${block}.`))) return block;
+  }
+  throw new Error('every 127.0.N.0/24 block has a listener: no loopback block is free for a new fleet');
 }
 
 function isNotFound(error: unknown): boolean {
@@ -170,17 +232,38 @@ function routeWindows(count: number): { first: number; last: number }[] {
 }
 
 async function createFleet(dir: string, options: PrepareDevFleetOptions): Promise<DevFleetLayout> {
-  const host = options.host ?? '127.0.0.1';
+  // Without a given host every node gets its own loopback address in a free block (127.0.1.1, 127.0.1.2, …).
+  const block = options.host === undefined ? await freeLoopbackBlock() : undefined;
+  const host = options.host ?? `${block}.1`;
+  const pick = options.pickPort ?? kernelPort;
   const fleetNodes = devFleetNodes(options.workers);
-  const [masterPort = 0, dnsPort = 0, apiPort = 0, ...agentPorts] = await distinctPorts(fleetNodes.length + 3, host, options.pickPort ?? kernelPort);
+  const nodeHost = (index: number): string => (block === undefined ? host : `${block}.${index + 1}`);
+  const agentPorts: number[] = [];
+  for (let index = 0; index < fleetNodes.length; index += 1) agentPorts.push((await distinctPorts(1, nodeHost(index), pick))[0] ?? 0);
   const windows = routeWindows(fleetNodes.length);
   const nodes = fleetNodes.map(
-    (node, index): ManifestNode => ({ ...node, port: agentPorts[index] ?? 0, routePorts: windows[index] ?? { first: 0, last: 0 } }),
+    (node, index): ManifestNode => ({
+      ...node,
+      port: agentPorts[index] ?? 0,
+      routePorts: windows[index] ?? { first: 0, last: 0 },
+      ...(block === undefined ? {} : { address: nodeHost(index) }),
+    }),
   );
   const masterNode = fleetNodes.find((node) => node.role === 'master')?.name ?? 'master';
-  const manifest: FleetManifest = { format: 1, host, master: { node: masterNode, port: masterPort }, nodes, dns: { dnsPort, apiPort } };
+  const masterHost = nodes.find((node) => node.name === masterNode)?.address ?? host;
+  const masterAgentPort = agentPorts[fleetNodes.findIndex((node) => node.name === masterNode)];
+  // The master and PowerDNS (DNS and API ports) live on the master node's address.
+  const [masterPort = 0, dnsPort = 0, apiPort = 0] = (await distinctPorts(4, masterHost, pick)).filter((port) => port !== masterAgentPort);
+  const [acmePort = 0, managementPort = 0, acmeDnsPort = 0, http01Port = 0] = await distinctPorts(4, '127.0.0.1', pick);
+  const acme = { ports: { acme: acmePort, management: managementPort, dns: acmeDnsPort, http01: http01Port }, kid: `mcp-dev-${randomBytes(4).toString('hex')}` };
+  const manifest: FleetManifest = { format: 1, host, master: { node: masterNode, port: masterPort }, nodes, acme, dns: { dnsPort, apiPort } };
   const layout = layoutOf(dir, manifest);
-  const dnsServer = dnsServerOf(layout.dir, host, { dnsPort, apiPort });
+  const edge = layout.acme;
+  if (edge !== undefined) {
+    await mkdir(join(layout.dir, 'ca'), { recursive: true });
+    await writeFile(edge.eabKeyPath, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  const dnsServer = dnsServerOf(layout.dir, masterHost, { dnsPort, apiPort });
   await writeDnsServerKey(dnsServer);
   const dns = dnsLinkOf(dnsServer);
 
@@ -190,7 +273,7 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
   await writeMasterHome({
     dir: join(layout.dir, masterNode, 'mcp-master'),
     node: masterNode,
-    host,
+    host: masterHost,
     port: masterPort,
     authority,
     tokenFile,
@@ -207,8 +290,21 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
       dir: join(layout.dir, node.name),
       node: node.name,
       role: node.role,
-      host,
+      host: node.address ?? host,
       port: node.port,
+      ...(edge === undefined
+        ? {}
+        : {
+            edge: {
+              directoryUrl: edge.directoryUrl,
+              eabKid: edge.kid,
+              eabKeyPath: edge.eabKeyPath,
+              caBundlePath: edge.rootPath,
+              directoryCaPath: join(edge.dir, 'listener-ca', 'ca.pem'),
+              http01Port: edge.ports.http01,
+              zone: edge.zone,
+            },
+          }),
       authority,
       tokenFile,
       ports: node.routePorts,

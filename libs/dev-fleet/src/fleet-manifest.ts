@@ -10,6 +10,14 @@ export interface ManifestNode {
   readonly port: number;
   /** Host ports this agent hands to routes (a window of its own: agents share the host). */
   readonly routePorts: { readonly first: number; readonly last: number };
+  /** The node's own loopback address (127.0.1.1, …): its agent, its proxy (and the master) serve there; absent: `host`. */
+  readonly address?: string;
+}
+
+/** The fleet's ACME CA (Pebble, EAB required): its ports and EAB key id (the HMAC key is in ca/acme-eab.key). */
+export interface ManifestAcme {
+  readonly ports: { readonly acme: number; readonly management: number; readonly dns: number; readonly http01: number };
+  readonly kid: string;
 }
 
 export interface FleetManifest {
@@ -22,6 +30,8 @@ export interface FleetManifest {
   readonly nodes: readonly ManifestNode[];
   /** The fleet's DNS server (PowerDNS) ports on `host`; absent in a fleet laid out before it had one. */
   readonly dns?: { readonly dnsPort: number; readonly apiPort: number };
+  /** Absent in fleets laid out before the edge (no proxies, no ACME CA). */
+  readonly acme?: ManifestAcme;
 }
 
 export function formatManifest(manifest: FleetManifest): string {
@@ -52,8 +62,16 @@ function parseNode(value: unknown, index: number, problems: string[]): ManifestN
   const first = window?.['first'];
   const last = window?.['last'];
   if (!isPort(first) || !isPort(last) || first > last) problems.push(`${where}.routePorts: expected {first, last} ports with first ≤ last`);
+  const address = node['address'];
+  if (address !== undefined && (typeof address !== 'string' || !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address))) problems.push(`${where}.address: expected a 127.x.y.z address`);
   if (problems.length > before) return undefined;
-  return { name: name as string, role: role as NodeRole, port: port as number, routePorts: { first: first as number, last: last as number } };
+  return {
+    name: name as string,
+    role: role as NodeRole,
+    port: port as number,
+    routePorts: { first: first as number, last: last as number },
+    ...(typeof address === 'string' ? { address } : {}),
+  };
 }
 
 /** Parses fleet.json; every problem is reported at once, naming the file. */
@@ -83,6 +101,7 @@ export function parseManifest(text: string, file: string): FleetManifest {
   if (top['dns'] !== undefined && (dns === undefined || !isPort(dns['dnsPort']) || !isPort(dns['apiPort']))) {
     problems.push('dns: expected {dnsPort, apiPort}');
   }
+  const acme = parseAcme(top['acme'], problems);
   if (problems.length > 0) throw new DevFleetError(file, `${problems.join('; ')}`);
   return {
     format: 1,
@@ -90,5 +109,21 @@ export function parseManifest(text: string, file: string): FleetManifest {
     master: { node: master?.['node'] as string, port: master?.['port'] as number },
     nodes: nodes.filter((node): node is ManifestNode => node !== undefined),
     ...(dns === undefined ? {} : { dns: { dnsPort: dns['dnsPort'] as number, apiPort: dns['apiPort'] as number } }),
+    ...(acme === undefined ? {} : { acme }),
+  };
+}
+
+function parseAcme(value: unknown, problems: string[]): ManifestAcme | undefined {
+  if (value === undefined) return undefined;
+  const acme = record(value);
+  const ports = record(acme?.['ports']);
+  const names = ['acme', 'management', 'dns', 'http01'] as const;
+  if (acme === undefined || ports === undefined || !names.every((name) => isPort(ports[name])) || typeof acme['kid'] !== 'string' || acme['kid'] === '') {
+    problems.push('acme: expected {ports: {acme, management, dns, http01}, kid}');
+    return undefined;
+  }
+  return {
+    ports: { acme: ports['acme'] as number, management: ports['management'] as number, dns: ports['dns'] as number, http01: ports['http01'] as number },
+    kid: acme['kid'] as string,
   };
 }

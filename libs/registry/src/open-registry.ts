@@ -10,6 +10,7 @@ import {
   putEdgeRoute,
 } from './edge-routes.js';
 import { listEvents, pruneEvents, recordEvent } from './event-log.js';
+import { deleteProxyRoute, findProxyRoute, listProxyRoutes, listProxyRoutesOf, putProxyRoute } from './proxy-routes.js';
 import type { EventFilter } from './event-log.js';
 import { applyMigrations } from './migrate.js';
 import type { Migration, MigrationReport } from './migrate.js';
@@ -36,12 +37,14 @@ import type {
   AlertState,
   Clock,
   ComponentRef,
+  DesiredProxyRoute,
   EdgeRoute,
   EdgeRouteSpec,
   HostPortMove,
   NewEvent,
   PortProbe,
   PortRange,
+  RecordedProxyRoute,
   RegistryEvent,
   Service,
   ServiceSpec,
@@ -111,6 +114,15 @@ export interface Registry {
   /** @throws NotFoundError */
   deleteEdgeRoute(hostname: string): void;
 
+  putProxyRoute(route: DesiredProxyRoute): RecordedProxyRoute;
+  findProxyRoute(listenerPort: number, hostname: string): RecordedProxyRoute | undefined;
+  /** Sorted by listener port, then hostname. */
+  listProxyRoutes(): RecordedProxyRoute[];
+  /** The routes a component's definition asks for. */
+  listProxyRoutesOf(owner: ComponentRef): RecordedProxyRoute[];
+  /** False when there was no such route. */
+  deleteProxyRoute(listenerPort: number, hostname: string): boolean;
+
   close(): void;
 }
 
@@ -170,6 +182,11 @@ export function openRegistry(options: OpenRegistryOptions): Registry {
     findEdgeRoute: (hostname) => findEdgeRoute(store, hostname),
     listEdgeRoutes: () => listEdgeRoutes(store),
     deleteEdgeRoute: (hostname) => deleteEdgeRoute(store, hostname),
+    putProxyRoute: (route) => putProxyRoute(store, route),
+    findProxyRoute: (listenerPort, hostname) => findProxyRoute(store, listenerPort, hostname),
+    listProxyRoutes: () => listProxyRoutes(store),
+    listProxyRoutesOf: (owner) => listProxyRoutesOf(store, owner),
+    deleteProxyRoute: (listenerPort, hostname) => deleteProxyRoute(store, listenerPort, hostname),
     close: () => sqlite.close(),
   };
 }

@@ -4,6 +4,7 @@ import type {
   AlertState,
   Component,
   EdgeRoute,
+  RecordedProxyRoute,
   RegistryEvent,
   RouteSpec,
   Service,
@@ -15,6 +16,7 @@ type RouteRow = typeof schema.routes.$inferSelect;
 type EventRow = typeof schema.events.$inferSelect;
 type AlertStateRow = typeof schema.alertState.$inferSelect;
 type EdgeRouteRow = typeof schema.edgeRoutes.$inferSelect;
+type ProxyRouteRow = typeof schema.proxyRoutes.$inferSelect;
 
 /** `{ [key]: value }` when the column holds a value, `{}` when it is NULL. */
 function present<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
@@ -105,4 +107,19 @@ export function alertStateFromRow(row: AlertStateRow): AlertState {
 
 export function edgeRouteFromRow(row: EdgeRouteRow): EdgeRoute {
   return { ...row };
+}
+
+export function proxyRouteFromRow(row: ProxyRouteRow): RecordedProxyRoute {
+  return {
+    listenerPort: row.listenerPort,
+    hostname: row.hostname,
+    backendHost: row.backendHost,
+    backendPort: row.backendPort,
+    mode: row.mode,
+    backendTls: row.backendTls,
+    certSource: row.certSource,
+    ...(row.service === null || row.component === null ? {} : { owner: { service: row.service, component: row.component } }),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
 }

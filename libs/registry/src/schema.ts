@@ -9,7 +9,7 @@ import {
   sqliteTable,
   text,
 } from 'drizzle-orm/sqlite-core';
-import type { ComponentRuntime, RouteMode, Tier } from './types.js';
+import type { ComponentRuntime, ProxyCertSource, RouteMode, Tier } from './types.js';
 
 /** Which numbered migrations this database has applied (see migrate.ts). */
 export const registryMigrations = sqliteTable('registry_migrations', {
@@ -142,4 +142,30 @@ export const edgeRoutes = sqliteTable(
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (table) => [check('edge_routes_backend_port_check', sql`${table.backendPort} BETWEEN 1 AND 65535`)],
+);
+
+export const proxyRoutes = sqliteTable(
+  'proxy_routes',
+  {
+    listenerPort: integer('listener_port').notNull(),
+    hostname: text('hostname').notNull(),
+    backendHost: text('backend_host').notNull(),
+    backendPort: integer('backend_port').notNull(),
+    mode: text('mode').$type<RouteMode>().notNull(),
+    backendTls: integer('backend_tls', { mode: 'boolean' }).notNull(),
+    certSource: text('cert_source').$type<ProxyCertSource>().notNull(),
+    // NULL for a route added by hand (AddProxyRoute); else the component whose definition asks for it.
+    service: text('service'),
+    component: text('component'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.listenerPort, table.hostname] }),
+    index('proxy_routes_owner_idx').on(table.service, table.component),
+    check('proxy_routes_mode_check', sql`${table.mode} IN ('l4', 'l7')`),
+    check('proxy_routes_cert_source_check', sql`${table.certSource} IN ('none', 'acme', 'operator')`),
+    check('proxy_routes_listener_port_check', sql`${table.listenerPort} BETWEEN 1 AND 65535`),
+    check('proxy_routes_backend_port_check', sql`${table.backendPort} BETWEEN 1 AND 65535`),
+  ],
 );

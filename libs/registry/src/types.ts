@@ -140,3 +140,24 @@ export interface EdgeRoute extends EdgeRouteSpec {
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
+
+/** Where an l7 route's certificate comes from: none (l4), the ACME CA, or the operator (AddProxyRoute with a PEM). */
+export type ProxyCertSource = 'none' | 'acme' | 'operator';
+
+/** A route the agent wants on its node's proxy (SPEC §7); keyed by (listenerPort, hostname). */
+export interface DesiredProxyRoute {
+  readonly listenerPort: number;
+  readonly hostname: string;
+  readonly backendHost: string;
+  readonly backendPort: number;
+  readonly mode: RouteMode;
+  readonly backendTls: boolean;
+  readonly certSource: ProxyCertSource;
+  /** Absent for a route added by hand. */
+  readonly owner?: ComponentRef;
+}
+
+export interface RecordedProxyRoute extends DesiredProxyRoute {
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}

@@ -3,9 +3,12 @@
 import { spawn } from 'node:child_process';
 import type { AlertKind } from './detect.js';
 
+/** Alerts of the node proxy's repair sweep (proxy-sweep.ts): a repair made, or one that keeps failing. */
+export type ProxyAlertKind = 'proxy-repaired' | 'proxy-repair-failed' | 'cert-renewal-failed';
+
 /** One alert, as the command receives it. */
 export interface Alert {
-  readonly kind: AlertKind;
+  readonly kind: AlertKind | ProxyAlertKind;
   readonly node: string;
   readonly service: string;
   readonly component: string;

@@ -23,6 +23,8 @@ export interface MonitorOptions {
   readonly alertRunner: AlertRunner;
   readonly sleep?: Sleep;
   readonly reconnectBackoff?: BackoffPolicy;
+  /** Sweeps of other things the agent owns (the node proxy), run after each sweep of the services. */
+  readonly extraSweeps?: readonly (() => Promise<readonly Alert[]>)[];
 }
 
 export interface MonitorStatus {
@@ -56,6 +58,7 @@ export class Monitor {
   private waiters: { readonly names: readonly string[]; readonly ticket: number; readonly resolve: () => void }[] = [];
   private alertQueue: Promise<void> = Promise.resolve();
   private lastPruneAt: Date | undefined;
+  private readonly extraSweeps: readonly (() => Promise<readonly Alert[]>)[];
 
   constructor(options: MonitorOptions) {
     this.deps = options.deps;
@@ -64,6 +67,7 @@ export class Monitor {
     this.alertRunner = options.alertRunner;
     this.sleep = options.sleep ?? defaultSleep;
     this.backoff = options.reconnectBackoff ?? DEFAULT_RECONNECT_BACKOFF;
+    this.extraSweeps = options.extraSweeps ?? [];
   }
 
   /** Opens the event streams and starts sweeping (the first sweep at once). */
@@ -142,6 +146,9 @@ export class Monitor {
     while (!signal.aborted) {
       try {
         await this.sweepNow();
+        for (const sweep of this.extraSweeps) {
+          for (const alert of await sweep()) this.enqueueAlert(alert);
+        }
         this.pruneIfDue();
       } catch (error) {
         this.log.error({ err: error }, 'monitor sweep failed');

@@ -4,9 +4,6 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import type { AgentHandlers, HandlerGroup } from '../agent-handlers.js';
 
 const features = {
-  listProxyRoutes: ['ListProxyRoutes', 'proxy routes'],
-  addProxyRoute: ['AddProxyRoute', 'proxy routes'],
-  removeProxyRoute: ['RemoveProxyRoute', 'proxy routes'],
   setupEdgeRoute: ['SetupEdgeRoute', 'edge routing'],
   removeEdgeRoute: ['RemoveEdgeRoute', 'edge routing'],
   listEdgeRoutes: ['ListEdgeRoutes', 'edge routing'],

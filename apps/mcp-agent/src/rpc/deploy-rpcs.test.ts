@@ -1,5 +1,5 @@
 // The deploy and lifecycle RPCs through Connect's router with the agent's error interceptor: codes, fields, locking.
-import { Code, ConnectError, createClient, createRouterTransport, type Client } from '@connectrpc/connect';
+import { Code, createClient, createRouterTransport, type Client } from '@connectrpc/connect';
 import { McpAgentService, ResultStatus } from '@mcp/proto';
 import { createErrorInterceptor } from '@mcp/rpc';
 import { BUSYBOX_INDEX_HTML } from '@mcp/testing';
@@ -9,17 +9,10 @@ import { classifyAgentError } from '../classify-error.js';
 import { fetchText, protoSpec, startDeployFixture, toProto, type DeployFixture } from '../deploy.fixture.js';
 import { podmanSkipReason } from '../testing/agent-test-bed.js';
 import { deployRpcs } from './deploy-rpcs.js';
+import { failureOf } from './in-memory-client.fixture.js';
 
 const skipReason = await podmanSkipReason();
 
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.skipIf(skipReason !== undefined)(`deploy and lifecycle RPCs${skipReason ? ` (${skipReason})` : ''}`, { timeout: 60_000 }, () => {
   let fixture: DeployFixture;

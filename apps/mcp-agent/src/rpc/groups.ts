@@ -5,8 +5,9 @@ import { deployRpcs } from './deploy-rpcs.js';
 import { dnsRpcs } from './dns-rpcs.js';
 import { fileRpcs } from './file-rpcs.js';
 import { nodeRpcs } from './node-rpcs.js';
+import { proxyRpcs } from './proxy-rpcs.js';
 import { registryRpcs } from './registry-rpcs.js';
 
-export const agentRpcGroups: readonly HandlerGroup[] = [deployRpcs, registryRpcs, fileRpcs, nodeRpcs, dnsRpcs, dataRpcs];
+export const agentRpcGroups: readonly HandlerGroup[] = [deployRpcs, registryRpcs, fileRpcs, nodeRpcs, dnsRpcs, dataRpcs, proxyRpcs];
 
 export { recoverAtStartup } from '../recover.js';

@@ -65,7 +65,7 @@ describe.skipIf(skipReason !== undefined)(`node RPCs${skipReason ? ` (${skipReas
     const status = await client.nodeStatus({});
     expect(status).toMatchObject({ node: bed.deps.node.name, role: 'worker', agentVersion: '0.0.0-test', address: bed.deps.listenAddress });
     expect(status.capabilities).toEqual(expect.arrayContaining(['NodeStatus', 'HealthCheck', 'Logs', 'LiveCheck', 'PushFileStream']));
-    expect(status.capabilities).not.toContain('ListProxyRoutes');
+    expect(status.capabilities).not.toContain('ListDNSRecords');
     expect(status.facts).toMatchObject({ hostname: hostname(), os: 'linux', cpus: availableParallelism(), memoryBytes: BigInt(totalmem()) });
     expect(status.facts?.arch).toBe(process.arch === 'x64' ? 'amd64' : process.arch);
     expect(status.facts?.diskBytes).toBeGreaterThan(0n);

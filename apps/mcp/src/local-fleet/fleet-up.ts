@@ -13,6 +13,7 @@ import { nodesOfMaster } from '../master-directory.js';
 import { locateDaemonPrograms, type DaemonPrograms } from './daemon-programs.js';
 import { logTail, runningPid, startDaemon } from './daemon-process.js';
 import { ensureDnsServer, type DnsServerReport } from './dns-server.js';
+import { ensureAcme } from './fleet-acme.js';
 
 export interface DevUpOptions {
   /** The fleet directory (absolute). */
@@ -125,6 +126,11 @@ export async function devUp(context: CommandContext, options: DevUpOptions): Pro
       throw new CliError('failed', `mcp-master did not answer at ${layout.masterAddress} in time (log: ${masterDaemon.logPath})`, exitCodes.failed);
     }
     await delay(pollMs);
+  }
+  // The agents read the CA's listener certificate and root at start: the CA runs first.
+  if (layout.acme !== undefined) {
+    const acme = await ensureAcme(layout.acme);
+    output.progress(`ACME CA (pebble, EAB required) ${acme.state} at ${layout.acme.directoryUrl}; its root is ${layout.acme.rootPath}`);
   }
   for (const daemon of agentDaemons) reports.push(await ensureRunning(daemon, programs, context.daemonEnv));
   const alreadyUp = reports.every((report) => report.state === 'already running') && dns?.state !== 'started';

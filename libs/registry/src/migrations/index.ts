@@ -2,5 +2,6 @@
 import type { Migration } from '../migrate.js';
 import { migration0001 } from './0001-services-components-routes.js';
 import { migration0002 } from './0002-events-alerts-edge-routes.js';
+import { migration0003 } from './0003-proxy-routes.js';
 
-export const shippedMigrations: readonly Migration[] = [migration0001, migration0002];
+export const shippedMigrations: readonly Migration[] = [migration0001, migration0002, migration0003];
