@@ -27,7 +27,7 @@ describe.skipIf(skipReason !== undefined)(`the agent owns its proxy routes${skip
 
   it('deploys an l7 route: certificate for <service>.<zone> from the CA, HTTPS through the proxy, chain verifies', async () => {
     const spec = l7Service();
-    const outcome = await deployService(bed.deps, { spec, noPull: true });
+    const outcome = await deployService(bed.deps, { spec, pull: 'never' });
     expect(outcome.success).toBe(true);
     const steps = outcome.results[0]?.steps.map((step) => `${step.step}:${step.status === ResultStatus.FAILED ? 'failed' : 'ok'}`) ?? [];
     expect(steps.indexOf('cert:ok')).toBeLessThan(steps.indexOf('container:ok'));
@@ -52,7 +52,7 @@ describe.skipIf(skipReason !== undefined)(`the agent owns its proxy routes${skip
 
   it('fails the deploy with the CA\'s reason on a refused order, registers nothing, and succeeds after the fix', async () => {
     const spec = l7Service();
-    const refused = await deployService(bed.withIssuer(bed.wrongIssuer), { spec, noPull: true });
+    const refused = await deployService(bed.withIssuer(bed.wrongIssuer), { spec, pull: 'never' });
     expect(refused.success).toBe(false);
     const cert = refused.results[0]?.steps.find((step) => step.step === 'cert');
     expect(cert?.error).toMatch(/refused the certificate for .*svc\.mcp\.test: .*(binding|EAB|MAC|signature)/i);
@@ -61,7 +61,7 @@ describe.skipIf(skipReason !== undefined)(`the agent owns its proxy routes${skip
     expect(bed.deps.registry.listProxyRoutes().filter((route) => route.owner?.service === spec.name)).toEqual([]);
     expect((await bed.driver.listRoutes()).map((route) => route.hostname)).not.toContain(`${spec.name}.${TEST_ZONE}`);
 
-    const fixed = await deployService(bed.deps, { spec, noPull: true });
+    const fixed = await deployService(bed.deps, { spec, pull: 'never' });
     expect(fixed.success).toBe(true);
     expect((await fetchThrough({ address: '127.0.0.1', port: bed.listenerPort, hostname: `${spec.name}.${TEST_ZONE}`, caPem: await bed.rootPem() })).status).toBe(200);
     await undeployService(bed.deps, spec.name);
@@ -69,18 +69,18 @@ describe.skipIf(skipReason !== undefined)(`the agent owns its proxy routes${skip
 
   it('fails the deploy with the reason when the CA is down, registers nothing, and succeeds once it answers', async () => {
     const spec = l7Service();
-    const refused = await deployService(bed.withIssuer(bed.downIssuer), { spec, noPull: true });
+    const refused = await deployService(bed.withIssuer(bed.downIssuer), { spec, pull: 'never' });
     expect(refused.success).toBe(false);
     expect(refused.results[0]?.steps.find((step) => step.step === 'cert')?.error).toMatch(/cannot reach the ACME CA at https:\/\/127\.0\.0\.1:\d+\/dir for .*: .*ECONNREFUSED/);
     expect(await bed.fixture.containers(spec.name)).toEqual([]);
     expect(bed.deps.registry.listProxyRoutes().filter((route) => route.owner?.service === spec.name)).toEqual([]);
-    expect((await deployService(bed.deps, { spec, noPull: true })).success).toBe(true);
+    expect((await deployService(bed.deps, { spec, pull: 'never' })).success).toBe(true);
     await undeployService(bed.deps, spec.name);
   });
 
   it('puts back a route removed behind its back, removes one added behind its back, each alerted once', async () => {
     const spec = l7Service();
-    await deployService(bed.deps, { spec, noPull: true });
+    await deployService(bed.deps, { spec, pull: 'never' });
     const hostname = `${spec.name}.${TEST_ZONE}`;
     const state = createProxySweepState();
     expect(await sweepProxy(bed.deps, bed.proxy, state)).toEqual([]);
@@ -99,7 +99,7 @@ describe.skipIf(skipReason !== undefined)(`the agent owns its proxy routes${skip
 
   it('brings a killed HAProxy back with every route at the next sweep, alerted once', async () => {
     const spec = l7Service();
-    await deployService(bed.deps, { spec, noPull: true });
+    await deployService(bed.deps, { spec, pull: 'never' });
     const hostname = `${spec.name}.${TEST_ZONE}`;
     const { haproxyProcessInfo } = await import('@mcp/proxy');
     const info = await haproxyProcessInfo(bed.driver.layout);
@@ -126,7 +126,7 @@ describe.skipIf(skipReason !== undefined)(`renewal by the sweep${skipReason ? ` 
 
   it('renews a certificate with fewer than 30 days left and swaps it in: the served serial changes, no request fails', async () => {
     const spec = bed.fixture.httpService({}, { routes: [{ name: 'http', port: bed.listenerPort, mode: 'l7', public: false }] });
-    await deployService(bed.deps, { spec, noPull: true });
+    await deployService(bed.deps, { spec, pull: 'never' });
     const hostname = `${spec.name}.${TEST_ZONE}`;
     const caPem = await bed.rootPem();
     const before = await fetchThrough({ address: '127.0.0.1', port: bed.listenerPort, hostname, caPem });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { writeAgentHome } from './agent-home.js';
 import { writeCliConfig } from './cli-config.js';
-import { dnsLinkOf, dnsServerOf, writeDnsServerKey, type DevFleetDnsServer } from './dns-server.js';
+import { DEV_FLEET_ZONE, dnsLinkOf, dnsServerOf, writeDnsServerKey, type DevFleetDnsServer } from './dns-server.js';
 import { DevFleetError } from './errors.js';
 import { formatManifest, parseManifest, type FleetManifest, type ManifestNode, type NodeRole } from './fleet-manifest.js';
 import { mintFleetTokens, writeTokenForClient } from './fleet-tokens.js';
@@ -79,7 +79,6 @@ export interface DevFleetAcme {
 }
 
 /** The internal zone of a dev fleet: a route without a hostname is <service>.svc.mcp.test. */
-export const DEV_FLEET_ZONE = 'svc.mcp.test';
 
 export interface PrepareDevFleetOptions {
   /** The fleet directory; created when missing, refused when it holds something that is not a fleet. */

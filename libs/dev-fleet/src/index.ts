@@ -6,7 +6,7 @@ export type { CliConfigOptions } from './cli-config.js';
 export { DEV_FLEET_ZONE, dnsLinkOf, dnsSectionLines, dnsServerOf } from './dns-server.js';
 export type { DevFleetDnsServer, DnsLink } from './dns-server.js';
 export { DevFleetError } from './errors.js';
-export { DEV_FLEET_NODES, DEV_FLEET_ZONE, devFleetNodes, freeLoopbackBlock, layoutOf, prepareDevFleet, readDevFleet } from './fleet-layout.js';
+export { DEV_FLEET_NODES, devFleetNodes, freeLoopbackBlock, layoutOf, prepareDevFleet, readDevFleet } from './fleet-layout.js';
 export type { DevFleetAcme, DevFleetDaemon, DevFleetLayout, PrepareDevFleetOptions } from './fleet-layout.js';
 export { formatManifest, parseManifest } from './fleet-manifest.js';
 export type { FleetManifest, ManifestAcme, ManifestNode, NodeRole } from './fleet-manifest.js';

@@ -85,7 +85,7 @@ describe.skipIf(skipReason !== undefined)(`service data of a running container${
       ...base,
       components: [{ ...base.components[0]!, name: 'writer', cmd: WRITER, routes: [], volumes: [`${serviceDir}:/data`] }],
     };
-    const outcome = await deployService(fixture.deps, { spec, noPull: true });
+    const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
     if (!outcome.success) throw new Error(`deploy failed: ${outcome.results.map((result) => result.error).join('; ')}`);
     // Enough rows that the WAL holds some and a checkpoint has moved others into the main file.
     const deadline = Date.now() + 60_000;

@@ -13,7 +13,8 @@ import {
 } from '@mcp/proto';
 import { createHash } from 'node:crypto';
 import { agentName } from '../agent-calls.js';
-import { DNS_SKIPPED, EDGE_NOT_IN_VERSION } from '../deploy.js';
+import { EDGE_NOT_IN_VERSION } from '../deploy.js';
+import { pointServiceAt } from '../service-dns.js';
 import type { MasterDeps, NodeRecord, PlacementRecord } from '../deps.js';
 import { FleetError } from '../fleet-errors.js';
 import { serviceLocksFor } from '../service-lock.js';
@@ -276,7 +277,9 @@ async function migrateOneLocked(deps: MasterDeps, settings: SnapshotSettings, in
     move.record(stepSkipped('cleanup', `source unreachable: when node ${placement.node} returns, its agent still holds the service; remove it there (mcp status reports it as an orphan)`));
   }
   if (!(await deployOnTarget(context))) return fail();
-  move.record(stepSkipped('dns', DNS_SKIPPED));
+  // The record follows the service; a DNS failure does not undo a move whose data and containers are in place: the
+  // step says so, and the master's repair loop points the record at the placement below.
+  move.record(await pointServiceAt(deps.dns, service, target));
   move.record(stepSkipped('edge_route', `${EDGE_NOT_IN_VERSION}: no edge route to move`));
   deps.store.putPlacement({ ...placement, node: target.name, deployedAt: deps.clock.now() });
   move.record(stepOk('placement', `service ${service} is placed on node ${target.name}`));
