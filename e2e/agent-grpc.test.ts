@@ -74,7 +74,7 @@ describe('agent over the wire', () => {
     expect(answer.node).toBe(agent.node);
     expect(answer.capabilities).toContain('Deploy');
     expect(answer.capabilities).toContain('ListProxyRoutes');
-    expect(answer.capabilities).not.toContain('ListDNSRecords');
+    expect(answer.capabilities).toContain('ListDNSRecords');
   });
 
   it('refuses the same call over plaintext HTTP/2', async () => {

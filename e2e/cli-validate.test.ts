@@ -122,7 +122,7 @@ describe('mcp validate on broken definitions', () => {
       2,
       {
         valid: false,
-        files: [{ file, service: 'solo', valid: false, problems: [expect.objectContaining({ file, keyPath: 'name' })] }],
+        files: [{ file, service: 'solo', valid: false, problems: [expect.objectContaining({ file, keyPath: 'name' })], warnings: [] }],
       },
     ]);
   });

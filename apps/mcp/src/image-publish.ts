@@ -3,7 +3,7 @@
 import { CliError, exitCodes } from './errors.js';
 import type { ImageBuild } from './image-builds.js';
 import type { Output } from './output.js';
-import type { PodmanImages } from './podman-images.js';
+import { isLocalImage, type PodmanImages } from './podman-images.js';
 
 /** What happened to one image, as `--json` reports it. */
 export interface PublishedImage {
@@ -40,8 +40,12 @@ export async function publishImages(builds: readonly ImageBuild[], options: Publ
     if (sources === undefined) throw new CliError('config', build.noSourcesReason, exitCodes.badInput);
     say(options.output, `building ${build.image}`);
     await options.podman.build({ image: build.image, dockerfile: sources.dockerfile, contextDir: sources.contextDir });
-    say(options.output, `pushing ${build.image}`);
-    await options.podman.push(build.image);
+    if (isLocalImage(build.image)) {
+      say(options.output, `kept ${build.image} in local storage (localhost/ is no registry: nothing to push)`);
+    } else {
+      say(options.output, `pushing ${build.image}`);
+      await options.podman.push(build.image);
+    }
     published.push({ ...describe, built: true });
   }
   return published;

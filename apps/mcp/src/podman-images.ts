@@ -11,6 +11,11 @@ export interface PodmanImages {
   inRegistry(image: string): Promise<boolean>;
 }
 
+/** An image under `localhost/`: podman keeps it in local storage; there is no registry to ask or push to. */
+export function isLocalImage(image: string): boolean {
+  return image.startsWith('localhost/');
+}
+
 export function createPodmanImages(options: { podmanPath?: string } = {}): PodmanImages {
   const podman = options.podmanPath ?? 'podman';
   return {
@@ -21,6 +26,8 @@ export function createPodmanImages(options: { podmanPath?: string } = {}): Podma
       await runPodman(podman, ['push', '--quiet', image], `push ${image}`);
     },
     async inRegistry(image) {
+      // localhost/ names podman's local storage, not a registry (SPEC §3: locally built images): present means there.
+      if (isLocalImage(image)) return (await execute(podman, ['image', 'exists', image])).exitCode === 0;
       const reference = parseImageReference(image);
       if (reference?.tag === undefined) {
         throw new CliError('invalid_input', `${image}: expected an image reference with a tag to look up in its registry`, exitCodes.badInput);

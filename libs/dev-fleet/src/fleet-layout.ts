@@ -281,6 +281,8 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
     dns,
     // Nodes here have no usable KVM (SPEC §5: the dev fleet runs VMs under TCG).
     allowTcgVms: true,
+    // Each agent's files root is <D>/<node>/srv: the fleet's policy admits bind mounts there as well as under /srv.
+    mountRoots: ['/srv/<service>', ...nodes.map((node) => join(layout.dir, node.name, 'srv', '<service>'))],
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   });
   for (const node of nodes) {

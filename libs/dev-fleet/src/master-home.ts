@@ -30,6 +30,8 @@ export interface MasterHomeOptions {
   /** Lets nodes with qemu on TCG take unikernel components (no KVM in CI). */
   allowTcgVms?: boolean;
   allowedPublicDomains?: readonly string[];
+  /** `[policy] mount_roots`: where bind mounts may come from (a dev fleet's agents keep /srv under their own dirs). */
+  mountRoots?: readonly string[];
   /** The internal zone's DNS server: the master writes the service records there (`[dns]`). */
   dns?: DnsLink;
   /** How often the master repairs lost service records, in ms; default the daemon's (60 s). Tests want it short. */
@@ -103,6 +105,7 @@ export async function writeMasterHome(options: MasterHomeOptions): Promise<Maste
     '',
     ...(options.allowedPublicDomains === undefined ? [] : ['[edge]', `allowed_domains = ${tomlList(options.allowedPublicDomains)}`, '']),
     ...section('placement', [['allow_tcg_vms', options.allowTcgVms]]),
+    ...(options.mountRoots === undefined ? [] : ['[policy]', `mount_roots = ${tomlList(options.mountRoots)}`, '']),
     ...section('health', [
       ['heartbeat_interval_ms', health.heartbeatIntervalMs],
       ['unhealthy_after_ms', health.unhealthyAfterMs],
