@@ -37,8 +37,8 @@ describe('agent handler assembly', () => {
   it('answers a deferred RPC with Unimplemented naming the missing feature', async () => {
     const { impl } = assembleAgentHandlers(deps, [health], deferredRpcs);
     const client = createClient(McpAgentService, createRouterTransport((router) => router.service(McpAgentService, impl)));
-    const error = await failureOf(client.listDNSRecords({}));
+    const error = await failureOf(client.listEdgeRoutes({}));
     expect(error.code).toBe(Code.Unimplemented);
-    expect(error.rawMessage).toBe('ListDNSRecords: this agent version has no DNS records yet; check NodeStatus capabilities before calling it');
+    expect(error.rawMessage).toBe('ListEdgeRoutes: this agent version has no edge routing yet; check NodeStatus capabilities before calling it');
   });
 });

@@ -46,7 +46,7 @@ describe('container spec of a recorded component', () => {
       ports: ['127.0.0.1:9000:90/udp'],
     });
     expect(spec.ports).toEqual([
-      { hostPort: 10001, containerPort: 10001, protocol: 'tcp' },
+      { hostIp: '127.0.0.1', hostPort: 10001, containerPort: 10001, protocol: 'tcp' },
       { hostIp: '127.0.0.1', hostPort: 9000, containerPort: 90, protocol: 'udp' },
     ]);
   });
