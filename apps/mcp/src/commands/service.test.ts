@@ -102,7 +102,7 @@ describe('mcp service edit', () => {
 
   it('changes nothing when the editor fails (exit 1)', async () => {
     const before = await stat(file);
-    const { exitCode, stderr } = await sandbox.run(['service', 'edit', 'web'], { EDITOR: 'sh -c "echo x >> $0; exit 3"' });
+    const { exitCode, stderr } = await sandbox.run(['service', 'edit', 'web'], { EDITOR: `sh -c 'echo x >> "$0"; exit 3'` });
     expect([exitCode, stderr]).toEqual([1, expect.stringContaining('exited with 3; the definition was not changed')]);
     expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
   });
