@@ -35,9 +35,11 @@ describe('readEnvironment', () => {
     vi.unstubAllEnvs();
   });
 
-  it('takes MCP_CONFIG from the process environment', () => {
+  it('takes MCP_CONFIG, VISUAL and EDITOR from the process environment', () => {
     vi.stubEnv('MCP_CONFIG', '/etc/mcp/fleet.toml');
-    expect(readEnvironment()).toEqual({ MCP_CONFIG: '/etc/mcp/fleet.toml' });
+    vi.stubEnv('VISUAL', 'code --wait');
+    vi.stubEnv('EDITOR', 'vi');
+    expect(readEnvironment()).toEqual({ MCP_CONFIG: '/etc/mcp/fleet.toml', VISUAL: 'code --wait', EDITOR: 'vi' });
   });
 });
 
