@@ -2,21 +2,17 @@
 // testing/scripted-agents.ts): the order of the steps, the snapshot used for a dead source, the restart of the
 // source after a failed import, and the catalogue's files. Real agents moving real data: e2e/fleet-migrate.test.ts.
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError } from '@connectrpc/connect';
-import { ExportServiceDataResponseSchema, ImportServiceDataResponseSchema, ResultStatus, type ImportServiceDataRequest } from '@mcp/proto';
-import { createHash } from 'node:crypto';
+import { ExportServiceDataResponseSchema, ResultStatus } from '@mcp/proto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deployService } from '../deploy.js';
 import { FleetError } from '../fleet-errors.js';
-import { startFleetTestBed, specOf, type AgentScript, type FleetTestBed } from '../testing/scripted-agents.js';
+import { startFleetTestBed, specOf, type FleetTestBed } from '../testing/scripted-agents.js';
+import { ARCHIVE, dataAgent, sha256 } from './data-agent.fixture.js';
 import { migrateServices } from './migrate.js';
 import { takeSnapshot, type SnapshotSettings } from './take-snapshot.js';
-
-const ARCHIVE = Buffer.from('pretend this is a tar.zst of /srv/mcq/');
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 let bed: FleetTestBed;
 let settings: SnapshotSettings;
@@ -28,27 +24,6 @@ afterEach(async () => {
   await bed.close();
   await rm(settings.dir, { recursive: true, force: true });
 });
-
-/** An agent that exports ARCHIVE, records what it imports, and answers the lifecycle calls. */
-function dataAgent(received: Buffer[], options: { refuseImport?: string } = {}): AgentScript {
-  return {
-    healthCheck: () => ({ status: 'healthy', containers: 1 }),
-    stopService: () => ({ success: true }),
-    startService: () => ({ success: true }),
-    async *exportServiceData() {
-      yield create(ExportServiceDataResponseSchema, { data: ARCHIVE.subarray(0, 10) });
-      yield create(ExportServiceDataResponseSchema, { data: ARCHIVE.subarray(10) });
-      yield create(ExportServiceDataResponseSchema, { summary: { sizeBytes: BigInt(ARCHIVE.byteLength), sha256: sha256(ARCHIVE), files: 1 } });
-    },
-    async importServiceData(requests: AsyncIterable<ImportServiceDataRequest>) {
-      const chunks: Uint8Array[] = [];
-      for await (const request of requests) chunks.push(request.data);
-      if (options.refuseImport !== undefined) throw new ConnectError(options.refuseImport, Code.AlreadyExists);
-      received.push(Buffer.concat(chunks));
-      return create(ImportServiceDataResponseSchema, { files: 1, bytesWritten: 10n, archiveBytes: BigInt(ARCHIVE.byteLength) });
-    },
-  };
-}
 
 const stepsOf = (answer: Awaited<ReturnType<typeof migrateServices>>) => answer.results.map((step) => `${step.step} ${ResultStatus[step.status]}`);
 
