@@ -24,6 +24,16 @@ describe('parseDefinition on valid files', () => {
     expect('tier' in definition).toBe(false);
   });
 
+  it('accepts [snapshot] method "grpc" with a warning that no call is defined for it, and only then', () => {
+    const result = parseDefinition(`${MINIMAL}[snapshot]\nmethod = "grpc"\n`, 'svc.toml');
+    expect(result).toMatchObject({ ok: true, definition: { snapshot: { method: 'grpc', exclude: [] } } });
+    expect(result.ok ? result.warnings?.map((warning) => warning.message) : []).toEqual([
+      expect.stringMatching(/^svc\.toml: snapshot\.method: "grpc" names no call MCP can make .*a snapshot of the service while it runs fails; migrate .* unaffected; "cli" or "exec: <command>"/),
+    ]);
+    const cli = parseDefinition(`${MINIMAL}[snapshot]\nmethod = "cli"\n`, 'svc.toml');
+    expect(cli.ok && cli.warnings).toBeFalsy();
+  });
+
   it('treats an empty cmd as the image default', () => {
     expect('cmd' in (ok(`${MINIMAL}cmd = []\n`).components[0] ?? {})).toBe(false);
   });

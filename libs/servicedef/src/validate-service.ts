@@ -53,6 +53,13 @@ function readSnapshot(service: FieldReader): SnapshotDefinition {
   const snapshot = service.table('snapshot', 'a [snapshot] table');
   snapshot?.knownKeys(['method', 'exclude']);
   const method = snapshot?.string('method', SNAPSHOT_METHOD_EXPECTED, { check: checkSnapshotMethod });
+  if (method === 'grpc') {
+    snapshot?.warn(
+      ['method'],
+      '"grpc" names no call MCP can make (no gRPC snapshot contract for services is defined): a snapshot of the service ' +
+        'while it runs fails; migrate and a stopped service are unaffected; "cli" or "exec: <command>" runs a step of its own',
+    );
+  }
   const exclude = snapshot?.stringList('exclude', `${RELATIVE_PATH_EXPECTED} (under /srv/<service>/)`, checkRelativePath);
   return { method: method ?? '', exclude: exclude ?? [] };
 }

@@ -162,5 +162,9 @@ describe.skipIf(skipReason !== undefined)(`service data of a running container${
     expect(ConnectError.from(slow).rawMessage).toMatch(/sleep 30 in .* did not finish within 1500 ms/);
     const cli = await exportOf({ method: 'cli', excludes: [] }).catch((error: unknown) => error);
     expect(ConnectError.from(cli).rawMessage).toContain(`${spec.name} snapshot in`);
+    // A running service with method "grpc": no contract names a call, so the export refuses rather than copy files mid-write.
+    const grpc = await exportOf({ method: 'grpc', excludes: [] }).catch((error: unknown) => error);
+    expect(ConnectError.from(grpc).code).toBe(Code.FailedPrecondition);
+    expect(ConnectError.from(grpc).rawMessage).toMatch(/snapshot method "grpc" names no call .* the service is running.*"cli" or "exec: <command>"/);
   });
 });

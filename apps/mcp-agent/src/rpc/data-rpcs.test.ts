@@ -115,6 +115,13 @@ describe('ExportServiceData', () => {
     expect(entries).toEqual(['app.db', 'app.toml', 'current.toml', 'keys/', 'keys/tls.pem']);
   });
 
+  it('takes the files of a service at rest with method "grpc": there is no call to make, and the summary says why', async () => {
+    await seedService('app');
+    const { entries, summary } = await exportOf('app', { method: 'grpc', excludes: [] });
+    expect(entries).toEqual(['app.db', 'app.toml', 'cache/', 'cache/big.bin', 'keys/', 'keys/tls.pem', 'notes.txt']);
+    expect(summary?.serviceStep).toMatchObject({ detail: 'service app is not deployed on this node' });
+  });
+
   it('refuses an unknown snapshot method as invalid input, naming the field', async () => {
     await seedService('app');
     const error = await failureOf(exportOf('app', { method: 'rsync', excludes: [] }));

@@ -10,6 +10,12 @@ export interface ServiceStepOutcome {
   readonly detail: string;
 }
 
+/** Why a running service with `[snapshot] method = "grpc"` cannot be snapshotted live (see stepArgv). */
+const GRPC_UNDEFINED =
+  'snapshot method "grpc" names no call this agent can make: no gRPC snapshot contract for services is defined, and the ' +
+  'service is running, so its files may be mid-write; set [snapshot] method to "cli" or "exec: <command>", or stop the ' +
+  'service first (mcp stop; mcp migrate stops it itself)';
+
 /** Longest piece of a step's output kept in the outcome (the rest is in the agent's log). */
 const MAX_OUTPUT_CHARS = 400;
 
@@ -18,7 +24,10 @@ const MAX_OUTPUT_CHARS = 400;
  * - `cli`: `<service> snapshot` (the service's own binary, named after it, has a `snapshot` command that writes a
  *   consistent copy of its state under /srv/<service>/ and exits 0);
  * - `exec: <cmd>`: `sh -c <cmd>` (the operator's command, shell syntax allowed).
- * `grpc` is answered as not supported on this agent; default and `full` have no step.
+ * Default and `full` have no step. `grpc` names no call: SPEC §8 lists the method but defines no gRPC contract a
+ * service would serve for it (which service, which method, which port, which credentials), so a running service
+ * with it fails the export rather than archive files it may be writing; at rest (not running, or stopped by
+ * Migrate first) there is nothing to run and its files are taken as they are.
  */
 export function stepArgv(service: string, method: SnapshotMethod): readonly string[] | undefined {
   if (method.kind === 'cli') return [service, 'snapshot'];
@@ -51,13 +60,11 @@ export async function runServiceStep(
     return { status: 'skipped', detail: `snapshot method ${method.kind === 'full' ? '"full"' : '""'} has no step of the service's own` };
   }
   if (options.skip) return { status: 'skipped', detail: 'skipped on request (the service was stopped for the export)' };
-  if (method.kind === 'grpc') {
-    return { status: 'failed', detail: 'snapshot method "grpc" is not supported by this agent; use "cli" or "exec: <command>"' };
-  }
   const service = deps.registry.findService(serviceName);
   if (service === undefined) return { status: 'skipped', detail: `service ${serviceName} is not deployed on this node` };
   const container = await firstRunningContainer(deps, service);
   if (container === undefined) return { status: 'skipped', detail: `service ${serviceName} is not running: its files are at rest` };
+  if (method.kind === 'grpc') return { status: 'failed', detail: GRPC_UNDEFINED };
   const argv = stepArgv(serviceName, method) ?? [];
   const exec = deps.runtime.exec;
   if (exec === undefined) return { status: 'failed', detail: `the ${deps.runtime.backend} runtime cannot run commands in containers` };
