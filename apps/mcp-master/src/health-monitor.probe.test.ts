@@ -4,28 +4,8 @@ import { create } from '@bufbuild/protobuf';
 import { HealthCheckResponseSchema } from '@mcp/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HealthMonitor, type IntervalTimer } from './health-monitor.js';
+import { manualTimer } from './testing/manual-timer.js';
 import { startFleetTestBed, type FleetTestBed } from './testing/scripted-agents.js';
-
-/** A timer whose ticks the test fires. */
-function manualTimer(): IntervalTimer & { fire(): void; readonly periodMs: number | undefined } {
-  let tick: (() => void) | undefined;
-  let periodMs: number | undefined;
-  return {
-    every(ms, callback) {
-      tick = callback;
-      periodMs = ms;
-      return {
-        cancel: () => {
-          tick = undefined;
-        },
-      };
-    },
-    fire: () => tick?.(),
-    get periodMs() {
-      return periodMs;
-    },
-  };
-}
 
 const healthy = () => create(HealthCheckResponseSchema, { status: 'healthy', containers: 1 });
 

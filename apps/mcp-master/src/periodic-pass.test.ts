@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IntervalTimer } from './health-monitor.js';
 import { periodicPass } from './periodic-pass.js';
-
-function manualTimer(): IntervalTimer & { fire(): void } {
-  let tick: (() => void) | undefined;
-  return {
-    every: (_periodMs, run) => {
-      tick = run;
-      return { cancel: () => (tick = undefined) };
-    },
-    fire: () => tick?.(),
-  };
-}
+import { manualTimer } from './testing/manual-timer.js';
 
 describe('periodicPass', () => {
   it('never runs two passes at once, and stop waits for the one running', async () => {

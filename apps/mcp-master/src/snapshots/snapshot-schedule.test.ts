@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deployService } from '../deploy.js';
-import type { IntervalTimer } from '../health-monitor.js';
+import { manualTimer } from '../testing/manual-timer.js';
 import { startFleetTestBed, specOf, type FleetTestBed } from '../testing/scripted-agents.js';
 import { snapshotFilename } from './archive-files.js';
 import { ARCHIVE, dataAgent, sha256 } from './data-agent.fixture.js';
@@ -17,32 +17,6 @@ import { startSnapshotSchedule } from './snapshot-schedule.js';
 import type { SnapshotSettings } from './take-snapshot.js';
 
 const HOUR = 3_600_000;
-
-/** A timer the test fires by hand; it remembers the period it was asked for and whether it was cancelled. */
-function manualTimer(): IntervalTimer & { fire(): void; readonly periodMs: number | undefined; readonly cancelled: boolean } {
-  let tick: (() => void) | undefined;
-  let periodMs: number | undefined;
-  let cancelled = false;
-  return {
-    every(period, run) {
-      periodMs = period;
-      tick = run;
-      return {
-        cancel: () => {
-          cancelled = true;
-          tick = undefined;
-        },
-      };
-    },
-    fire: () => tick?.(),
-    get periodMs() {
-      return periodMs;
-    },
-    get cancelled() {
-      return cancelled;
-    },
-  };
-}
 
 let bed: FleetTestBed;
 let settings: SnapshotSettings;

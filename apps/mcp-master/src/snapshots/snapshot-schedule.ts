@@ -1,6 +1,7 @@
 // The snapshot schedule (SPEC §8: every 24 h by default): every placed service in turn, each under its lock.
 import type { IntervalTimer } from '../health-monitor.js';
 import type { MasterDeps } from '../deps.js';
+import { periodicPass } from '../periodic-pass.js';
 import { takeSnapshot, type SnapshotSettings } from './take-snapshot.js';
 
 export const DEFAULT_SNAPSHOT_INTERVAL_MS = 24 * 3_600_000;
@@ -35,17 +36,12 @@ export function startSnapshotSchedule(
   settings: SnapshotSettings,
   options: { intervalMs: number; timer: IntervalTimer },
 ): { stop(): Promise<void> } {
-  let running: Promise<unknown> | undefined;
-  const handle = options.timer.every(options.intervalMs, () => {
-    if (running !== undefined) return;
-    running = snapshotEveryService(deps, settings).finally(() => {
-      running = undefined;
-    });
+  const schedule = periodicPass({
+    timer: options.timer,
+    periodMs: options.intervalMs,
+    pass: () => snapshotEveryService(deps, settings),
+    onError: (error) => deps.log.child({ task: 'snapshot-schedule' }).error({ err: error instanceof Error ? error.message : String(error) }, 'snapshot round failed'),
   });
-  return {
-    async stop() {
-      handle.cancel();
-      await running;
-    },
-  };
+  schedule.start();
+  return schedule;
 }
