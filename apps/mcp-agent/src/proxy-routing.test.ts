@@ -145,6 +145,7 @@ describe.skipIf(skipReason !== undefined)(`the agent owns its proxy routes${skip
     expect(await bed.fixture.containers(spec.name)).toEqual([]);
     expect(bed.deps.registry.listProxyRoutes().filter((route) => route.owner?.service === spec.name)).toEqual([]);
     expect((await bed.driver.listRoutes()).map((route) => route.hostname)).not.toContain(`${spec.name}.${TEST_ZONE}`);
+    expect(await bed.proxy.certificates.find(`${spec.name}.${TEST_ZONE}`)).toBeUndefined();
 
     const fixed = await deployService(bed.deps, { spec, pull: 'never' });
     expect(fixed.success).toBe(true);
@@ -159,7 +160,10 @@ describe.skipIf(skipReason !== undefined)(`the agent owns its proxy routes${skip
     expect(refused.results[0]?.steps.find((step) => step.step === 'cert')?.error).toMatch(/cannot reach the ACME CA at https:\/\/127\.0\.0\.1:\d+\/dir for .*: .*ECONNREFUSED/);
     expect(await bed.fixture.containers(spec.name)).toEqual([]);
     expect(bed.deps.registry.listProxyRoutes().filter((route) => route.owner?.service === spec.name)).toEqual([]);
+    expect((await bed.driver.listRoutes()).map((route) => route.hostname)).not.toContain(`${spec.name}.${TEST_ZONE}`);
+    expect(await bed.proxy.certificates.find(`${spec.name}.${TEST_ZONE}`)).toBeUndefined();
     expect((await deployService(bed.deps, { spec, pull: 'never' })).success).toBe(true);
+    expect((await fetchThrough({ address: '127.0.0.1', port: bed.listenerPort, hostname: `${spec.name}.${TEST_ZONE}`, caPem: await bed.rootPem() })).status).toBe(200);
     await undeployService(bed.deps, spec.name);
   });
 
