@@ -7,16 +7,15 @@ import { haproxyProcessInfo } from '@mcp/proxy';
 import { BUSYBOX_INDEX_HTML, ensureOpensslImage } from '@mcp/testing';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployService } from './deploy.js';
 import { hostPortOf } from './deploy.fixture.js';
 import { undeployService } from './lifecycle.js';
 import { createAlertRecorder, type AlertRecorder } from './monitor/alert-recorder.fixture.js';
 import { createAlertRunner } from './monitor/alert-runner.js';
-import type { Sleep } from './monitor/event-watch.js';
 import { Monitor } from './monitor/monitor.js';
 import { TEST_SETTINGS } from './monitor/monitor.fixture.js';
+import { PERIOD_MS, steppedPeriods } from './monitor/stepped-periods.fixture.js';
 import { startProxyFixture, TEST_ZONE, type ProxyFixture } from './proxy.fixture.js';
 import { inMemoryClient } from './rpc/in-memory-client.fixture.js';
 import { proxyRpcs } from './rpc/proxy-rpcs.js';
@@ -25,43 +24,6 @@ import { sniServer } from './sni-server.fixture.js';
 import { podmanSkipReason } from './testing/agent-test-bed.js';
 
 const skipReason = await podmanSkipReason();
-
-/** A sweep interval no other sleep of the monitor uses: those sleeps run for real. */
-const PERIOD_MS = 86_400_000;
-
-/** The monitor's sleep between sweeps, released by the test one period at a time. */
-function steppedPeriods() {
-  let completed = 0;
-  let wake: (() => void) | undefined;
-  const waiters: { count: number; resolve: () => void }[] = [];
-  const sweepsDone = (count: number): Promise<void> =>
-    completed >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }));
-  const sleep: Sleep = (ms, signal) => {
-    if (ms !== PERIOD_MS) return delay(ms, undefined, { signal }).catch(() => undefined);
-    completed += 1;
-    for (const waiter of waiters.filter((candidate) => candidate.count <= completed)) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-    return new Promise((resolve) => {
-      wake = resolve;
-      signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-  };
-  return {
-    sleep,
-    /** Resolves once the first sweep (at start) is done. */
-    first: () => sweepsDone(1),
-    /** Lets one period pass; resolves when the sweep that follows it is done. */
-    async next(): Promise<void> {
-      const target = completed + 1;
-      const release = wake;
-      wake = undefined;
-      release?.();
-      await sweepsDone(target);
-    },
-  };
-}
 
 describe.skipIf(skipReason !== undefined)(`the monitor keeps the proxy${skipReason ? ` (${skipReason})` : ''}`, { timeout: 180_000 }, () => {
   let bed: ProxyFixture;

@@ -17,6 +17,10 @@ import { inMemoryClient } from './rpc/in-memory-client.fixture.js';
 import { proxyRpcs } from './rpc/proxy-rpcs.js';
 import { S_SERVER_PAGE_MARK, sniServer, waitForLoggedName } from './sni-server.fixture.js';
 import { podmanSkipReason } from './testing/agent-test-bed.js';
+import type { Alert } from './monitor/alert-runner.js';
+import { Monitor } from './monitor/monitor.js';
+import { TEST_SETTINGS } from './monitor/monitor.fixture.js';
+import { PERIOD_MS, steppedPeriods } from './monitor/stepped-periods.fixture.js';
 
 const skipReason = await podmanSkipReason();
 
@@ -213,24 +217,42 @@ describe.skipIf(skipReason !== undefined)(`renewal by the sweep${skipReason ? ` 
   afterEach(() => bed.fixture.removeContainers());
   afterAll(() => bed.close());
 
-  it('renews a certificate with fewer than 30 days left and swaps it in: the served serial changes, no request fails', async () => {
+  it('renews a certificate with fewer than 30 days left from the monitor\'s sweep and swaps it in: the served serial changes, no request fails, no reload', async () => {
     const spec = bed.fixture.httpService({}, { routes: [{ name: 'http', port: bed.listenerPort, mode: 'l7', public: false }] });
     await deployService(bed.deps, { spec, pull: 'never' });
     const hostname = `${spec.name}.${TEST_ZONE}`;
     const caPem = await bed.rootPem();
     const before = await fetchThrough({ address: '127.0.0.1', port: bed.listenerPort, hostname, caPem });
     const generation = (await bed.driver.status()).generation;
-    const client = steadyClient({ address: '127.0.0.1', port: bed.listenerPort, hostname, caPem, expect: '' });
+    const client = steadyClient({ address: '127.0.0.1', port: bed.listenerPort, hostname, caPem, expect: BUSYBOX_INDEX_HTML });
     await client.waitFor(5);
-    const alerts = await sweepProxy(bed.deps, bed.proxy, createProxySweepState());
-    expect(alerts).toEqual([]);
-    const after = await fetchThrough({ address: '127.0.0.1', port: bed.listenerPort, hostname, caPem });
-    expect(after.serial).not.toBe(before.serial);
-    expect(after.serial).toBe((await bed.proxy.certificates.find(hostname))?.serial);
-    await client.waitFor(20);
+    const periods = steppedPeriods();
+    const alerts: Alert[] = [];
+    const monitor = new Monitor({
+      deps: bed.deps,
+      settings: { ...TEST_SETTINGS, sweepIntervalMs: PERIOD_MS },
+      alertRunner: { run: (alert) => { alerts.push(alert); return Promise.resolve({ status: 'sent' as const }); } },
+      sleep: periods.sleep,
+      extraSweeps: [() => sweepProxy(bed.deps, bed.proxy, createProxySweepState())],
+    });
+    monitor.start();
+    const served: string[] = [before.serial];
+    try {
+      // The first sweep runs at start; each sweep after a period renews again (an hour is always under 30 days).
+      await periods.first();
+      served.push((await fetchThrough({ address: '127.0.0.1', port: bed.listenerPort, hostname, caPem })).serial);
+      await periods.next();
+      served.push((await fetchThrough({ address: '127.0.0.1', port: bed.listenerPort, hostname, caPem })).serial);
+    } finally {
+      await monitor.stop();
+    }
+    expect(new Set(served).size).toBe(3);
+    expect(served[2]).toBe((await bed.proxy.certificates.find(hostname))?.serial);
+    await client.waitFor(client.requests() + 20);
     expect((await client.stop()).failures).toEqual([]);
     expect((await bed.driver.status()).generation).toBe(generation);
-    expect(bed.deps.registry.listEvents({ service: spec.name }).map((event) => event.kind)).toContain('cert-renewed');
+    expect(alerts).toEqual([]);
+    expect(bed.deps.registry.listEvents({ service: spec.name }).filter((event) => event.kind === 'cert-renewed')).toHaveLength(2);
     await undeployService(bed.deps, spec.name);
   });
 });
