@@ -157,17 +157,28 @@ describe.skipIf(skipReason !== undefined)(`the agent owns its proxy routes${skip
     await undeployService(bed.deps, spec.name);
   });
 
-  it('fails the deploy with the reason when the CA is down, registers nothing, and succeeds once it answers', async () => {
+  it('fails the deploy with the reason while the CA is down (Pebble stopped), registers nothing, and succeeds once it runs again', async () => {
     const spec = l7Service();
-    const refused = await deployService(bed.withIssuer(bed.downIssuer), { spec, pull: 'never' });
+    const hostname = `${spec.name}.${TEST_ZONE}`;
+    await bed.pebble.stop();
+    let refused;
+    try {
+      refused = await deployService(bed.deps, { spec, pull: 'never' });
+    } finally {
+      // Back on the same address with a new root, having forgotten the agent's account (it registers again).
+      await bed.pebble.restart();
+    }
     expect(refused.success).toBe(false);
     expect(refused.results[0]?.steps.find((step) => step.step === 'cert')?.error).toMatch(/cannot reach the ACME CA at https:\/\/127\.0\.0\.1:\d+\/dir for .*: .*ECONNREFUSED/);
+    expect(refused.results[0]?.steps.map((step) => step.step)).not.toContain('container');
     expect(await bed.fixture.containers(spec.name)).toEqual([]);
     expect(bed.deps.registry.listProxyRoutes().filter((route) => route.owner?.service === spec.name)).toEqual([]);
-    expect((await bed.driver.listRoutes()).map((route) => route.hostname)).not.toContain(`${spec.name}.${TEST_ZONE}`);
-    expect(await bed.proxy.certificates.find(`${spec.name}.${TEST_ZONE}`)).toBeUndefined();
+    expect((await bed.driver.listRoutes()).map((route) => route.hostname)).not.toContain(hostname);
+    expect(await bed.proxy.certificates.find(hostname)).toBeUndefined();
+
     expect((await deployService(bed.deps, { spec, pull: 'never' })).success).toBe(true);
-    expect((await fetchThrough({ address: '127.0.0.1', port: bed.listenerPort, hostname: `${spec.name}.${TEST_ZONE}`, caPem: await bed.rootPem() })).status).toBe(200);
+    const answer = await fetchThrough({ address: '127.0.0.1', port: bed.listenerPort, hostname, caPem: await bed.rootPem() });
+    expect(answer.status).toBe(200);
     await undeployService(bed.deps, spec.name);
   });
 
