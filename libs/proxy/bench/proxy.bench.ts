@@ -1,7 +1,9 @@
 // The node proxy on a real HAProxy 2.6 and Pebble: (1) route add → serving over the admin socket vs the same route
 // written to files and a full (seamless) reload; (2) requests/s through an l7 route vs straight to the backend's host
-// port; (3) the first certificate for a new hostname from the ACME CA. Figures only; nothing is asserted.
-import { spawn } from 'node:child_process';
+// port, both for a backend process of its own (the proxy's own cost) and for busybox httpd in a podman container
+// published on 127.0.0.1 the way the agent publishes a route's port; (3) the first certificate for a new hostname
+// from the ACME CA. Figures only; nothing is asserted.
+import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -9,10 +11,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { createAcmeIssuer, createCertificateStore, startHttp01Responder } from '@mcp/acme';
 import { startPebble } from '@mcp/acme/testing';
 import { createCertificateAuthority, issueCertificate } from '@mcp/tls';
-import { comparisonLines, createTempDir, freeLoopbackPort, headerLine, summarize, summaryLine } from '@mcp/testing';
+import { comparisonLines, createTempDir, ensureBusyboxImage, freeLoopbackPort, headerLine, summarize, summaryLine, uniqueName } from '@mcp/testing';
 import { certPath, crtListLine, crtListPath, l7MapPath, l7MapValue } from '../src/haproxy/config.js';
 import { readLines, readMapFile, writeFileAtomic, writeLines, writeMapFile } from '../src/haproxy/files.js';
 import { reloadHaproxy } from '../src/haproxy/process.js';
@@ -39,6 +42,39 @@ async function startBackendProcess(port: number): Promise<() => void> {
   const child = spawn(process.execPath, ['-e', `require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1', () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
   return () => child.kill();
+}
+
+const run = promisify(execFile);
+
+/** busybox httpd in a podman container, published on 127.0.0.1:<port> (as a route's host port): answers its index. */
+async function startBackendContainer(port: number): Promise<() => Promise<unknown>> {
+  const image = await ensureBusyboxImage();
+  const name = uniqueName('proxy-bench');
+  await run('podman', ['run', '-d', '--rm', '--name', name, '-p', `127.0.0.1:${port}:${port}`, image, 'httpd', '-f', '-p', String(port), '-h', '/www']);
+  const deadline = Date.now() + 20_000;
+  while (!(await get((callback) => httpRequest({ host: '127.0.0.1', port, path: '/', agent: false }, callback)).then(() => true, () => false))) {
+    if (Date.now() > deadline) throw new Error(`container ${name} not answering on ${port} after 20 s`);
+    await delay(20);
+  }
+  return () => run('podman', ['rm', '--force', '--time', '0', name]);
+}
+
+/** Requests/s straight to an HTTP port and through an l7 route naming `hostname` on `listener`. */
+async function throughput(options: { port: number; listener: number; hostname: string; caPem: string }): Promise<{ direct: number; proxied: number }> {
+  const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: CONCURRENCY, ca: options.caPem });
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: CONCURRENCY });
+  try {
+    const direct = await requestsPerSecond(() => get((callback) => httpRequest({ host: '127.0.0.1', port: options.port, path: '/', agent: httpAgent }, callback)));
+    const proxied = await requestsPerSecond(() =>
+      get((callback) =>
+        httpsRequest({ host: '127.0.0.1', port: options.listener, servername: options.hostname, headers: { host: options.hostname }, path: '/', agent: httpsAgent }, callback),
+      ),
+    );
+    return { direct, proxied };
+  } finally {
+    httpsAgent.destroy();
+    httpAgent.destroy();
+  }
 }
 
 /** Requests completed per second by CONCURRENCY keep-alive clients in LOAD_MS. */
@@ -121,18 +157,19 @@ async function main(): Promise<void> {
     for (const line of comparisonLines(runtimeSummary, reloadSummary)) console.log(line);
     console.log(`  target: admin socket ≤ 0.2× of the reload path (median ratio ${(runtimeSummary.medianMs / reloadSummary.medianMs).toFixed(2)}×)`);
 
-    const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: CONCURRENCY, ca: caPem });
-    const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const direct = await requestsPerSecond(() => get((callback) => httpRequest({ host: '127.0.0.1', port: backendPort, path: '/', agent: httpAgent }, callback)));
-    const proxied = await requestsPerSecond(() =>
-      get((callback) => httpsRequest({ host: '127.0.0.1', port: listener, servername: 'warm.bench.test', headers: { host: 'warm.bench.test' }, path: '/', agent: httpsAgent }, callback)),
-    );
-    httpsAgent.destroy();
-    httpAgent.destroy();
-    console.log(`\nrequests/s, ${CONCURRENCY} keep-alive clients for ${LOAD_MS / 1000} s (client, HAProxy and backend share ${availableParallelism()} CPUs)`);
-    console.log(`  straight to the backend's host port (plain HTTP)  ${direct.toFixed(0)} req/s`);
-    console.log(`  through the l7 route (TLS terminated by HAProxy)   ${proxied.toFixed(0)} req/s`);
-    console.log(`  ratio ${(proxied / direct).toFixed(2)}× (target ≥ 0.7×)`);
+    const own = await throughput({ port: backendPort, listener, hostname: 'warm.bench.test', caPem });
+    const containerPort = await freeLoopbackPort();
+    undo.push(await startBackendContainer(containerPort));
+    await driver.putRoute({ listenerPort: listener, hostname: 'container.bench.test', mode: 'l7', backendTls: false, backend: { host: '127.0.0.1', port: containerPort }, certificate: await certificate('container.bench.test') });
+    await untilServing(listener, 'container.bench.test', caPem);
+    const contained = await throughput({ port: containerPort, listener, hostname: 'container.bench.test', caPem });
+    console.log(`\nrequests/s, ${CONCURRENCY} keep-alive clients for ${LOAD_MS / 1000} s each (client, HAProxy and backend share ${availableParallelism()} CPUs)`);
+    console.log(`  backend process: straight to its host port (plain HTTP)            ${own.direct.toFixed(0)} req/s`);
+    console.log(`  backend process: through the l7 route (TLS terminated by HAProxy)  ${own.proxied.toFixed(0)} req/s`);
+    console.log(`  ratio ${(own.proxied / own.direct).toFixed(2)}× (target ≥ 0.7×)`);
+    console.log(`  container (busybox httpd, podman): straight to its host port      ${contained.direct.toFixed(0)} req/s`);
+    console.log(`  container (busybox httpd, podman): through the l7 route            ${contained.proxied.toFixed(0)} req/s`);
+    console.log(`  ratio ${(contained.proxied / contained.direct).toFixed(2)}× (target ≥ 0.7×; busybox httpd closes each connection, so both paths open one per request to it)`);
 
     const responder = await startHttp01Responder({ address: '127.0.0.1', port: 0 });
     undo.push(() => responder.close());

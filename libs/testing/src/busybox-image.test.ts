@@ -3,19 +3,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUSYBOX_INDEX_HTML, ensureBusyboxImage } from './busybox-image.js';
-import { requireRuntime } from './require-runtime.js';
+import { podman, podmanSkipReason } from './podman-cli.fixture.js';
 import { uniqueName } from './unique-names.js';
 
 const run = promisify(execFile);
-const podman = async (...args: string[]): Promise<string> => (await run('podman', args)).stdout;
-
-// @mcp/runtime's probePodmanCli is out of reach here (runtime's tests depend on this lib), so ask the binary.
-const skipReason = await requireRuntime('podman', () =>
-  podman('version', '--format', '{{.Client.Version}}').then(
-    (version) => ({ available: true, version: version.trim() }),
-    (error: Error) => ({ available: false, reason: error.message }),
-  ),
-);
+const skipReason = await podmanSkipReason();
 
 describe.skipIf(skipReason !== undefined)(`ensureBusyboxImage${skipReason ? ` (${skipReason})` : ''}`, {
   timeout: 60_000,

@@ -32,7 +32,8 @@ async function imageExists(podman: string, reference: string): Promise<boolean> 
   );
 }
 
-async function buildRootfs(root: string, busybox: string): Promise<void> {
+/** A busybox root file system: every applet linked in /bin, /etc/passwd and group, a web root. */
+export async function buildBusyboxRootfs(root: string, busybox: string): Promise<void> {
   for (const dir of ['bin', 'etc', 'www', 'tmp', 'data']) await mkdir(join(root, dir), { recursive: true });
   await chmod(join(root, 'tmp'), 0o1777);
   await copyFile(busybox, join(root, 'bin/busybox'));
@@ -46,6 +47,42 @@ async function buildRootfs(root: string, busybox: string): Promise<void> {
 }
 
 /**
+ * Makes sure `reference` exists, importing a root file system that `build` fills when absent (with the given
+ * `podman import --change` lines). Safe to call from parallel test processes: one imports, the others wait for it.
+ */
+export async function ensureImportedImage(options: {
+  readonly podman: string;
+  readonly reference: string;
+  readonly build: (root: string) => Promise<void>;
+  readonly changes: readonly string[];
+}): Promise<string> {
+  const { podman, reference } = options;
+  if (await imageExists(podman, reference)) return reference;
+  const lockName = createHash('sha256').update(reference).digest('hex').slice(0, 16);
+  await withFileLock(join(tmpdir(), `mcp-image-${lockName}.lock`), async () => {
+    if (await imageExists(podman, reference)) return;
+    const work = await createTempDir('mcp-image');
+    try {
+      const root = join(work.path, 'rootfs');
+      await options.build(root);
+      const tarball = join(work.path, 'rootfs.tar');
+      await run('tar', ['-C', root, '-cf', tarball, '.']);
+      await run(podman, ['import', '--quiet', ...options.changes.flatMap((change) => ['--change', change]), tarball, reference]);
+    } finally {
+      await work.remove();
+    }
+  });
+  return reference;
+}
+
+/** Fails with what to install when the static busybox is missing. */
+export async function requireBusybox(busybox: string): Promise<void> {
+  await stat(busybox).catch(() => {
+    throw new Error(`${busybox} not found: install busybox-static (scripts/setup-system.sh does)`);
+  });
+}
+
+/**
  * Makes sure the busybox test image exists, importing it when absent; returns its reference.
  * Safe to call from parallel test processes: one imports, the others wait for it.
  */
@@ -53,33 +90,14 @@ export async function ensureBusyboxImage(
   reference = DEFAULT_BUSYBOX_IMAGE,
   options: BusyboxImageOptions = {},
 ): Promise<string> {
-  const podman = options.podmanPath ?? 'podman';
   const busybox = options.busyboxPath ?? '/bin/busybox';
-  if (await imageExists(podman, reference)) return reference;
-  const lockName = createHash('sha256').update(reference).digest('hex').slice(0, 16);
-  await withFileLock(join(tmpdir(), `mcp-image-${lockName}.lock`), async () => {
-    if (await imageExists(podman, reference)) return;
-    await stat(busybox).catch(() => {
-      throw new Error(`${busybox} not found: install busybox-static (scripts/setup-system.sh does)`);
-    });
-    const work = await createTempDir('mcp-busybox');
-    try {
-      const root = join(work.path, 'rootfs');
-      await buildRootfs(root, busybox);
-      const tarball = join(work.path, 'rootfs.tar');
-      await run('tar', ['-C', root, '-cf', tarball, '.']);
-      await run(podman, [
-        'import',
-        '--quiet',
-        '--change', 'ENV PATH=/bin',
-        '--change', 'WORKDIR /',
-        '--change', `CMD ["httpd", "-f", "-v", "-p", "${BUSYBOX_HTTP_PORT}", "-h", "/www"]`,
-        tarball,
-        reference,
-      ]);
-    } finally {
-      await work.remove();
-    }
+  return ensureImportedImage({
+    podman: options.podmanPath ?? 'podman',
+    reference,
+    build: async (root) => {
+      await requireBusybox(busybox);
+      await buildBusyboxRootfs(root, busybox);
+    },
+    changes: ['ENV PATH=/bin', 'WORKDIR /', `CMD ["httpd", "-f", "-v", "-p", "${BUSYBOX_HTTP_PORT}", "-h", "/www"]`],
   });
-  return reference;
 }

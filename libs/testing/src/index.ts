@@ -8,6 +8,8 @@ export {
 export type { BusyboxImageOptions } from './busybox-image.js';
 export { appBinPath, ensureAppBuilt, workspaceRoot } from './app-build.js';
 export type { McpApp } from './app-build.js';
+export { DEFAULT_OPENSSL_IMAGE, ensureOpensslImage, sharedLibrariesOf } from './openssl-image.js';
+export type { OpensslImageOptions } from './openssl-image.js';
 export { createCleanupStack } from './cleanup-stack.js';
 export type { CleanupStack } from './cleanup-stack.js';
 export { startDaemonProcess } from './daemon-process.js';

@@ -32,8 +32,14 @@ export interface Pebble {
   readonly listenerCaPath: string;
   /** PEM of the root issued certificates chain to (new on each start). */
   rootPem(): Promise<string>;
+  /** Of the processes running now (Pebble, pebble-challtestsrv). */
   readonly pids: readonly number[];
   stop(): Promise<void>;
+  /**
+   * Starts it again after stop(), on the same ports with the same listener certificate and EAB key: like a CA back
+   * after an outage, it has a new root and has forgotten every account and order.
+   */
+  restart(): Promise<void>;
 }
 
 function get(url: string, caPem: string): Promise<{ status: number; body: string }> {
@@ -86,39 +92,50 @@ export async function startPebble(options: PebbleOptions): Promise<Pebble> {
   const configPath = join(options.dir, 'pebble-config.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const env = { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' };
-  const dns = await spawnLogged(
-    '/usr/bin/pebble-challtestsrv',
-    ['-defaultIPv4', options.resolveTo, '-defaultIPv6', '', '-dns01', `${address}:${options.ports.dns}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `${address}:0`],
-    join(options.dir, 'challtestsrv.log'),
-    env,
-  );
-  const pebble = await spawnLogged('/usr/bin/pebble', ['-config', configPath, '-dnsserver', `${address}:${options.ports.dns}`], join(options.dir, 'pebble.log'), env);
   const listenerCaPem = await readFile(authority.certPath, 'utf8');
   const directoryUrl = `https://${address}:${options.ports.acme}/dir`;
+  let children: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
-    await Promise.all([stopChild(pebble), stopChild(dns)]);
+    await Promise.all(children.map(stopChild));
   };
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const up = await get(directoryUrl, listenerCaPem).then((answer) => answer.status === 200, () => false);
-    if (up) break;
-    if (pebble.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`pebble did not serve ${directoryUrl}: ${await readFile(join(options.dir, 'pebble.log'), 'utf8').catch(() => '')}`);
+  const launch = async (): Promise<void> => {
+    const dns = await spawnLogged(
+      '/usr/bin/pebble-challtestsrv',
+      ['-defaultIPv4', options.resolveTo, '-defaultIPv6', '', '-dns01', `${address}:${options.ports.dns}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `${address}:0`],
+      join(options.dir, 'challtestsrv.log'),
+      env,
+    );
+    const pebble = await spawnLogged('/usr/bin/pebble', ['-config', configPath, '-dnsserver', `${address}:${options.ports.dns}`], join(options.dir, 'pebble.log'), env);
+    children = [pebble, dns];
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const up = await get(directoryUrl, listenerCaPem).then((answer) => answer.status === 200, () => false);
+      if (up) break;
+      if (pebble.exitCode !== null || Date.now() > deadline) {
+        await stop();
+        throw new Error(`pebble did not serve ${directoryUrl}: ${await readFile(join(options.dir, 'pebble.log'), 'utf8').catch(() => '')}`);
+      }
+      await delay(50);
     }
-    await delay(50);
-  }
+  };
+  await launch();
   return {
     directoryUrl,
     eab,
     listenerCaPem,
     listenerCaPath: authority.certPath,
-    pids: [pebble.pid ?? 0, dns.pid ?? 0],
+    get pids() {
+      return children.map((child) => child.pid ?? 0);
+    },
     rootPem: async () => {
       const answer = await get(`https://${address}:${options.ports.management}/roots/0`, listenerCaPem);
       if (answer.status !== 200) throw new Error(`pebble roots/0 answered ${answer.status}: ${answer.body}`);
       return answer.body;
     },
     stop,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
   };
 }

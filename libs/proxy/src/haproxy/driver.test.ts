@@ -140,6 +140,23 @@ describe('HAProxy driver', { timeout: 60_000 }, () => {
     await stopHaproxy(driver.layout);
   });
 
+  it('reports a start made by another operation at the next ensureRunning, once', async () => {
+    const { driver, port, caPem, certificate } = await bed();
+    const plain = await startPlainBackend('listed');
+    cleanup.add(() => plain.close());
+    await driver.putRoute({ listenerPort: port, hostname: 'listed.test', mode: 'l7', backendTls: false, backend: { host: '127.0.0.1', port: plain.port }, certificate: await certificate('listed.test') });
+    expect(await driver.ensureRunning()).toBe('running');
+    const info = await haproxyProcessInfo(driver.layout);
+    if (info === undefined) throw new Error('HAProxy is not running');
+    process.kill(info.masterPid, 'SIGKILL');
+    process.kill(info.workerPid, 'SIGKILL');
+    // An operator's look at the routes finds HAProxy dead: it needs one, so it starts it, from the files.
+    expect((await driver.listRoutes()).map((route) => route.hostname)).toEqual(['listed.test']);
+    expect((await fetchThrough({ address: '127.0.0.1', port, hostname: 'listed.test', caPem })).body).toBe('listed listed.test');
+    expect(await driver.ensureRunning()).toBe('started');
+    expect(await driver.ensureRunning()).toBe('running');
+  });
+
   it('refuses a route it cannot express, naming the field', async () => {
     const { driver, port } = await bed();
     await expect(driver.putRoute({ listenerPort: port, hostname: 'Bad Name', mode: 'l4', backendTls: false, backend: { host: '127.0.0.1', port: 1 } })).rejects.toThrow(/hostname "Bad Name"/);

@@ -49,7 +49,11 @@ export interface HaproxyDriverOptions {
 
 export interface HaproxyDriver extends ProxyDriver {
   readonly layout: HaproxyLayout;
-  /** Starts HAProxy when it is not running (managed mode); "started" means routes were lost and came back from files. */
+  /**
+   * Starts HAProxy when it is not running (managed mode); "started" means routes were lost and came back from files.
+   * Every other operation starts a dead HAProxy too (it needs one); the next ensureRunning() then answers "started",
+   * so whoever watches the proxy (the agent's sweep) learns of each start once, whichever call made it.
+   */
   ensureRunning(): Promise<'running' | 'started'>;
   /** Stops the HAProxy this driver manages. */
   stop(): Promise<void>;
@@ -118,13 +122,22 @@ export async function createHaproxyDriver(options: HaproxyDriverOptions): Promis
   };
   if (!(await exists(layout.configPath))) await writeConfig(await listenerPorts());
 
+  /** A start made by an operation other than ensureRunning(), not yet reported by it. */
+  let unreportedStart = false;
   const ensureRunning = async (): Promise<'running' | 'started'> => {
     if ((await processInfo(layout)) !== undefined) return 'running';
     if (!options.manageProcess) {
       throw new ProxyError('process', 'haproxy', `HAProxy is not running on ${layout.masterSocket}; its service manager should run it (haproxy -W -S ${layout.masterSocket} -f ${layout.configPath})`);
     }
     await startHaproxy(binary, layout, timeoutMs);
+    unreportedStart = true;
     return 'started';
+  };
+  const reportRunning = async (): Promise<'running' | 'started'> => {
+    const now = await ensureRunning();
+    const earlier = unreportedStart;
+    unreportedStart = false;
+    return earlier ? 'started' : now;
   };
 
   const addListener = async (port: number): Promise<void> => {
@@ -228,7 +241,7 @@ export async function createHaproxyDriver(options: HaproxyDriverOptions): Promis
   return {
     name: 'haproxy',
     layout,
-    ensureRunning: () => serial(ensureRunning),
+    ensureRunning: () => serial(reportRunning),
     stop: () => serial(() => stopHaproxy(layout)),
     putRoute: (route) =>
       serial(async () => {

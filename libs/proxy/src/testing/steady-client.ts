@@ -6,6 +6,8 @@ export interface SteadyClient {
   stop(): Promise<{ requests: number; failures: string[] }>;
   /** Resolves once at least `count` requests have completed. */
   waitFor(count: number): Promise<void>;
+  /** Requests completed so far. */
+  requests(): number;
 }
 
 export function steadyClient(options: { address: string; port: number; hostname: string; caPem: string; expect: string }): SteadyClient {
@@ -29,6 +31,7 @@ export function steadyClient(options: { address: string; port: number; hostname:
     }
   })();
   return {
+    requests: () => requests,
     waitFor: (count) => (requests >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
     stop: async () => {
       running = false;
