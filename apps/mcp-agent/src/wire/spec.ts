@@ -13,7 +13,8 @@ import {
 } from '@mcp/proto';
 import type { ComponentSpec, RouteSpec, ServiceSpec } from '@mcp/registry';
 import {
-  definitionFromRequest, definitionToProto, routeDefinitionToProto, type RequestSpecProblem, type ServiceDefinition,
+  definitionFromRequest, definitionToProto, routeDefinitionToProto, type ComponentDefinition, type RequestSpecProblem,
+  type ServiceDefinition,
 } from '@mcp/servicedef';
 import type { PullPolicy } from '../deploy.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -63,6 +64,34 @@ export function serviceSpecFromProto(spec: ProtoServiceSpec | undefined, field =
 }
 
 /**
+ * A component copied between the definition and the registry, which name its fields alike: the registry's may lack
+ * vcpus (the definition's default, 1) and its routes carry host ports, which stay the registry's.
+ */
+function copyComponent(component: ComponentSpec): ComponentDefinition {
+  return {
+    name: component.name,
+    image: component.image,
+    runtime: component.runtime,
+    ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
+    vcpus: component.vcpus ?? 1,
+    ...(component.network === undefined ? {} : { network: component.network }),
+    ...(component.user === undefined ? {} : { user: component.user }),
+    ...(component.restart === undefined ? {} : { restart: component.restart }),
+    ports: [...component.ports],
+    volumes: [...component.volumes],
+    ...(component.cmd === undefined ? {} : { cmd: [...component.cmd] }),
+    env: [...component.env],
+    routes: component.routes.map((route) => ({
+      name: route.name,
+      port: route.port,
+      mode: route.mode,
+      ...(route.hostname === undefined ? {} : { hostname: route.hostname }),
+      public: route.public,
+    })),
+  };
+}
+
+/**
  * The registry keeps what the agent needs to run a service; `path` and `build_images` are the CLI's
  * (build workspace) and are not recorded. A pinned service has no tier in its definition; the registry
  * requires one, so it records "worker", and serviceSpecToProto leaves it out again when `node` is set.
@@ -75,38 +104,11 @@ export function serviceSpecOfDefinition(definition: ServiceDefinition): ServiceS
     ...(definition.node === undefined ? {} : { node: definition.node }),
     ...(definition.comment === undefined ? {} : { comment: definition.comment }),
     snapshot: { method: definition.snapshot.method, excludes: [...definition.snapshot.exclude] },
-    components: definition.components.map(
-      (component): ComponentSpec => ({
-        name: component.name,
-        image: component.image,
-        runtime: component.runtime,
-        ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
-        vcpus: component.vcpus,
-        ...(component.network === undefined ? {} : { network: component.network }),
-        ...(component.user === undefined ? {} : { user: component.user }),
-        ...(component.restart === undefined ? {} : { restart: component.restart }),
-        ports: [...component.ports],
-        volumes: [...component.volumes],
-        ...(component.cmd === undefined ? {} : { cmd: [...component.cmd] }),
-        env: [...component.env],
-        routes: component.routes.map(
-          (route): RouteSpec => ({
-            name: route.name,
-            port: route.port,
-            mode: route.mode,
-            ...(route.hostname === undefined ? {} : { hostname: route.hostname }),
-            public: route.public,
-          }),
-        ),
-      }),
-    ),
+    components: definition.components.map(copyComponent),
   };
 }
 
-/**
- * The definition a registry record holds: serviceSpecOfDefinition read backwards (a pinned service has no tier;
- * a record without vcpus has the definition's default of 1). Host ports are the registry's, not the definition's.
- */
+/** The definition a registry record holds: serviceSpecOfDefinition read backwards (a pinned service has no tier). */
 export function definitionOfServiceSpec(spec: ServiceSpec): ServiceDefinition {
   return {
     name: spec.name,
@@ -115,27 +117,7 @@ export function definitionOfServiceSpec(spec: ServiceSpec): ServiceDefinition {
     ...(spec.comment === undefined ? {} : { comment: spec.comment }),
     buildImages: {},
     snapshot: { method: spec.snapshot.method, exclude: [...spec.snapshot.excludes] },
-    components: spec.components.map((component) => ({
-      name: component.name,
-      image: component.image,
-      runtime: component.runtime,
-      ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
-      vcpus: component.vcpus ?? 1,
-      ...(component.network === undefined ? {} : { network: component.network }),
-      ...(component.user === undefined ? {} : { user: component.user }),
-      ...(component.restart === undefined ? {} : { restart: component.restart }),
-      ports: [...component.ports],
-      volumes: [...component.volumes],
-      ...(component.cmd === undefined ? {} : { cmd: [...component.cmd] }),
-      env: [...component.env],
-      routes: component.routes.map((route) => ({
-        name: route.name,
-        port: route.port,
-        mode: route.mode,
-        ...(route.hostname === undefined ? {} : { hostname: route.hostname }),
-        public: route.public,
-      })),
-    })),
+    components: spec.components.map(copyComponent),
   };
 }
 
