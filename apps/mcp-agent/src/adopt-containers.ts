@@ -4,13 +4,13 @@ import { create } from '@bufbuild/protobuf';
 import { AdoptResultSchema, ResultStatus, type AdoptResult } from '@mcp/proto';
 import { componentSpecOf, serviceSpecOf, type ComponentSpec, type RouteSpec, type Service, type ServiceSpec } from '@mcp/registry';
 import { containerName, type ContainerDetails, type ContainerInfo } from '@mcp/runtime';
-import { isValidName, routePortVariable } from '@mcp/servicedef';
+import { formatPortMapping, isValidName, routePortVariable } from '@mcp/servicedef';
 import type { AgentDeps } from './deps.js';
 import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
 import { observeNode, type NodeObservation } from './own-instances.js';
 import { checkServiceName } from './path-guard.js';
 import { currentComponents } from './recorded-definition.js';
-import { imageVersion, portMappingText } from './wire/status.js';
+import { imageVersion } from './wire/status.js';
 
 /** Variables podman sets in every container by itself; recreating a container must not pin them. */
 const PODMAN_ENV = new Set(['container', 'HOSTNAME']);
@@ -96,7 +96,7 @@ export function componentFromContainer(component: string, details: ContainerDeta
     ...(network === undefined || network === '' ? {} : { network }),
     ...(details.user === undefined ? {} : { user: details.user }),
     ...(restart === undefined ? {} : { restart }),
-    ports: details.ports.map(portMappingText),
+    ports: details.ports.map(formatPortMapping),
     volumes: details.volumes.map(volumeText),
     ...(details.cmd.length === 0 ? {} : { cmd: [...details.cmd] }),
     env: Object.entries(details.env)

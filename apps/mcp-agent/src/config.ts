@@ -19,6 +19,7 @@ import {
   parseListenAddress,
   type ListenAddress,
 } from '@mcp/config';
+import { NODE_NAME_PATTERN } from '@mcp/auth';
 import { containerLimitsConfigSchema, deployPolicyFromConfig, policyConfigSchema, type DeployPolicy } from '@mcp/policy';
 import { checkDnsConfig, dnsConfigFields, type DnsConfig } from '@mcp/dns';
 import type { AccelerationSetting } from '@mcp/runtime';
@@ -29,7 +30,6 @@ import { DEFAULT_FLAPPING } from './drift.js';
 import { SERVICE_NAME_PATTERN } from './path-guard.js';
 import type { MonitorSettings } from './monitor/monitor.js';
 
-const nodeName = /^[a-z][a-z0-9-]{0,62}$/;
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -37,7 +37,7 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 export const agentConfigSchema = withEnvPrefix(
   {
     node: {
-      name: string({ doc: "this node's name (lower-case letters, digits, '-')", pattern: nodeName, patternText: 'a node name' }),
+      name: string({ doc: "this node's name (lower-case letters, digits, '-')", pattern: NODE_NAME_PATTERN, patternText: 'a node name' }),
       role: string<NodeRole>({ doc: 'master, worker or edge', default: 'worker', oneOf: ['master', 'worker', 'edge'] }),
       address: optionalString({ doc: 'address others reach this node at (default: the host of server.listen)' }),
     },

@@ -18,11 +18,11 @@ import {
   type ConfigProblem,
   type ListenAddress,
 } from '@mcp/config';
+import { isValidNodeName, NODE_NAME_PATTERN } from '@mcp/auth';
 import { deployPolicyFromConfig, policyConfigSchema, type DeployPolicy } from '@mcp/policy';
 import { checkDnsConfig, dnsConfigFields, type DnsConfig } from '@mcp/dns';
 import type { NodeRole } from './deps.js';
 
-const nodeName = /^[a-z][a-z0-9-]{0,62}$/;
 const domainName = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const roles = ['master', 'worker', 'edge'] as const;
 const hour = 3_600_000;
@@ -32,7 +32,7 @@ const day = 24 * hour;
 export const masterConfigSchema = withEnvPrefix(
   {
     node: {
-      name: string({ doc: 'name of the node the master runs on (its agent registers with role master)', pattern: nodeName, patternText: 'a node name' }),
+      name: string({ doc: 'name of the node the master runs on (its agent registers with role master)', pattern: NODE_NAME_PATTERN, patternText: 'a node name' }),
     },
     server: {
       listen: string({ doc: 'host:port to serve gRPC on (the overlay address)', nonEmpty: true }),
@@ -92,7 +92,7 @@ export const masterConfigSchema = withEnvPrefix(
       level: string({ doc: 'pino log level', default: 'info', oneOf: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const }),
     },
     nodes: tables('bootstrap nodes, recorded with status unknown until their agent heartbeats', {
-      name: string({ doc: 'node name', pattern: nodeName, patternText: 'a node name' }),
+      name: string({ doc: 'node name', pattern: NODE_NAME_PATTERN, patternText: 'a node name' }),
       role: string({ doc: 'master, worker or edge', oneOf: roles }),
       address: string({ doc: "host:port of the node's agent", nonEmpty: true }),
     }),
@@ -186,7 +186,7 @@ function derive(raw: Raw, file: string): Omit<MasterConfig, 'warnings'> {
   }
   raw.registration.allow_nodes.forEach((name, index) => {
     // "agent-orion" is almost surely the identity of node orion written where its node name belongs.
-    if (!nodeName.test(name) || name.startsWith('agent-')) {
+    if (!isValidNodeName(name) || name.startsWith('agent-')) {
       problems.push(configProblem(file, `registration.allow_nodes[${index}]`, `got the string ${JSON.stringify(name)}`, 'a node name, without "agent-"'));
     }
   });

@@ -1,5 +1,7 @@
 // CLI start-up: `mcp --version` and `mcp --direct ps` (one LiveCheck against a local gRPC agent over TLS) against a
 // bare `node -e 0` in the same run. Targets (issue 11): ≤ 1.5× and ≤ 2.0× of the bare start at the median.
+// For scale, a last line times the floor of ps: a bare node:http2 client making the same LiveCheck call over TLS
+// (no protobuf, no Connect, no CLI), which no CLI start-up can beat.
 import { create } from '@bufbuild/protobuf';
 import { LiveCheckResponseSchema } from '@mcp/proto';
 import { comparisonLines, createTempDir, headerLine, interleaved, summarize, summaryLine, type LatencySummary } from '@mcp/testing';
@@ -14,6 +16,20 @@ import { createTestPki, fakeAgentToken, startFakeAgent } from '../src/fake-agent
 const WARM_UPS = 3;
 const RUNS = 30;
 const TARGETS = { version: 1.5, ps: 2.0 } as const;
+
+// One gRPC LiveCheck with node:http2 alone: TLS handshake, HTTP/2 session, an empty request, the whole answer.
+const RAW_LIVE_CHECK = `
+const http2 = require('node:http2');
+const [address, caPath, token] = process.argv.slice(1);
+const session = http2.connect('https://' + address, { ca: require('node:fs').readFileSync(caPath) });
+const request = session.request({ ':method': 'POST', ':path': '/mcp.v1.McpAgentService/LiveCheck', 'content-type': 'application/grpc+proto', te: 'trailers', authorization: 'Bearer ' + token });
+request.on('response', (headers) => { if (headers[':status'] !== 200) process.exitCode = 1; });
+request.on('trailers', (trailers) => { if (trailers['grpc-status'] !== '0') process.exitCode = 1; });
+request.on('data', () => {});
+request.on('end', () => session.close());
+request.on('error', (error) => { console.error(error.message); process.exitCode = 1; session.close(); });
+request.end(Buffer.alloc(5));
+`;
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const bin = join(repo, 'apps/mcp/bin/mcp.js');
@@ -63,11 +79,16 @@ try {
     ['[auth]', `token_path = "${tokenPath}"`, '[tls]', `ca_cert = "${pki.caPath}"`, '[[nodes]]', 'name = "rift"', `address = "${agent.address}"`, ''].join('\n'),
   );
   try {
-    const [bare, version, ps] = await interleaved(
-      [() => run(['-e', '0']), () => run([bin, '--version']), () => run([bin, '--config', config, '--direct', 'ps'])],
+    const [bare, version, ps, raw] = await interleaved(
+      [
+        () => run(['-e', '0']),
+        () => run([bin, '--version']),
+        () => run([bin, '--config', config, '--direct', 'ps']),
+        () => run(['-e', RAW_LIVE_CHECK, agent.address, pki.caPath, fakeAgentToken]),
+      ],
       { count: RUNS, warmUps: WARM_UPS },
     );
-    const summaries = { bare: summarize(bare ?? []), version: summarize(version ?? []), ps: summarize(ps ?? []) };
+    const summaries = { bare: summarize(bare ?? []), version: summarize(version ?? []), ps: summarize(ps ?? []), raw: summarize(raw ?? []) };
     console.log(`CLI start-up, ${RUNS} runs each after ${WARM_UPS} warm-ups, interleaved; ${availableParallelism()} CPUs, load ${loadavg()[0]?.toFixed(1)}`);
     console.log(headerLine());
     console.log(summaryLine('node -e 0 (baseline)', summaries.bare));
@@ -75,6 +96,8 @@ try {
     for (const line of comparisonLines(summaries.version, summaries.bare)) console.log(line);
     console.log(summaryLine('mcp --direct ps (one LiveCheck over TLS)', summaries.ps));
     for (const line of comparisonLines(summaries.ps, summaries.bare)) console.log(line);
+    console.log(summaryLine('floor of ps: node:http2 LiveCheck alone', summaries.raw));
+    for (const line of comparisonLines(summaries.raw, summaries.bare)) console.log(line);
     console.log(verdict('mcp --version', summaries.version, summaries.bare, TARGETS.version));
     console.log(verdict('mcp ps', summaries.ps, summaries.bare, TARGETS.ps));
   } finally {

@@ -1,4 +1,5 @@
 // Turns the text of mcp.toml into a validated, frozen CliConfig through @mcp/config's schema checks.
+import { isValidNodeName, NODE_NAME_EXPECTED } from '@mcp/auth';
 import { optionalString, parseConfig, path, string, tables, type Field, type Parsed } from '@mcp/config';
 import { dirname } from 'node:path';
 import type { CliConfig, MciasSettings, NodeEntry } from './config.js';
@@ -9,8 +10,6 @@ export interface ParseConfigOptions {
   readonly homedir: string;
 }
 
-const nodeNamePattern = /^[a-z][a-z0-9-]{0,62}$/;
-const nodeNameExpected = 'a node name of lower-case letters, digits and "-", starting with a letter, at most 63 characters';
 // host:port with a DNS name, an IPv4 address or a bracketed IPv6 address.
 const addressPattern = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
 
@@ -97,8 +96,8 @@ function httpsUrl(): Field<string> {
 }
 
 function uniqueNodeName(seen: Set<string>): Field<string> {
-  return checkedString("the node's name", `${nodeNameExpected}, each listed once`, (name) => {
-    if (!nodeNamePattern.test(name)) return `"${name}" is not a valid node name`;
+  return checkedString("the node's name", `${NODE_NAME_EXPECTED}, each listed once`, (name) => {
+    if (!isValidNodeName(name)) return `"${name}" is not a valid node name`;
     if (seen.has(name)) return `node "${name}" is listed twice`;
     seen.add(name);
     return undefined;

@@ -1,5 +1,6 @@
 // Caller classes of SPEC 9: which kind of principal an identity is, decided from name, account and roles.
 import type { Identity } from './identity.js';
+import { isValidNodeName } from './node-name.js';
 
 /**
  * - `human`: a person's account without the guest role (the CLI, against the master or --direct).
@@ -14,7 +15,6 @@ export const masterIdentityName = 'mcp-master';
 export const guestRole = 'guest';
 
 const agentPrefix = 'agent-';
-const nodeNamePattern = /^[a-z][a-z0-9-]{0,62}$/;
 
 export function classifyCaller(identity: Identity): CallerClass {
   if (identity.roles.includes(guestRole)) return 'guest';
@@ -28,7 +28,7 @@ export function classifyCaller(identity: Identity): CallerClass {
 export function nodeNameFromIdentity(name: string): string | undefined {
   if (!name.startsWith(agentPrefix)) return undefined;
   const node = name.slice(agentPrefix.length);
-  return nodeNamePattern.test(node) ? node : undefined;
+  return isValidNodeName(node) ? node : undefined;
 }
 
 /** The identity name an agent on `node` authenticates as: `rift` → `agent-rift`. */

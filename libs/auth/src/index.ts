@@ -13,6 +13,7 @@ export { addTokenToFile, readTokenFile } from './token-file-store.js';
 export { createTokenFileValidator } from './token-file-validator.js';
 export type { CallerClass } from './caller-class.js';
 export { agentIdentityName, classifyCaller, guestRole, masterIdentityName, nodeNameFromIdentity } from './caller-class.js';
+export { isValidNodeName, NODE_NAME_EXPECTED, NODE_NAME_PATTERN } from './node-name.js';
 export type { AuthorizationDecision, AuthorizationPolicy, RpcCall, RpcClass } from './policy.js';
 export {
   agentServiceName,

@@ -1,4 +1,5 @@
 // fleet.json: what `mcp dev up` chose when it laid a fleet out (nodes, roles, ports), read back by later runs.
+import { isValidNodeName } from '@mcp/auth';
 import { DevFleetError } from './errors.js';
 
 export type NodeRole = 'master' | 'worker' | 'edge';
@@ -39,7 +40,6 @@ export function formatManifest(manifest: FleetManifest): string {
 }
 
 const roles: readonly string[] = ['master', 'worker', 'edge'];
-const namePattern = /^[a-z][a-z0-9-]{0,62}$/;
 
 function isPort(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
@@ -56,7 +56,7 @@ function parseNode(value: unknown, index: number, problems: string[]): ManifestN
   const before = problems.length;
   if (node === undefined) return void problems.push(`${where}: expected an object`);
   const { name, role, port } = node;
-  if (typeof name !== 'string' || !namePattern.test(name)) problems.push(`${where}.name: expected a node name`);
+  if (typeof name !== 'string' || !isValidNodeName(name)) problems.push(`${where}.name: expected a node name`);
   if (typeof role !== 'string' || !roles.includes(role)) problems.push(`${where}.role: expected master, worker or edge`);
   if (!isPort(port)) problems.push(`${where}.port: expected a port from 1 to 65535`);
   const first = window?.['first'];

@@ -8,11 +8,12 @@ describe('parseRestartPolicy', () => {
     ['unless-stopped', { name: 'unless-stopped' }],
     ['on-failure', { name: 'on-failure' }],
     ['on-failure:5', { name: 'on-failure', retries: 5 }],
+    ['on-failure:99999', { name: 'on-failure', retries: 99999 }],
   ])('reads %s', (text, policy) => {
     expect(parseRestartPolicy(text)).toEqual(policy);
   });
 
-  it.each(['', 'sometimes', 'always:3', 'on-failure:0', 'on-failure:-1', 'on-failure:x', 'Always'])('refuses %j', (text) => {
+  it.each(['', 'sometimes', 'always:3', 'on-failure:0', 'on-failure:-1', 'on-failure:x', 'on-failure:100000', 'on-failure:05', 'Always'])('refuses %j', (text) => {
     expect(parseRestartPolicy(text)).toBeUndefined();
   });
 });

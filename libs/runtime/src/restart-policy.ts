@@ -1,5 +1,6 @@
-// The restart grammar both backends take (podman's --restart, the VM supervisor): no, always, unless-stopped,
-// on-failure[:N] with N ≥ 1 retries. One parser, so a container and a VM accept exactly the same words.
+// The one restart grammar: what a service definition may say (@mcp/servicedef validates with it) and what both
+// backends take (podman's --restart, the VM supervisor): no, always, unless-stopped, on-failure[:N] with
+// 1 ≤ N ≤ 99999 retries. One parser, so a definition, a container and a VM accept exactly the same words.
 
 export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
 
@@ -9,9 +10,9 @@ export interface RestartPolicy {
   readonly retries?: number;
 }
 
-export const RESTART_POLICY_EXPECTED = 'no, always, unless-stopped or on-failure[:N] (N ≥ 1)';
+export const RESTART_POLICY_EXPECTED = 'one of "no", "always", "unless-stopped", "on-failure", "on-failure:<max retries 1-99999>"';
 
-const RESTART = /^(no|always|unless-stopped|on-failure)(?::([1-9]\d*))?$/;
+const RESTART = /^(no|always|unless-stopped|on-failure)(?::([1-9]\d{0,4}))?$/;
 
 /** The policy a restart word names; undefined when it is none (a retry count is on-failure's alone). */
 export function parseRestartPolicy(text: string): RestartPolicy | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnvEntry, routePortVariable } from './env-entry.js';
-import { parsePortMapping, portMappingsClash } from './port-mapping.js';
+import { formatPortMapping, parsePortMapping, portMappingsClash } from './port-mapping.js';
 import { parseVolumeMount } from './volume-mount.js';
 
 describe('parsePortMapping', () => {
@@ -19,6 +19,21 @@ describe('parsePortMapping', () => {
   it.each(['80', ':80', '0:80', '80:65536', '1.2.3:80:80', '::1:80:80', '80:80/sctp', 'a:80', '80:80:80:80'])('refuses %j', (text) => {
     expect(parsePortMapping(text)).toBeUndefined();
   });
+
+  it('writes [ip:]host:container/proto, an IPv6 address in brackets', () => {
+    expect(formatPortMapping({ hostPort: 8080, containerPort: 80, protocol: 'tcp' })).toBe('8080:80/tcp');
+    expect(formatPortMapping({ hostIp: '127.0.0.1', hostPort: 53, containerPort: 53, protocol: 'udp' })).toBe('127.0.0.1:53:53/udp');
+    expect(formatPortMapping({ hostIp: '::1', hostPort: 1, containerPort: 2, protocol: 'tcp' })).toBe('[::1]:1:2/tcp');
+  });
+
+  it.each(['8080:80', '127.0.0.1:8080:80/udp', '[::1]:8080:80', '[2001:db8::1]:1:65535/udp', '0.0.0.0:443:8443/tcp'])(
+    'reads back what it writes for %j',
+    (text) => {
+      const mapping = parsePortMapping(text);
+      expect(mapping).toBeDefined();
+      if (mapping !== undefined) expect(parsePortMapping(formatPortMapping(mapping))).toStrictEqual(mapping);
+    },
+  );
 
   it('sees a clash between a wildcard and a specific address on one port', () => {
     expect(portMappingsClash({ hostPort: 80, containerPort: 1, protocol: 'tcp' }, { hostIp: '127.0.0.1', hostPort: 80, containerPort: 2, protocol: 'tcp' })).toBe(true);

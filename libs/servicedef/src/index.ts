@@ -5,7 +5,7 @@ export type {
 } from './types.js';
 export { parseDefinition } from './parse.js';
 export { loadDefinitionDir, loadDefinitionFile, resolveDefinitionPath } from './load.js';
-export { definitionFromProto, definitionToProto } from './proto-convert.js';
+export { definitionFromProto, definitionToProto, routeDefinitionToProto } from './proto-convert.js';
 export { setActiveInFile, setActiveInText } from './active-edit.js';
 export { writeDefinitionFile } from './atomic-write.js';
 export { formatDefinition } from './format.js';
@@ -13,7 +13,7 @@ export { validateDefinition } from './validate.js';
 export { definitionOrThrow, ServiceDefError } from './errors.js';
 export { isValidHostname, isValidName } from './names.js';
 export { buildImageKeys, parseImageReference, type ImageReference } from './image-reference.js';
-export { parsePortMapping, type PortMapping } from './port-mapping.js';
+export { formatPortMapping, parsePortMapping, type PortMapping } from './port-mapping.js';
 export { parseVolumeMount, VOLUME_OPTIONS, type VolumeMount } from './volume-mount.js';
 export { parseEnvEntry, routePortVariable } from './env-entry.js';
 export { definitionFromRequest, type RequestSpecProblem, type RequestSpecResult } from './request-spec.js';

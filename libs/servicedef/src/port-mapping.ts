@@ -1,12 +1,10 @@
-// Published ports, `[ip:]host:container[/proto]`, checked here so podman never sees a malformed one.
+// The one grammar of a published port, `[ip:]host:container[/proto]`: read here for definitions, the agent's
+// container specs and deploy policy (so podman never sees a malformed one), written here for status and adopted
+// containers. The mapping itself is the runtimes' PortMapping.
+import type { PortMapping } from '@mcp/runtime';
 import { isIPv4, isIPv6 } from 'node:net';
 
-export interface PortMapping {
-  hostIp?: string;
-  hostPort: number;
-  containerPort: number;
-  protocol: 'tcp' | 'udp';
-}
+export type { PortMapping };
 
 export const PORT_MAPPING_EXPECTED = '"[ip:]host:container[/tcp|/udp]" with ports 1-65535, e.g. "127.0.0.1:8080:80/tcp"';
 
@@ -37,9 +35,13 @@ export function parsePortMapping(text: string): PortMapping | undefined {
   const hostPort = parsePort(parts[0] ?? '');
   const containerPort = parsePort(parts[1] ?? '');
   if (hostPort === undefined || containerPort === undefined) return undefined;
-  const mapping: PortMapping = { hostPort, containerPort, protocol };
-  if (hostIp !== undefined) mapping.hostIp = hostIp;
-  return mapping;
+  return hostIp === undefined ? { hostPort, containerPort, protocol } : { hostIp, hostPort, containerPort, protocol };
+}
+
+/** A mapping as `[ip:]host:container/proto` (an IPv6 address in brackets): what parsePortMapping reads back. */
+export function formatPortMapping(port: PortMapping): string {
+  const ip = port.hostIp === undefined ? '' : port.hostIp.includes(':') ? `[${port.hostIp}]:` : `${port.hostIp}:`;
+  return `${ip}${port.hostPort}:${port.containerPort}/${port.protocol}`;
 }
 
 /** A mapping without an address, or on 0.0.0.0 or ::, claims its host port on every address. */

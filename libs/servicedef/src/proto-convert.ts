@@ -30,7 +30,7 @@ function componentToProto(component: ComponentDefinition): ComponentSpec {
     ports: [...component.ports],
     volumes: [...component.volumes],
     cmd: [...(component.cmd ?? [])],
-    routes: component.routes.map(routeToProto),
+    routes: component.routes.map(routeDefinitionToProto),
     env: [...component.env],
     runtime: component.runtime,
     memoryMb: component.memoryMb ?? 0,
@@ -38,7 +38,8 @@ function componentToProto(component: ComponentDefinition): ComponentSpec {
   });
 }
 
-function routeToProto(route: RouteDefinition): RouteSpec {
+/** One route as the wire carries it (alone in a RouteBinding, or inside its component). */
+export function routeDefinitionToProto(route: RouteDefinition): RouteSpec {
   return create(RouteSpecSchema, { name: route.name, port: route.port, mode: route.mode, hostname: route.hostname ?? '', public: route.public });
 }
 

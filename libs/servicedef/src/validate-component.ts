@@ -1,4 +1,5 @@
 // Validates one `[[components]]` table: image, runtime-specific keys, podman options and its routes.
+import { parseRestartPolicy, RESTART_POLICY_EXPECTED } from '@mcp/runtime';
 import { checkWord, oneOf, WORD_EXPECTED } from './checks.js';
 import { ENV_EXPECTED, parseEnvEntry, routePortVariable } from './env-entry.js';
 import type { FieldReader } from './field-reader.js';
@@ -30,10 +31,6 @@ const checkVmVolume = (value: string): string | undefined => {
 export const VM_ONLY_KEYS = ['memory', 'vcpus'] as const;
 const RUNTIMES: readonly ComponentRuntime[] = ['container', 'unikernel'];
 const INT32_MAX = 2147483647;
-const RESTART_EXPECTED = 'one of "no", "always", "unless-stopped", "on-failure", "on-failure:<max retries>"';
-
-const checkRestart = (value: string): string | undefined =>
-  /^(no|always|unless-stopped|on-failure(:[1-9]\d{0,4})?)$/.test(value) ? undefined : `found ${JSON.stringify(value)}`;
 const checkParsed = (parse: (text: string) => unknown) => (value: string): string | undefined =>
   parse(value) === undefined ? `found ${JSON.stringify(value)}` : undefined;
 
@@ -64,7 +61,7 @@ export function readComponent(component: FieldReader): ComponentDefinition {
   };
   const network = podmanKeyAllowed('network') ? component.string('network', `a podman network name: ${WORD_EXPECTED}`, { check: checkWord }) : undefined;
   const user = podmanKeyAllowed('user') ? component.string('user', `"user[:group]": ${WORD_EXPECTED}`, { check: checkWord }) : undefined;
-  const restart = podmanKeyAllowed('restart') ? component.string('restart', RESTART_EXPECTED, { check: checkRestart }) : undefined;
+  const restart = podmanKeyAllowed('restart') ? component.string('restart', RESTART_POLICY_EXPECTED, { check: checkParsed(parseRestartPolicy) }) : undefined;
   const volumes = readVolumes(component, isVm);
   const ports = component.stringList('ports', PORT_MAPPING_EXPECTED, checkParsed(parsePortMapping));
   const cmd = component.stringList('cmd', 'a string');

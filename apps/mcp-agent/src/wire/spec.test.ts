@@ -6,8 +6,10 @@ import { InvalidArgumentError } from '../errors.js';
 import {
   InvalidServiceSpecError,
   componentResult,
+  definitionOfServiceSpec,
   routeBinding,
   serviceSpecFromProto,
+  serviceSpecOfDefinition,
   serviceSpecToProto,
   stepFailed,
   stepOk,
@@ -125,6 +127,16 @@ describe('service spec to the wire', () => {
     if (!parsed.ok) throw new Error(parsed.problems.map((problem) => problem.message).join('\n'));
     const wire = definitionToProto(parsed.definition);
     expect(serviceSpecToProto(serviceSpecFromProto(wire))).toEqual(wire);
+  });
+
+  it('reads a record back as the definition it came from, so one proto writer serves the agent and the CLI', () => {
+    for (const text of ['name = "web"\nnode = "rift"\n', 'name = "web"\ntier = "core"\ncomment = "kept"\n']) {
+      const parsed = parseDefinition(`${text}[[components]]\nname = "app"\nimage = "localhost/app:1.0"\n`, 'web.toml');
+      if (!parsed.ok) throw new Error(parsed.problems.map((problem) => problem.message).join('\n'));
+      const recorded = serviceSpecOfDefinition(parsed.definition);
+      expect(definitionOfServiceSpec(recorded)).toEqual(parsed.definition);
+      expect(serviceSpecToProto(recorded)).toEqual(definitionToProto(parsed.definition));
+    }
   });
 
   it('binds a route to its host port, 0 once released', () => {

@@ -3,12 +3,8 @@ import { create } from '@bufbuild/protobuf';
 import {
   ComponentResultSchema,
   PullPolicy as WirePullPolicy,
-  ComponentSpecSchema,
   ResultStatus,
   RouteBindingSchema,
-  RouteSpecSchema,
-  ServiceSpecSchema,
-  SnapshotConfigSchema,
   StepResultSchema,
   type ComponentResult,
   type RouteBinding,
@@ -16,7 +12,10 @@ import {
   type StepResult,
 } from '@mcp/proto';
 import type { ComponentSpec, RouteSpec, ServiceSpec } from '@mcp/registry';
-import { definitionFromRequest, type RequestSpecProblem, type ServiceDefinition } from '@mcp/servicedef';
+import {
+  definitionFromRequest, definitionToProto, routeDefinitionToProto, type ComponentDefinition, type RequestSpecProblem,
+  type ServiceDefinition,
+} from '@mcp/servicedef';
 import type { PullPolicy } from '../deploy.js';
 import { InvalidArgumentError } from '../errors.js';
 
@@ -65,6 +64,34 @@ export function serviceSpecFromProto(spec: ProtoServiceSpec | undefined, field =
 }
 
 /**
+ * A component copied between the definition and the registry, which name its fields alike: the registry's may lack
+ * vcpus (the definition's default, 1) and its routes carry host ports, which stay the registry's.
+ */
+function copyComponent(component: ComponentSpec): ComponentDefinition {
+  return {
+    name: component.name,
+    image: component.image,
+    runtime: component.runtime,
+    ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
+    vcpus: component.vcpus ?? 1,
+    ...(component.network === undefined ? {} : { network: component.network }),
+    ...(component.user === undefined ? {} : { user: component.user }),
+    ...(component.restart === undefined ? {} : { restart: component.restart }),
+    ports: [...component.ports],
+    volumes: [...component.volumes],
+    ...(component.cmd === undefined ? {} : { cmd: [...component.cmd] }),
+    env: [...component.env],
+    routes: component.routes.map((route) => ({
+      name: route.name,
+      port: route.port,
+      mode: route.mode,
+      ...(route.hostname === undefined ? {} : { hostname: route.hostname }),
+      public: route.public,
+    })),
+  };
+}
+
+/**
  * The registry keeps what the agent needs to run a service; `path` and `build_images` are the CLI's
  * (build workspace) and are not recorded. A pinned service has no tier in its definition; the registry
  * requires one, so it records "worker", and serviceSpecToProto leaves it out again when `node` is set.
@@ -77,78 +104,34 @@ export function serviceSpecOfDefinition(definition: ServiceDefinition): ServiceS
     ...(definition.node === undefined ? {} : { node: definition.node }),
     ...(definition.comment === undefined ? {} : { comment: definition.comment }),
     snapshot: { method: definition.snapshot.method, excludes: [...definition.snapshot.exclude] },
-    components: definition.components.map(
-      (component): ComponentSpec => ({
-        name: component.name,
-        image: component.image,
-        runtime: component.runtime,
-        ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
-        vcpus: component.vcpus,
-        ...(component.network === undefined ? {} : { network: component.network }),
-        ...(component.user === undefined ? {} : { user: component.user }),
-        ...(component.restart === undefined ? {} : { restart: component.restart }),
-        ports: [...component.ports],
-        volumes: [...component.volumes],
-        ...(component.cmd === undefined ? {} : { cmd: [...component.cmd] }),
-        env: [...component.env],
-        routes: component.routes.map(
-          (route): RouteSpec => ({
-            name: route.name,
-            port: route.port,
-            mode: route.mode,
-            ...(route.hostname === undefined ? {} : { hostname: route.hostname }),
-            public: route.public,
-          }),
-        ),
-      }),
-    ),
+    components: definition.components.map(copyComponent),
   };
 }
 
-export function routeSpecToProto(route: RouteSpec) {
-  return create(RouteSpecSchema, {
-    name: route.name,
-    port: route.port,
-    mode: route.mode,
-    hostname: route.hostname ?? '',
-    public: route.public,
-  });
-}
-
-export function componentSpecToProto(component: ComponentSpec) {
-  return create(ComponentSpecSchema, {
-    name: component.name,
-    image: component.image,
-    network: component.network ?? '',
-    user: component.user ?? '',
-    restart: component.restart ?? '',
-    ports: [...component.ports],
-    volumes: [...component.volumes],
-    cmd: [...(component.cmd ?? [])],
-    routes: component.routes.map(routeSpecToProto),
-    env: [...component.env],
-    runtime: component.runtime,
-    memoryMb: component.memoryMb ?? 0,
-    vcpus: component.vcpus ?? 1,
-  });
-}
-
-/** The recorded definition as the wire carries it (ListServices, `mcp service export`). */
-export function serviceSpecToProto(spec: ServiceSpec): ProtoServiceSpec {
-  return create(ServiceSpecSchema, {
+/** The definition a registry record holds: serviceSpecOfDefinition read backwards (a pinned service has no tier). */
+export function definitionOfServiceSpec(spec: ServiceSpec): ServiceDefinition {
+  return {
     name: spec.name,
     active: spec.active,
-    components: spec.components.map(componentSpecToProto),
-    comment: spec.comment ?? '',
-    tier: spec.node === undefined ? spec.tier : '',
-    node: spec.node ?? '',
-    snapshot: create(SnapshotConfigSchema, { method: spec.snapshot.method, excludes: [...spec.snapshot.excludes] }),
-  });
+    ...(spec.node === undefined ? { tier: spec.tier } : { node: spec.node }),
+    ...(spec.comment === undefined ? {} : { comment: spec.comment }),
+    buildImages: {},
+    snapshot: { method: spec.snapshot.method, exclude: [...spec.snapshot.excludes] },
+    components: spec.components.map(copyComponent),
+  };
+}
+
+/**
+ * The recorded definition as the wire carries it (ListServices, `mcp service export`), written by servicedef's one
+ * proto writer (definitionToProto), so the agent and the CLI put a definition on the wire the same way.
+ */
+export function serviceSpecToProto(spec: ServiceSpec): ProtoServiceSpec {
+  return definitionToProto(definitionOfServiceSpec(spec));
 }
 
 /** A route with the host port allocated for it (0 once released). */
 export function routeBinding(route: RouteSpec): RouteBinding {
-  return create(RouteBindingSchema, { route: routeSpecToProto(route), hostPort: route.hostPort ?? 0 });
+  return create(RouteBindingSchema, { route: routeDefinitionToProto(route), hostPort: route.hostPort ?? 0 });
 }
 
 export function stepOk(step: string, detail = ''): StepResult {

@@ -2,7 +2,7 @@ import { durationMs, timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Component } from '@mcp/registry';
 import { sampleComponent, sampleRoute } from '@mcp/registry/testing';
 import { describe, expect, it } from 'vitest';
-import { componentInfoToWire, eventInfoToWire, imageVersion, liveInstanceToWire, portMappingText, type LiveView } from './status.js';
+import { componentInfoToWire, eventInfoToWire, imageVersion, liveInstanceToWire, type LiveView } from './status.js';
 
 const now = new Date('2025-01-01T12:00:00.000Z');
 const minutesAgo = (minutes: number): Date => new Date(now.getTime() - minutes * 60_000);
@@ -25,14 +25,6 @@ describe('imageVersion', () => {
   it('is empty for a reference without a tag', () => {
     expect(imageVersion('registry.example:5000/team/app')).toBe('');
     expect(imageVersion(`app@sha256:${'a'.repeat(64)}`)).toBe('');
-  });
-});
-
-describe('portMappingText', () => {
-  it('writes [ip:]host:container/proto, an IPv6 address in brackets', () => {
-    expect(portMappingText({ hostPort: 8080, containerPort: 80, protocol: 'tcp' })).toBe('8080:80/tcp');
-    expect(portMappingText({ hostIp: '127.0.0.1', hostPort: 53, containerPort: 53, protocol: 'udp' })).toBe('127.0.0.1:53:53/udp');
-    expect(portMappingText({ hostIp: '::1', hostPort: 1, containerPort: 2, protocol: 'tcp' })).toBe('[::1]:1:2/tcp');
   });
 });
 

@@ -22,19 +22,13 @@ import {
   type Service,
 } from '@mcp/registry';
 import { containerName, type PortMapping } from '@mcp/runtime';
-import { parseImageReference } from '@mcp/servicedef';
+import { formatPortMapping, parseImageReference } from '@mcp/servicedef';
 import { desiredStateOf, isDrift, type DriftDescription, type FlappingPolicy } from '../drift.js';
 import { routeBinding, serviceSpecToProto } from './spec.js';
 
 /** The image tag, shown as VERSION; "" when the reference has none (a digest only, an image id). */
 export function imageVersion(image: string): string {
   return parseImageReference(image)?.tag ?? '';
-}
-
-/** A published port as `[ip:]host:container/proto` (an IPv6 address in brackets). */
-export function portMappingText(port: PortMapping): string {
-  const ip = port.hostIp === undefined ? '' : port.hostIp.includes(':') ? `[${port.hostIp}]:` : `${port.hostIp}:`;
-  return `${ip}${port.hostPort}:${port.containerPort}/${port.protocol}`;
 }
 
 /** Start time and uptime of a running instance, computed at answer time from the agent's clock. */
@@ -104,7 +98,7 @@ export function liveInstanceToWire(view: LiveView, now: Date): LiveInstance {
     image: view.image,
     version: imageVersion(view.image),
     ...runningSince(view.state === 'running', view.startedAt, now),
-    ports: view.ports.map(portMappingText),
+    ports: view.ports.map(formatPortMapping),
     managed,
     desiredState: view.desiredState ?? '',
     drift: managed && isDrift(view.desiredState ?? '', view.state),

@@ -45,7 +45,7 @@ function invalid(spec: ContainerSpec, detail: string): Error {
 
 function restartFields(spec: ContainerSpec, restart: string): Pick<SpecGenerator, 'restart_policy' | 'restart_tries'> {
   const policy = parseRestartPolicy(restart);
-  if (policy === undefined) throw invalid(spec, `restart "${restart}" is not one of ${RESTART_POLICY_EXPECTED}`);
+  if (policy === undefined) throw invalid(spec, `restart "${restart}": expected ${RESTART_POLICY_EXPECTED}`);
   return policy.retries === undefined ? { restart_policy: policy.name } : { restart_policy: policy.name, restart_tries: policy.retries };
 }
 
