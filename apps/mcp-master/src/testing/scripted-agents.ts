@@ -9,14 +9,19 @@ import {
   ComponentInfoSchema,
   ComponentResultSchema,
   DeployResponseSchema,
+  EdgeRouteSchema,
   GetServiceStatusResponseSchema,
+  ListEdgeRoutesResponseSchema,
   ListServicesResponseSchema,
   McpAgentService,
   ResultStatus,
   ServiceInfoSchema,
+  RemoveEdgeRouteResponseSchema,
   ServiceSpecSchema,
+  SetupEdgeRouteResponseSchema,
   StepResultSchema,
   UndeployServiceResponseSchema,
+  type EdgeRoute,
   type ServiceInfo,
   type ServiceSpec,
 } from '@mcp/proto';
@@ -41,7 +46,9 @@ export interface ScriptedAgent {
   readonly node: NodeRecord;
   /** Its registry: service name → what it holds. */
   readonly services: Map<string, HeldService>;
-  /** Every call, in arrival order: `<Method> <service>`. */
+  /** Edge routes it serves (an edge node): hostname → route. */
+  readonly edgeRoutes: Map<string, EdgeRoute>;
+  /** Every call, in arrival order: `<Method> <service>` (edge RPCs: `<Method> <hostname>`). */
   readonly calls: string[];
   /** Stops the server: from then on its address refuses connections. */
   stop(): Promise<void>;
@@ -71,7 +78,10 @@ function serviceInfoOf(name: string, held: HeldService): ServiceInfo {
 }
 
 /** The behaviour of a healthy agent over an in-memory registry; a script overrides single methods. */
-function simulatedAgent(services: Map<string, HeldService>, calls: string[]): AgentScript {
+/** The certificate expiry a scripted edge answers (RFC 3339, as the agent's EdgeRoute carries it). */
+export const SCRIPTED_CERT_EXPIRES = '2025-04-01T00:00:00.000Z';
+
+function simulatedAgent(services: Map<string, HeldService>, edgeRoutes: Map<string, EdgeRoute>, calls: string[]): AgentScript {
   const list = () => [...services.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, held]) => serviceInfoOf(name, held));
   return {
     deploy(request) {
@@ -108,6 +118,32 @@ function simulatedAgent(services: Map<string, HeldService>, calls: string[]): Ag
     getServiceStatus(request) {
       calls.push(`GetServiceStatus ${request.service}`);
       return create(GetServiceStatusResponseSchema, { services: list() });
+    },
+    setupEdgeRoute(request) {
+      calls.push(`SetupEdgeRoute ${request.hostname}`);
+      if (!request.backendTls) throw new ConnectError('backend_tls: must be true', Code.InvalidArgument);
+      const route = create(EdgeRouteSchema, {
+        hostname: request.hostname,
+        backendHostname: request.backendHostname,
+        backendPort: request.backendPort,
+        service: request.service,
+        certSerial: '01',
+        certExpires: SCRIPTED_CERT_EXPIRES,
+        backendAddress: '100.64.0.2',
+        listenerPort: 443,
+      });
+      edgeRoutes.set(request.hostname, route);
+      return create(SetupEdgeRouteResponseSchema, { route, steps: [] });
+    },
+    removeEdgeRoute(request) {
+      calls.push(`RemoveEdgeRoute ${request.hostname}`);
+      if (!edgeRoutes.delete(request.hostname)) throw new ConnectError(`edge route ${request.hostname} not found`, Code.NotFound);
+      return create(RemoveEdgeRouteResponseSchema, {});
+    },
+    listEdgeRoutes() {
+      calls.push('ListEdgeRoutes');
+      const routes = [...edgeRoutes.values()].sort((a, b) => (a.hostname < b.hostname ? -1 : 1));
+      return create(ListEdgeRoutesResponseSchema, { routes });
     },
   };
 }
@@ -201,16 +237,17 @@ export async function startFleetTestBed(options: FleetTestBedOptions = {}): Prom
     logs,
     async startAgent(node, script = {}) {
       const services = new Map<string, HeldService>();
+      const edgeRoutes = new Map<string, EdgeRoute>();
       const calls: string[] = [];
       const server = await startGrpcServer({
         host: '127.0.0.1',
         port: 0,
         tls: serverTls,
         interceptors: [],
-        routes: (router) => router.service(McpAgentService, { ...simulatedAgent(services, calls), ...script }),
+        routes: (router) => router.service(McpAgentService, { ...simulatedAgent(services, edgeRoutes, calls), ...script }),
       });
       servers.push(server);
-      return { node: register(node, `127.0.0.1:${server.port}`), services, calls, stop: () => server.close() };
+      return { node: register(node, `127.0.0.1:${server.port}`), services, edgeRoutes, calls, stop: () => server.close() };
     },
     async addDeadNode(node) {
       return register(node, `127.0.0.1:${await closedPort()}`);
