@@ -107,23 +107,29 @@ describe('master deploy: steps', () => {
     expect(answer.components.map((component) => component.name)).toEqual(['api']);
   });
 
-  it('reports each public route as a skipped edge step, never as done', async () => {
+  it('skips public routes saying why when the master has no allowed public domains', async () => {
     await bed.startAgent({ name: 'orion' });
-    await bed.startAgent({ name: 'edge-1', role: 'edge' });
-    const spec = specOf('mcq', { publicHostnames: ['mcq.example.net', 'api.example.net'] });
-    const answer = await deployService(bed.deps, { spec, component: '', noPull: false }, { ...DEFAULT_FLEET_OPTIONS, allowedPublicDomains: ['example.net'] });
+    const edge = await bed.startAgent({ name: 'edge-1', role: 'edge' });
+    const spec = specOf('mcq', { publicHostnames: ['mcq.example.net'] });
+    const answer = await deployService(bed.deps, { spec, component: '', noPull: false });
     const edgeSteps = answer.steps.filter((step) => step.step.startsWith('edge_route'));
-    expect(statuses(edgeSteps)).toEqual([
-      ['edge_route mcq.example.net', 'SKIPPED'],
-      ['edge_route api.example.net', 'SKIPPED'],
-    ]);
-    expect(edgeSteps[0]?.detail).toBe(
-      'edge routing is not in this version: no public route was set up for mcq.example.net (component api, port 443); ' +
-        'under allowed domain example.net; edge node edge-1 would serve it',
-    );
+    expect(statuses(edgeSteps)).toEqual([['edge_route mcq.example.net', 'SKIPPED']]);
+    expect(edgeSteps[0]?.detail).toMatch(/^the master has no \[edge\] allowed_domains configured, so no public route is set up/);
     expect(answer.edgeRouteResult?.status).toBe(ResultStatus.SKIPPED);
-    expect(answer.edgeRouteResult?.detail).toMatch(/^edge routing is not in this version: 2 public route\(s\) not set up/);
-    expect(answer.success).toBe(true);
+    expect(edge.calls).toEqual([]);
+    expect(bed.deps.store.listEdgeRoutes()).toEqual([]);
+  });
+
+  it('fails the edge step, naming the missing [dns], when allowed domains are configured without a zone', async () => {
+    await bed.startAgent({ name: 'orion' });
+    const edge = await bed.startAgent({ name: 'edge-1', role: 'edge' });
+    const spec = specOf('mcq', { publicHostnames: ['mcq.example.net'] });
+    const answer = await deployService(bed.deps, { spec, component: '', noPull: false }, { ...DEFAULT_FLEET_OPTIONS, allowedPublicDomains: ['example.net'] });
+    expect(statuses(answer.steps.filter((step) => step.step.startsWith('edge_route')))).toEqual([['edge_route mcq.example.net', 'FAILED']]);
+    expect(answer.success).toBe(false);
+    expect(answer.error).toMatch(/^edge_route mcq\.example\.net: the master has no \[dns\] configured/);
+    expect(edge.calls).toEqual([]);
+    expect(bed.deps.store.findPlacement('mcq')?.node).toBe('orion');
   });
 
   it('refuses a public hostname outside the allowed domains before changing anything', async () => {

@@ -50,8 +50,23 @@ export interface ScriptedAgent {
   readonly edgeRoutes: Map<string, EdgeRoute>;
   /** Every call, in arrival order: `<Method> <service>` (edge RPCs: `<Method> <hostname>`). */
   readonly calls: string[];
+  /** The next `times` calls of `method` (local name, e.g. "setupEdgeRoute") fail with `error` (and are not recorded in `calls`). */
+  failNext(method: keyof AgentScript, error: ConnectError, times?: number): void;
   /** Stops the server: from then on its address refuses connections. */
   stop(): Promise<void>;
+}
+
+/** Wraps every handler so that queued failures are thrown before the handler runs. */
+function withFailures(script: AgentScript, failures: Map<string, ConnectError[]>): AgentScript {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(script)) {
+    wrapped[name] = (...args: unknown[]) => {
+      const next = failures.get(name)?.shift();
+      if (next !== undefined) throw next;
+      return (handler as (...params: unknown[]) => unknown)(...args);
+    };
+  }
+  return wrapped as AgentScript;
 }
 
 function serviceInfoOf(name: string, held: HeldService): ServiceInfo {
@@ -239,15 +254,18 @@ export async function startFleetTestBed(options: FleetTestBedOptions = {}): Prom
       const services = new Map<string, HeldService>();
       const edgeRoutes = new Map<string, EdgeRoute>();
       const calls: string[] = [];
+      const failures = new Map<string, ConnectError[]>();
       const server = await startGrpcServer({
         host: '127.0.0.1',
         port: 0,
         tls: serverTls,
         interceptors: [],
-        routes: (router) => router.service(McpAgentService, { ...simulatedAgent(services, edgeRoutes, calls), ...script }),
+        routes: (router) => router.service(McpAgentService, withFailures({ ...simulatedAgent(services, edgeRoutes, calls), ...script }, failures)),
       });
       servers.push(server);
-      return { node: register(node, `127.0.0.1:${server.port}`), services, edgeRoutes, calls, stop: () => server.close() };
+      const failNext = (method: keyof AgentScript, error: ConnectError, times = 1) =>
+        failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: times }, () => error)]);
+      return { node: register(node, `127.0.0.1:${server.port}`), services, edgeRoutes, calls, failNext, stop: () => server.close() };
     },
     async addDeadNode(node) {
       return register(node, `127.0.0.1:${await closedPort()}`);
