@@ -79,6 +79,7 @@ export async function proxyRouteOf(proxy: ProxyRouting, route: DesiredProxyRoute
     backend: { host: route.backendHost, port: route.backendPort },
     mode: route.mode,
     backendTls: route.backendTls,
+    ...(route.backendServerName === undefined ? {} : { backendServerName: route.backendServerName }),
   };
   if (route.mode === 'l4') return base;
   const stored = await proxy.certificates.find(route.hostname);
