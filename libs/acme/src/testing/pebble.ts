@@ -1,5 +1,5 @@
 // A real Pebble ACME CA for tests and the dev fleet: EAB required, its own listener certificate, its validator
-// pointed at the caller's http-01 port, names resolved by pebble-challtestsrv (DNS only) to one address.
+// pointed at the caller's http-01 port, names resolved by a real DNS server or by pebble-challtestsrv to one address.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, writeFile } from 'node:fs/promises';
@@ -15,8 +15,12 @@ export interface PebbleOptions {
   readonly ports: { readonly acme: number; readonly management: number; readonly dns: number };
   /** Port Pebble's validator connects to for http-01 (where the agents' responders listen). */
   readonly httpPort: number;
-  /** Address every name resolves to (the node whose responder answers http-01). */
-  readonly resolveTo: string;
+  /**
+   * How Pebble's validator resolves names: `{ resolveTo }` makes every name one address (pebble-challtestsrv runs
+   * as its DNS server), `{ dnsServer: "host:port" }` asks that real DNS server (PowerDNS), so validation is real.
+   */
+  readonly resolveTo?: string;
+  readonly dnsServer?: string;
   /** Seconds a certificate is valid; default Pebble's (5 years less a day). */
   readonly certificateValiditySeconds?: number;
   /** EAB key id and its HMAC key (base64url); default a random pair. */
@@ -86,17 +90,22 @@ export async function startPebble(options: PebbleOptions): Promise<Pebble> {
   const configPath = join(options.dir, 'pebble-config.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const env = { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' };
-  const dns = await spawnLogged(
-    '/usr/bin/pebble-challtestsrv',
-    ['-defaultIPv4', options.resolveTo, '-defaultIPv6', '', '-dns01', `${address}:${options.ports.dns}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `${address}:0`],
-    join(options.dir, 'challtestsrv.log'),
-    env,
-  );
-  const pebble = await spawnLogged('/usr/bin/pebble', ['-config', configPath, '-dnsserver', `${address}:${options.ports.dns}`], join(options.dir, 'pebble.log'), env);
+  if ((options.resolveTo === undefined) === (options.dnsServer === undefined)) throw new Error('startPebble: give either resolveTo or dnsServer');
+  const dns =
+    options.resolveTo === undefined
+      ? undefined
+      : await spawnLogged(
+          '/usr/bin/pebble-challtestsrv',
+          ['-defaultIPv4', options.resolveTo, '-defaultIPv6', '', '-dns01', `${address}:${options.ports.dns}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `${address}:0`],
+          join(options.dir, 'challtestsrv.log'),
+          env,
+        );
+  const dnsServer = options.dnsServer ?? `${address}:${options.ports.dns}`;
+  const pebble = await spawnLogged('/usr/bin/pebble', ['-config', configPath, '-dnsserver', dnsServer], join(options.dir, 'pebble.log'), env);
   const listenerCaPem = await readFile(authority.certPath, 'utf8');
   const directoryUrl = `https://${address}:${options.ports.acme}/dir`;
   const stop = async (): Promise<void> => {
-    await Promise.all([stopChild(pebble), stopChild(dns)]);
+    await Promise.all([stopChild(pebble), ...(dns === undefined ? [] : [stopChild(dns)])]);
   };
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -113,7 +122,7 @@ export async function startPebble(options: PebbleOptions): Promise<Pebble> {
     eab,
     listenerCaPem,
     listenerCaPath: authority.certPath,
-    pids: [pebble.pid ?? 0, dns.pid ?? 0],
+    pids: [pebble.pid ?? 0, ...(dns === undefined ? [] : [dns.pid ?? 0])],
     rootPem: async () => {
       const answer = await get(`https://${address}:${options.ports.management}/roots/0`, listenerCaPem);
       if (answer.status !== 200) throw new Error(`pebble roots/0 answered ${answer.status}: ${answer.body}`);
