@@ -50,6 +50,13 @@ async function fleetDig(name: string): Promise<string[]> {
   return digShort({ server: fleet.host, port: fleet.dns.dnsPort, name, type: 'A' });
 }
 
+/** Names the master keeps in the internal zone (`mcp dns`); dig cannot tell absence: the dev fleet's PowerDNS answers
+ * unwritten internal names with the worker (a wildcard). */
+async function zoneNames(): Promise<string[]> {
+  const zone = await json<{ response: { records?: { name: string; type: string }[] } }>('dns');
+  return (zone.response.records ?? []).filter((record) => record.type === 'A').map((record) => record.name);
+}
+
 interface HttpsAnswer {
   readonly status: number;
   readonly body: string;
@@ -141,7 +148,7 @@ describe.skipIf(skip !== undefined)('a public service through the master and the
     const edge = await json<EdgeListing>('edge', 'list');
     expect(edge.response.routes ?? []).toEqual([]);
     expect((await edgeProxyRoutes()).map((route) => route.hostname)).not.toContain('x.evilexample.test');
-    expect(await fleetDig(`${evil}.svc.mcp.test`)).toEqual([]);
+    expect(await zoneNames()).not.toContain(evil);
     const ps = await run('podman', ['ps', '-a', '--filter', `name=^${evil}-`, '--format', '{{.Names}}']);
     expect(ps.stdout.trim()).toBe('');
   });
@@ -156,6 +163,7 @@ describe.skipIf(skip !== undefined)('a public service through the master and the
       new RegExp(`^ {2}edge_route ${hostname.replaceAll('.', '\\.')}: ok \\(on edge node edge: https://${hostname.replaceAll('.', '\\.')} → ${service}\\.svc\\.mcp\\.test:8443 \\(re-encrypted\\), certificate expires `, 'm'),
     );
     expect(await fleetDig(`${service}.svc.mcp.test`)).toEqual([workerHost]);
+    expect(await zoneNames()).toContain(service);
 
     const root = await readFile(join(fleetDir, 'ca', 'acme-root.pem'), 'utf8');
     const answer = await httpsEventually(edgeHost, hostname, root);
@@ -177,13 +185,13 @@ describe.skipIf(skip !== undefined)('a public service through the master and the
     expect(status.stdout).toMatch(new RegExp(`^${service}\\s+${hostname.replaceAll('.', '\\.')}\\s+edge\\s+ok\\s+\\d{4}-`, 'm'));
     const edgeStatus = await mcp('edge', 'status');
     expect(edgeStatus.exitCode, edgeStatus.stdout).toBe(0);
-  });
+  }, 200_000);
 
   it('undeploy removes the DNS record, the edge route and its certificate', async () => {
     const gone = await mcp('undeploy', service);
     expect(gone.exitCode, gone.stdout + gone.stderr).toBe(0);
     expect(gone.stdout).toMatch(new RegExp(`^ {2}edge_route ${hostname.replaceAll('.', '\\.')}: ok \\(removed from edge node edge`, 'm'));
-    expect(await fleetDig(`${service}.svc.mcp.test`)).toEqual([]);
+    expect(await zoneNames()).not.toContain(service);
     expect((await json<EdgeListing>('edge', 'list')).response.routes ?? []).toEqual([]);
     const edge = await json<EdgeListing>('edge', 'status');
     expect(edge.response.edgeNodes?.map((node) => [node.node, node.reachable, node.routes ?? [], node.differences ?? []])).toEqual([['edge', true, [], []]]);
@@ -234,7 +242,7 @@ describe.skipIf(skip !== undefined)('a public service through the master and the
     expect((await mcp('edge', 'status')).exitCode).toBe(0);
     const root = await readFile(join(fleetDir, 'ca', 'acme-root.pem'), 'utf8');
     expect((await httpsEventually(await hostOf('edge'), hostname, root)).body).toBe('hello from mcp busybox\n');
-  });
+  }, 400_000);
 });
 
 async function isRunning(pid: number): Promise<boolean> {
