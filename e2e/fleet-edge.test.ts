@@ -106,6 +106,9 @@ async function edgeProxyRoutes(): Promise<{ hostname: string; mode: string; back
   return (listed.nodes[0]?.response?.listeners ?? []).flatMap((listener) => (listener.routes ?? []).map((route) => ({ ...route, port: listener.port })));
 }
 
+const definitionPath = () => join(fleetDir, 'services', `${service}.toml`);
+/** The public service's definition as written at the start (mcp undeploy rewrites the file with active = false). */
+let publicDefinition = '';
 const certificateDir = () => join(fleetDir, 'edge', 'data', 'certs', hostname);
 const exists = (path: string) => access(path).then(() => true, () => false);
 
@@ -121,7 +124,8 @@ beforeAll(async () => {
   // The shipped public example, under names of its own so that it never meets another test's containers or routes.
   const example = await readFile(join(repo, 'examples/services/www.toml'), 'utf8');
   const renamed = example.replace('name = "www"', `name = "${service}"`);
-  await writeFile(join(fleetDir, 'services', `${service}.toml`), renamed.replace('hostname = "www.example.test"', `hostname = "${hostname}"`));
+  publicDefinition = renamed.replace('hostname = "www.example.test"', `hostname = "${hostname}"`);
+  await writeFile(definitionPath(), publicDefinition);
   await writeFile(
     join(fleetDir, 'services', `${evil}.toml`),
     renamed.replace(`name = "${service}"`, `name = "${evil}"`).replace('hostname = "www.example.test"', 'hostname = "x.evilexample.test"'),
@@ -200,6 +204,8 @@ describe.skipIf(skip !== undefined)('a public service through the master and the
   });
 
   it('a killed edge agent fails the edge step by name; start-up reconciliation reports the route missing; a retry converges', async () => {
+    // mcp undeploy wrote active = false into the definition; the operator deploys it active again.
+    await writeFile(definitionPath(), publicDefinition);
     const edgePid = Number((await readFile(join(fleetDir, 'edge', 'agent.pid'), 'utf8')).trim());
     process.kill(edgePid, 'SIGKILL');
     await waitUntil(async () => !(await isRunning(edgePid)), 'the edge agent to stop');
