@@ -30,10 +30,12 @@ async function main(): Promise<void> {
   const example = await readFile(join(workspaceRoot, 'examples/services/www.toml'), 'utf8');
   const publicService = uniqueName('bench-pub');
   const internalService = uniqueName('bench-int');
+  // Not public: the route is the worker's own, under the internal name (the name a public route gets there too), so
+  // both cases obtain the worker's certificate; only the public one adds the edge's.
   const definition = (name: string, isPublic: boolean) =>
     example
       .replace('name = "www"', `name = "${name}"`)
-      .replace('hostname = "www.example.test"', `hostname = "${name}.example.test"`)
+      .replace('hostname = "www.example.test"', `hostname = "${name}.${isPublic ? 'example.test' : 'svc.mcp.test'}"`)
       .replace('public = true', `public = ${isPublic}`);
   await writeFile(join(fleetDir, 'services', `${publicService}.toml`), definition(publicService, true));
   await writeFile(join(fleetDir, 'services', `${internalService}.toml`), definition(internalService, false));
