@@ -120,6 +120,10 @@ describe.skipIf(skipReason !== undefined)(`edge route RPCs${skipReason ? ` (${sk
     expect((await client.listEdgeRoutes({})).routes.map((route) => `${route.hostname} ${route.backendAddress}:${route.backendPort} ${route.certSerial}`)).toEqual([
       `shop.example.test 127.0.0.1:${backend.port} ${answer.route?.certSerial ?? ''}`,
     ]);
+    const proxyRoutes = (await client.listProxyRoutes({})).listeners.find((listener) => listener.port === listenerPort)?.routes ?? [];
+    expect(proxyRoutes.map((route) => `${route.mode} ${route.hostname} ${route.backend} tls=${route.backendTls} ${route.service}`)).toEqual([
+      `l7 shop.example.test 127.0.0.1:${backend.port} tls=true shop`,
+    ]);
     // Its proxy route belongs to it: not removable by hand.
     const byHand = await failureOf(client.removeProxyRoute({ listenerPort, hostname: 'shop.example.test' }));
     expect([byHand.code, byHand.rawMessage]).toEqual([Code.FailedPrecondition, expect.stringMatching(/edge route of service "shop"/)]);
