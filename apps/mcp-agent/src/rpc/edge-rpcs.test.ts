@@ -143,6 +143,20 @@ describe.skipIf(skipReason !== undefined)(`edge route RPCs${skipReason ? ` (${sk
     expect((await driver.listRoutes()).find((route) => route.hostname === 'shop.example.test')).toMatchObject({ backendTls: true, backendServerName: `shop.${TEST_ZONE}` });
   });
 
+  it('has its certificate renewed by the sweep when due, and lists the new one', async () => {
+    const first = await client.setupEdgeRoute(request());
+    // Every certificate counts as due when 10 years must remain (Pebble issues for 5).
+    const eager: ProxyRouting = {
+      ...routing(bed.rightIssuer),
+      certificates: createCertificateStore({ dir: join(bed.fixture.bed.dir.path, 'edge-certs'), issuer: bed.rightIssuer, caBundle: () => bed.rootPem(), clock: { now: () => new Date() }, renewBeforeDays: 3650 }),
+    };
+    await sweepProxy({ ...deps, proxy: eager }, eager, createProxySweepState());
+    const listed = (await client.listEdgeRoutes({})).routes.find((route) => route.hostname === 'shop.example.test');
+    expect(listed?.certSerial).not.toBe(first.route?.certSerial);
+    const served = await fetchThrough({ address: '127.0.0.1', port: listenerPort, hostname: 'shop.example.test', caPem: await bed.rootPem() });
+    expect([served.serial, served.body]).toEqual([listed?.certSerial, `worker sni=shop.${TEST_ZONE}`]);
+  });
+
   it('removes the route, its record and its certificate; an unknown hostname is NotFound', async () => {
     await client.setupEdgeRoute(request());
     await client.removeEdgeRoute({ hostname: 'shop.example.test' });
