@@ -150,7 +150,7 @@ describe.skipIf(skipReason !== undefined)(`edge route RPCs${skipReason ? ` (${sk
       ...routing(bed.rightIssuer),
       certificates: createCertificateStore({ dir: join(bed.fixture.bed.dir.path, 'edge-certs'), issuer: bed.rightIssuer, caBundle: () => bed.rootPem(), clock: { now: () => new Date() }, renewBeforeDays: 3650 }),
     };
-    await sweepProxy({ ...deps, proxy: eager }, eager, createProxySweepState());
+    await sweepProxy(deps, eager, createProxySweepState());
     const listed = (await client.listEdgeRoutes({})).routes.find((route) => route.hostname === 'shop.example.test');
     expect(listed?.certSerial).not.toBe(first.route?.certSerial);
     const served = await fetchThrough({ address: '127.0.0.1', port: listenerPort, hostname: 'shop.example.test', caPem: await bed.rootPem() });
