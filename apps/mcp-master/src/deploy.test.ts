@@ -1,11 +1,11 @@
 // Master Deploy against scripted agents (real gRPC over TLS on loopback; see testing/scripted-agents.ts).
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { ComponentResultSchema, DeployResponseSchema, ResultStatus, type StepResult } from '@mcp/proto';
+import { ComponentResultSchema, DeployResponseSchema, ResultStatus } from '@mcp/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET_OPTIONS, deployService } from './deploy.js';
-import { FleetError } from './fleet-errors.js';
 import { startFleetTestBed, specOf, type FleetTestBed } from './testing/scripted-agents.js';
+import { failureOf, statuses } from './testing/fleet-assertions.js';
 
 let bed: FleetTestBed;
 beforeEach(async () => {
@@ -14,20 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await bed.close();
 });
-
-function statuses(steps: readonly StepResult[]): [string, string][] {
-  return steps.map((step) => [step.step, ResultStatus[step.status]]);
-}
-
-async function failureOf(operation: Promise<unknown>): Promise<FleetError> {
-  try {
-    await operation;
-  } catch (error) {
-    if (error instanceof FleetError) return error;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 describe('master deploy: placement by tier', () => {
   it('deploys a worker-tier service on the healthy worker with the fewest containers and records it', async () => {

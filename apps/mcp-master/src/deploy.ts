@@ -11,6 +11,7 @@ import {
   type ServiceSpec,
   type StepResult,
 } from '@mcp/proto';
+import { performance } from 'node:perf_hooks';
 import { definitionToProto, isValidName, type ServiceDefinition } from '@mcp/servicedef';
 import { agentName, isUnreachable } from './agent-calls.js';
 import type { MasterDeps, NodeRecord, PlacementRecord } from './deps.js';
@@ -122,6 +123,14 @@ function placementTier(definition: ServiceDefinition): string {
 async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: FleetOptions): Promise<MasterDeployResponse> {
   const { definition } = checked;
   const log = deps.log.child({ rpc: 'Deploy', service: definition.name });
+  // Milliseconds per phase, in the 'deploy finished' log line (read by the edge deploy benchmark; never asserted).
+  const stepMs: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    stepMs[phase] = Math.round((now - phaseStart) * 10) / 10;
+    phaseStart = now;
+  };
   // A public name another service holds is refused before any agent is called.
   const conflicts = hostnameConflicts(deps, definition, 'service');
   if (conflicts.length > 0) throw new FleetError('failed-precondition', conflicts.join('\n'));
@@ -137,6 +146,7 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
   const node = nodes.find((candidate) => candidate.name === decision.node);
   if (node === undefined) throw new Error(`placement chose node ${decision.node}, which is not in the node list`);
   const steps: StepResult[] = [stepOk('place', `node ${node.name}: ${decision.reason}`)];
+  lap('place');
 
   // The definition is sent and recorded in its canonical form, so that Sync compares like with like.
   const spec = definitionToProto(definition);
@@ -168,6 +178,7 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
     deployed = stepFailed('deploy', `${agentName(node)} refused the deploy: ${errorText(ConnectError.from(error))}`);
   }
   steps.push(deployed);
+  lap('deploy');
 
   let dns: StepResult;
   let edge: StepResult;
@@ -185,6 +196,7 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
     // The record follows the placement: made even when a component failed to start, since the service lives here now.
     dns = await pointServiceAt(deps.dns, definition.name, node);
     steps.push(dns);
+    lap('dns');
     // Each public route is recorded (wanted) and set up on its edge node; a failed one stays recorded as missing.
     const edgeSteps = await setUpServiceEdgeRoutes(deps, definition, {
       allowedPublicDomains: options.allowedPublicDomains,
@@ -192,6 +204,7 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
     });
     edge = edgeSummary(edgeSteps);
     steps.push(...edgeSteps);
+    lap('edge_route');
     // Recorded even when a component failed to start: the agent has recorded this definition as desired state,
     // so the service lives on this node and a retry must come back here (Status shows the drift).
     const placement: PlacementRecord = {
@@ -203,11 +216,12 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
     };
     deps.store.putPlacement(placement);
     steps.push(stepOk('record', `placement recorded: service ${definition.name} on node ${node.name}`));
+    lap('record');
   }
 
   const error = firstFailure(steps);
   const summary = steps.map((step) => `${step.step}=${ResultStatus[step.status]}`);
-  (error === undefined ? log.info.bind(log) : log.warn.bind(log))({ node: node.name, steps: summary, ...(error === undefined ? {} : { error }) }, 'deploy finished');
+  (error === undefined ? log.info.bind(log) : log.warn.bind(log))({ node: node.name, steps: summary, stepMs, ...(error === undefined ? {} : { error }) }, 'deploy finished');
   return create(MasterDeployResponseSchema, {
     node: node.name,
     success: error === undefined,

@@ -3,36 +3,22 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import { createPowerDnsDriver } from '@mcp/dns';
 import { probePowerDns, startTestPowerDns, type TestPowerDns } from '@mcp/dns/testing';
-import { DiscrepancyKind, ResultStatus, SyncAction, type StepResult } from '@mcp/proto';
+import { DiscrepancyKind, ResultStatus, SyncAction } from '@mcp/proto';
 import { requireRuntime, uniqueName } from '@mcp/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET_OPTIONS, deployService, type FleetOptions } from './deploy.js';
 import type { MasterDeps } from './deps.js';
-import { FleetError } from './fleet-errors.js';
 import { reconcileFleet } from './reconcile.js';
 import { listPublicRoutes } from './rpc/edge-rpcs.js';
 import { fleetStatus } from './status.js';
 import { syncFleet } from './sync.js';
 import { SCRIPTED_CERT_EXPIRES, specOf, startFleetTestBed, type FleetTestBed } from './testing/scripted-agents.js';
 import { undeployService } from './undeploy.js';
+import { failureOf, statuses } from './testing/fleet-assertions.js';
 
 const zone = 'svc.mcp.test';
 const skip = await requireRuntime('powerdns', probePowerDns);
 const options: FleetOptions = { ...DEFAULT_FLEET_OPTIONS, allowedPublicDomains: ['example.test'] };
-
-function statuses(steps: readonly StepResult[]): [string, string][] {
-  return steps.map((step) => [step.step, ResultStatus[step.status]]);
-}
-
-async function failureOf(operation: Promise<unknown>): Promise<FleetError> {
-  try {
-    await operation;
-  } catch (error) {
-    if (error instanceof FleetError) return error;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 const unreachable = () => new ConnectError('connect ECONNREFUSED 127.0.0.1:1', Code.Unavailable);
 
