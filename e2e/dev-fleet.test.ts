@@ -2,6 +2,7 @@
 // the example service through the master onto the worker, where it answers, and `mcp dev down` stops every process
 // and keeps the data. Real processes, real podman, real SQLite files, TLS on loopback.
 import { digShort } from '@mcp/dns/testing';
+import { fetchThrough } from '@mcp/proxy/testing';
 import { requireRuntime, uniqueName } from '@mcp/testing';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ const skip = await requireRuntime('podman', async () => {
 let cli: DevFleetCli;
 let fleetDir: string;
 const service = uniqueName('hello');
+const publicService = uniqueName('www');
 const nodes = ['master', 'worker', 'edge'];
 
 function mcp(...args: string[]): Promise<Run> {
@@ -55,7 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (skip !== undefined) return;
   await mcp('dev', 'down', '--dir', fleetDir);
-  await run('podman', ['rm', '-f', '-t', '0', `${service}-web`]);
+  await run('podman', ['rm', '-f', '-t', '0', `${service}-web`, `${publicService}-web`]);
   await cli?.dir.remove();
 });
 
@@ -103,6 +105,25 @@ describe.skipIf(skip !== undefined)('mcp dev up, a deploy through the master, mc
     const port = answer.response.services[0]?.components[0]?.routes[0]?.hostPort ?? 0;
     expect(port).toBeGreaterThan(0);
     expect(await httpBody(port)).toBe('hello from mcp busybox\n');
+  });
+
+  it('serves a public route through the edge node: its own certificate for the public name, re-encrypted to the worker', async () => {
+    const hostname = `${publicService}.example.test`;
+    const example = await readFile(join(repo, 'examples/services/www.toml'), 'utf8');
+    await writeFile(join(fleetDir, 'services', `${publicService}.toml`), example.replace('name = "www"', `name = "${publicService}"`).replace('"www.example.test"', `"${hostname}"`));
+    const deployed = await mcp('deploy', '--no-pull', publicService);
+    expect(deployed.exitCode, deployed.stdout + deployed.stderr).toBe(0);
+    expect(deployed.stdout).toMatch(new RegExp(`^ {2}edge_route ${hostname.replaceAll('.', '\\.')}: ok \\(on edge node edge: `, 'm'));
+    const listed = JSON.parse((await mcp('node', 'list', '--json')).stdout) as { response: { nodes: { name: string; address: string }[] } };
+    const edgeAddress = listed.response.nodes.find((node) => node.name === 'edge')?.address ?? '';
+    const edgeHost = edgeAddress.slice(0, edgeAddress.lastIndexOf(':'));
+    const caPem = await readFile(join(fleetDir, 'ca', 'acme-root.pem'), 'utf8');
+    const answer = await fetchThrough({ address: edgeHost, port: 443, hostname, caPem });
+    expect([answer.status, answer.body]).toEqual([200, 'hello from mcp busybox\n']);
+
+    const undeployed = await mcp('undeploy', publicService);
+    expect(undeployed.exitCode, undeployed.stdout + undeployed.stderr).toBe(0);
+    await expect(fetchThrough({ address: edgeHost, port: 443, hostname, caPem })).rejects.toThrow();
   });
 
   it('stops every process with mcp dev down and keeps the data', async () => {

@@ -120,6 +120,10 @@ describe.skipIf(skipReason !== undefined)(`edge route RPCs${skipReason ? ` (${sk
     expect((await client.listEdgeRoutes({})).routes.map((route) => `${route.hostname} ${route.backendAddress}:${route.backendPort} ${route.certSerial}`)).toEqual([
       `shop.example.test 127.0.0.1:${backend.port} ${answer.route?.certSerial ?? ''}`,
     ]);
+    const proxyRoutes = (await client.listProxyRoutes({})).listeners.find((listener) => listener.port === listenerPort)?.routes ?? [];
+    expect(proxyRoutes.map((route) => `${route.mode} ${route.hostname} ${route.backend} tls=${route.backendTls} ${route.service}`)).toEqual([
+      `l7 shop.example.test 127.0.0.1:${backend.port} tls=true shop`,
+    ]);
     // Its proxy route belongs to it: not removable by hand.
     const byHand = await failureOf(client.removeProxyRoute({ listenerPort, hostname: 'shop.example.test' }));
     expect([byHand.code, byHand.rawMessage]).toEqual([Code.FailedPrecondition, expect.stringMatching(/edge route of service "shop"/)]);
@@ -137,6 +141,20 @@ describe.skipIf(skipReason !== undefined)(`edge route RPCs${skipReason ? ` (${sk
     const served = await fetchThrough({ address: '127.0.0.1', port: listenerPort, hostname: 'shop.example.test', caPem: await bed.rootPem() });
     expect(served.body).toBe(`worker sni=shop.${TEST_ZONE}`);
     expect((await driver.listRoutes()).find((route) => route.hostname === 'shop.example.test')).toMatchObject({ backendTls: true, backendServerName: `shop.${TEST_ZONE}` });
+  });
+
+  it('has its certificate renewed by the sweep when due, and lists the new one', async () => {
+    const first = await client.setupEdgeRoute(request());
+    // Every certificate counts as due when 10 years must remain (Pebble issues for 5).
+    const eager: ProxyRouting = {
+      ...routing(bed.rightIssuer),
+      certificates: createCertificateStore({ dir: join(bed.fixture.bed.dir.path, 'edge-certs'), issuer: bed.rightIssuer, caBundle: () => bed.rootPem(), clock: { now: () => new Date() }, renewBeforeDays: 3650 }),
+    };
+    await sweepProxy(deps, eager, createProxySweepState());
+    const listed = (await client.listEdgeRoutes({})).routes.find((route) => route.hostname === 'shop.example.test');
+    expect(listed?.certSerial).not.toBe(first.route?.certSerial);
+    const served = await fetchThrough({ address: '127.0.0.1', port: listenerPort, hostname: 'shop.example.test', caPem: await bed.rootPem() });
+    expect([served.serial, served.body]).toEqual([listed?.certSerial, `worker sni=shop.${TEST_ZONE}`]);
   });
 
   it('removes the route, its record and its certificate; an unknown hostname is NotFound', async () => {

@@ -98,7 +98,9 @@ export const proxyRpcs: HandlerGroup = (deps) => ({
     for (const port of ports) {
       const routes = [];
       for (const route of served.filter((candidate) => candidate.listenerPort === port)) {
-        const owner = desired.get(`${port} ${route.hostname}`)?.owner;
+        const edge = deps.registry.findEdgeRoute(route.hostname);
+        // An edge route's proxy route shows the service it was set up for (it has no component).
+        const owner = desired.get(`${port} ${route.hostname}`)?.owner ?? (edge?.listenerPort === port ? { service: edge.service, component: '' } : undefined);
         const expires = route.mode === 'l7' ? (await proxy.certificates.find(route.hostname))?.notAfter : undefined;
         routes.push(
           proxyRouteToWire(
