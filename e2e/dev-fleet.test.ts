@@ -2,40 +2,33 @@
 // the example service through the master onto the worker, where it answers, and `mcp dev down` stops every process
 // and keeps the data. Real processes, real podman, real SQLite files, TLS on loopback.
 import { digShort } from '@mcp/dns/testing';
-import { createTempDir, requireRuntime, uniqueName, type TempDir } from '@mcp/testing';
+import { fetchThrough } from '@mcp/proxy/testing';
+import { requireRuntime, uniqueName } from '@mcp/testing';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binOf, ensureBuilt, repo, run, type Run } from './support/programs.js';
+import { devFleetCli, isRunning, upDevFleet, type DevFleetCli } from './support/dev-fleet-cli.js';
+import { repo, run, type Run } from './support/programs.js';
 
 const skip = await requireRuntime('podman', async () => {
   const probe = await run('podman', ['version', '--format', '{{.Client.Version}}']);
   return probe.exitCode === 0 ? { available: true, version: probe.stdout.trim() } : { available: false, reason: probe.stderr.trim() };
 });
 
-let dir: TempDir;
+let cli: DevFleetCli;
 let fleetDir: string;
 const service = uniqueName('hello');
+const publicService = uniqueName('www');
 const nodes = ['master', 'worker', 'edge'];
 
 function mcp(...args: string[]): Promise<Run> {
-  return run(process.execPath, [binOf('mcp'), ...args], {
-    env: { ...process.env, HOME: dir.path, MCP_CONFIG: join(fleetDir, 'mcp.toml') },
-    timeoutMs: 180_000,
-  });
+  return cli.mcp(...args);
 }
 
 /** Every pid file of the fleet: the master's, one per agent, and its DNS server's. */
 function pidFiles(): string[] {
   return [join(fleetDir, 'master', 'master.pid'), ...nodes.map((node) => join(fleetDir, node, 'agent.pid')), join(fleetDir, 'dns', 'pdns.pid')];
-}
-
-/** Whether `pid` still runs: a zombie (exited, not yet reaped by init) counts as stopped. */
-async function isRunning(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  // Field 3 follows the command name in parentheses, which may itself contain spaces.
-  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
 async function httpBody(port: number): Promise<string> {
@@ -52,14 +45,10 @@ async function httpBody(port: number): Promise<string> {
 
 beforeAll(async () => {
   if (skip !== undefined) return;
-  dir = await createTempDir('mcp-e2e-dev-fleet');
-  fleetDir = join(dir.path, 'fleet');
-  await Promise.all([ensureBuilt('mcp'), ensureBuilt('mcp-master'), ensureBuilt('mcp-agent')]);
-  // The image the quickstart builds for the examples, with the same script.
-  const image = await run('bash', [join(repo, 'scripts/build-example-image.sh')]);
-  if (image.exitCode !== 0) throw new Error(`scripts/build-example-image.sh failed:\n${image.stderr}`);
-  const up = await mcp('dev', 'up', '--dir', fleetDir);
-  if (up.exitCode !== 0) throw new Error(`mcp dev up failed (exit ${up.exitCode}):\n${up.stdout}${up.stderr}`);
+  cli = await devFleetCli('mcp-e2e-dev-fleet');
+  fleetDir = cli.fleetDir;
+  // The image the quickstart builds for the examples, with the same script, then mcp dev up.
+  await upDevFleet(cli);
   // The example as shipped, under a name of its own so that it never meets another test's containers.
   const example = await readFile(join(repo, 'examples/services/hello.toml'), 'utf8');
   await writeFile(join(fleetDir, 'services', `${service}.toml`), example.replace("name = 'hello'", `name = '${service}'`));
@@ -68,8 +57,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (skip !== undefined) return;
   await mcp('dev', 'down', '--dir', fleetDir);
-  await run('podman', ['rm', '-f', '-t', '0', `${service}-web`]);
-  await dir?.remove();
+  await run('podman', ['rm', '-f', '-t', '0', `${service}-web`, `${publicService}-web`]);
+  await cli?.dir.remove();
 });
 
 describe.skipIf(skip !== undefined)('mcp dev up, a deploy through the master, mcp dev down', () => {
@@ -116,6 +105,25 @@ describe.skipIf(skip !== undefined)('mcp dev up, a deploy through the master, mc
     const port = answer.response.services[0]?.components[0]?.routes[0]?.hostPort ?? 0;
     expect(port).toBeGreaterThan(0);
     expect(await httpBody(port)).toBe('hello from mcp busybox\n');
+  });
+
+  it('serves a public route through the edge node: its own certificate for the public name, re-encrypted to the worker', async () => {
+    const hostname = `${publicService}.example.test`;
+    const example = await readFile(join(repo, 'examples/services/www.toml'), 'utf8');
+    await writeFile(join(fleetDir, 'services', `${publicService}.toml`), example.replace('name = "www"', `name = "${publicService}"`).replace('"www.example.test"', `"${hostname}"`));
+    const deployed = await mcp('deploy', '--no-pull', publicService);
+    expect(deployed.exitCode, deployed.stdout + deployed.stderr).toBe(0);
+    expect(deployed.stdout).toMatch(new RegExp(`^ {2}edge_route ${hostname.replaceAll('.', '\\.')}: ok \\(on edge node edge: `, 'm'));
+    const listed = JSON.parse((await mcp('node', 'list', '--json')).stdout) as { response: { nodes: { name: string; address: string }[] } };
+    const edgeAddress = listed.response.nodes.find((node) => node.name === 'edge')?.address ?? '';
+    const edgeHost = edgeAddress.slice(0, edgeAddress.lastIndexOf(':'));
+    const caPem = await readFile(join(fleetDir, 'ca', 'acme-root.pem'), 'utf8');
+    const answer = await fetchThrough({ address: edgeHost, port: 443, hostname, caPem });
+    expect([answer.status, answer.body]).toEqual([200, 'hello from mcp busybox\n']);
+
+    const undeployed = await mcp('undeploy', publicService);
+    expect(undeployed.exitCode, undeployed.stdout + undeployed.stderr).toBe(0);
+    await expect(fetchThrough({ address: edgeHost, port: 443, hostname, caPem })).rejects.toThrow();
   });
 
   it('stops every process with mcp dev down and keeps the data', async () => {

@@ -2,7 +2,8 @@
 # The README's first command: from a fresh clone, install what MCP needs, build the programs and run the main job
 # on its embedded default: a local fleet (`mcp dev up`: a master and agents for the roles master, worker and edge
 # on loopback, SQLite, generated TLS, a local token file) in .dev/fleet, with the example service `hello` deployed
-# through the master. Running it again reuses the fleet (and starts whatever of it is not running).
+# through the master, and `www`, whose public route is served by the edge node. Running it again reuses the fleet
+# (and starts whatever of it is not running).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export npm_config_nodedir="${npm_config_nodedir:-/usr}" NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
@@ -11,6 +12,15 @@ FLEET_DIR=.dev/fleet
 
 step() { printf '\n==> %s\n' "$*"; }
 mcp() { node apps/mcp/bin/mcp.js "$@"; }
+# The host part of a node's ADDRESS in `mcp node list` (the dev fleet's nodes are named after their roles).
+node_host() {
+  mcp node list --json | node -e '
+    let text = "";
+    process.stdin.on("data", (chunk) => (text += chunk)).on("end", () => {
+      const node = JSON.parse(text).response.nodes.find((entry) => entry.name === process.argv[1]);
+      console.log(node.address.slice(0, node.address.lastIndexOf(":")));
+    });' "$1"
+}
 
 step "system packages (podman, busybox-static, openssl, …)"
 bash scripts/setup-system.sh
@@ -46,18 +56,30 @@ mcp node list
 
 step "hello over HTTPS through the worker's proxy (HAProxy), with its certificate from the fleet's ACME CA"
 # The worker's address is the host part of its ADDRESS in `mcp node list`; hello's l7 route listens there on 8443.
-worker=$(mcp node list --json | node -e '
-  let text = "";
-  process.stdin.on("data", (chunk) => (text += chunk)).on("end", () => {
-    const node = JSON.parse(text).response.nodes.find((entry) => entry.name === "worker");
-    console.log(node.address.slice(0, node.address.lastIndexOf(":")));
-  });')
+worker=$(node_host worker)
 for attempt in $(seq 1 60); do
   if curl -fsS --resolve "hello.svc.mcp.test:8443:${worker}" --cacert "${FLEET_DIR}/ca/acme-root.pem" \
       https://hello.svc.mcp.test:8443/; then
     break
   fi
   [ "$attempt" -lt 60 ] || { echo "hello did not answer over HTTPS through ${worker}:8443" >&2; exit 1; }
+  sleep 0.5
+done
+
+step "mcp deploy www   (examples/services/www.toml: a public route, www.example.test, through the edge node)"
+cp examples/services/www.toml "${FLEET_DIR}/services/www.toml"
+mcp deploy www
+
+step "www over HTTPS through the edge node: its certificate for www.example.test, re-encrypted to the worker"
+# The dev fleet's PowerDNS points *.example.test at the edge node (its stand-in for public DNS); curl is told the
+# same with --resolve. The edge's proxy listens on its own address's port 443.
+edge=$(node_host edge)
+for attempt in $(seq 1 60); do
+  if curl -fsS --resolve "www.example.test:443:${edge}" --cacert "${FLEET_DIR}/ca/acme-root.pem" \
+      https://www.example.test/; then
+    break
+  fi
+  [ "$attempt" -lt 60 ] || { echo "www did not answer over HTTPS through the edge at ${edge}:443" >&2; exit 1; }
   sleep 0.5
 done
 

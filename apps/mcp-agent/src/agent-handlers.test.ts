@@ -4,7 +4,6 @@ import { HealthCheckResponseSchema, McpAgentService, NodeStatusResponseSchema } 
 import { describe, expect, it } from 'vitest';
 import { assembleAgentHandlers, type HandlerGroup } from './agent-handlers.js';
 import type { AgentDeps } from './deps.js';
-import { deferredRpcs } from './rpc/deferred-rpcs.js';
 import { failureOf } from './rpc/in-memory-client.fixture.js';
 
 // Assembly never touches its deps; the groups below ignore them.
@@ -20,25 +19,25 @@ const nodeStatus: HandlerGroup = (_deps, context) => ({
 
 describe('agent handler assembly', () => {
   it('lists exactly the implemented RPCs as capabilities, by their proto names', () => {
-    const { capabilities } = assembleAgentHandlers(deps, [health, nodeStatus], deferredRpcs);
+    const { capabilities } = assembleAgentHandlers(deps, [health, nodeStatus]);
     expect(capabilities).toEqual(['NodeStatus', 'HealthCheck']);
   });
 
   it('lets NodeStatus report the capabilities', async () => {
-    const { impl } = assembleAgentHandlers(deps, [health, nodeStatus], deferredRpcs);
+    const { impl } = assembleAgentHandlers(deps, [health, nodeStatus]);
     const client = createClient(McpAgentService, createRouterTransport((router) => router.service(McpAgentService, impl)));
     expect((await client.nodeStatus({})).capabilities).toEqual(['NodeStatus', 'HealthCheck']);
   });
 
   it('refuses a method defined by two groups', () => {
-    expect(() => assembleAgentHandlers(deps, [health, health], deferredRpcs)).toThrow(/healthCheck is defined by two/);
+    expect(() => assembleAgentHandlers(deps, [health, health])).toThrow(/healthCheck is defined by two/);
   });
 
-  it('answers a deferred RPC with Unimplemented naming the missing feature', async () => {
-    const { impl } = assembleAgentHandlers(deps, [health], deferredRpcs);
+  it('answers an RPC no group implements with Unimplemented, and leaves it out of the capabilities', async () => {
+    const { impl, capabilities } = assembleAgentHandlers(deps, [health]);
+    expect(capabilities).not.toContain('ListEdgeRoutes');
     const client = createClient(McpAgentService, createRouterTransport((router) => router.service(McpAgentService, impl)));
     const error = await failureOf(client.listEdgeRoutes({}));
     expect(error.code).toBe(Code.Unimplemented);
-    expect(error.rawMessage).toBe('ListEdgeRoutes: this agent version has no edge routing yet; check NodeStatus capabilities before calling it');
   });
 });

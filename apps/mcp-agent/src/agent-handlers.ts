@@ -7,7 +7,7 @@ export type AgentHandlers = Partial<ServiceImpl<typeof McpAgentService>>;
 
 /** Facts about the assembled service that handlers may report (NodeStatus lists capabilities). */
 export interface HandlerContext {
-  /** Bare names of the RPCs this agent implements, e.g. "Deploy"; deferred RPCs are not listed. */
+  /** Bare names of the RPCs this agent implements, e.g. "Deploy". */
   capabilities(): readonly string[];
 }
 
@@ -20,14 +20,10 @@ export interface AssembledHandlers {
 }
 
 /**
- * Merges the groups (a method defined by two groups is a wiring mistake and throws); `deferred` answers
- * the RPCs of features this agent version does not have yet, and is left out of the capabilities.
+ * Merges the groups (a method defined by two groups is a wiring mistake and throws). An RPC no group implements is
+ * answered Unimplemented by Connect and left out of the capabilities.
  */
-export function assembleAgentHandlers(
-  deps: AgentDeps,
-  groups: readonly HandlerGroup[],
-  deferred: HandlerGroup,
-): AssembledHandlers {
+export function assembleAgentHandlers(deps: AgentDeps, groups: readonly HandlerGroup[]): AssembledHandlers {
   let capabilities: readonly string[] = [];
   const context: HandlerContext = { capabilities: () => capabilities };
   const impl: Record<string, unknown> = {};
@@ -41,8 +37,5 @@ export function assembleAgentHandlers(
   capabilities = Object.freeze(
     McpAgentService.methods.filter((method) => implemented.has(method.localName)).map((method) => method.name),
   );
-  for (const [name, handler] of Object.entries(deferred(deps, context))) {
-    if (!(name in impl)) impl[name] = handler;
-  }
   return { impl: impl as AgentHandlers, capabilities };
 }

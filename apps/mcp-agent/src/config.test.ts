@@ -46,6 +46,22 @@ describe('agent config', () => {
     expect(forced.qemu).toMatchObject({ enabled: false, acceleration: 'tcg' });
   });
 
+  it('takes edge backends from 100.64.0.0/10 on listener 443 by default; [edge] changes them', async () => {
+    const defaults = await loadAgentConfig({ path: await writeConfig(minimal), env: {} });
+    expect([defaults.edge.overlayCidr.text, defaults.edge.listenerPort, defaults.edge.dnsServer]).toEqual(['100.64.0.0/10', 443, undefined]);
+    const set = await loadAgentConfig({ path: await writeConfig(`${minimal}[edge]\noverlay_cidr = "127.0.0.0/8"\nlistener_port = 8443\ndns_server = "127.0.1.1:5353"\n`), env: {} });
+    expect([set.edge.overlayCidr.contains('127.0.1.2'), set.edge.listenerPort, set.edge.dnsServer]).toEqual([true, 8443, '127.0.1.1:5353']);
+  });
+
+  it('refuses an [edge] overlay_cidr or dns_server it cannot use, naming the key; warns on an unknown [edge] key', async () => {
+    await expect(loadAgentConfig({ path: await writeConfig(`${minimal}[edge]\noverlay_cidr = "100.64.0.0"\n`), env: {} })).rejects.toThrow(
+      /edge\.overlay_cidr.*"100\.64\.0\.0" is not an address block/,
+    );
+    await expect(loadAgentConfig({ path: await writeConfig(`${minimal}[edge]\ndns_server = "dns.example.net:53"\n`), env: {} })).rejects.toThrow(/edge\.dns_server/);
+    const warned = await loadAgentConfig({ path: await writeConfig(`${minimal}[edge]\noverlay = "10.0.0.0/8"\n`), env: {} });
+    expect(warned.warnings).toEqual([expect.stringMatching(/edge\.overlay: unknown key/)]);
+  });
+
   it('refuses a [qemu] acceleration other than auto, kvm or tcg, naming the key', async () => {
     const file = await writeConfig(`${minimal}[qemu]\nacceleration = "hvf"\n`);
     await expect(loadAgentConfig({ path: file, env: {} })).rejects.toThrow(/qemu\.acceleration/);

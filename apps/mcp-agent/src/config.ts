@@ -1,6 +1,7 @@
 // The agent's configuration: TOML file + MCP_AGENT_* (and the Go MCP's MCP_MASTER_*) variables →
 // validated, frozen, typed. The only module of the agent that reads process.env.
 import { homedir } from 'node:os';
+import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
 import {
   ConfigError,
@@ -29,6 +30,7 @@ import type { NodeRole } from './deps.js';
 import { DEFAULT_FLAPPING } from './drift.js';
 import { SERVICE_NAME_PATTERN } from './path-guard.js';
 import type { MonitorSettings } from './monitor/monitor.js';
+import { DEFAULT_OVERLAY_CIDR, parseOverlayCidr, type OverlayCidr } from './overlay-cidr.js';
 
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -123,6 +125,12 @@ export const agentConfigSchema = withEnvPrefix(
       email: optionalString({ doc: 'contact address of the ACME account' }),
       renew_before_days: integer({ doc: 'a certificate with fewer days left is renewed (and not reused at deploy)', default: 30, min: 1 }),
     },
+    edge: {
+      overlay_cidr: string({ doc: 'edge nodes: a backend name must resolve to an address in this block (the overlay network)', default: DEFAULT_OVERLAY_CIDR, nonEmpty: true }),
+      listener_port: integer({ doc: "edge nodes: the proxy's public listener that edge routes are served on", default: 443, min: 1, max: 65535 }),
+      dns_server: optionalString({ doc: 'edge nodes: host:port of the DNS server backend names are resolved through (default the system resolvers)' }),
+      resolve_timeout_ms: integer({ doc: 'edge nodes: how long one DNS query for a backend name may take, in ms', default: 5000, min: 100 }),
+    },
     boot: {
       stages: tables('[[boot.stages]]: ordered stages of services started before the agent accepts RPCs', {
         name: string({ doc: 'name of the stage, for logs', nonEmpty: true }),
@@ -179,6 +187,16 @@ export interface AgentConfig {
   readonly dns: DnsConfig | undefined;
   /** The node proxy; undefined: none (route and certificate steps are skipped). */
   readonly proxy: ProxyConfig | undefined;
+  /** What an edge node accepts as a backend and where it serves public routes. */
+  readonly edge: EdgeConfig;
+}
+
+export interface EdgeConfig {
+  readonly overlayCidr: OverlayCidr;
+  readonly listenerPort: number;
+  /** "host:port"; undefined: the system resolvers. */
+  readonly dnsServer: string | undefined;
+  readonly resolveTimeoutMs: number;
 }
 
 export interface ProxyConfig {
@@ -234,6 +252,7 @@ function derive(raw: Raw, file: string): Omit<AgentConfig, 'warnings'> {
   const dns = checkDnsConfig(raw.dns, file, problems);
   const nodeAddress = raw.node.address ?? (listen.ok ? listen.address.host : '');
   const proxy = proxyConfigOf(raw, nodeAddress, file, problems);
+  const edge = edgeConfigOf(raw, file, problems);
   if (!listen.ok || problems.length > 0) throw new ConfigError(problems);
   const master =
     address !== undefined && caPath !== undefined && tokenPath !== undefined
@@ -271,7 +290,32 @@ function derive(raw: Raw, file: string): Omit<AgentConfig, 'warnings'> {
     bootStages,
     dns,
     proxy,
+    edge,
   });
+}
+
+function edgeConfigOf(raw: Raw, file: string, problems: ConfigProblem[]): EdgeConfig {
+  const cidr = parseOverlayCidr(raw.edge.overlay_cidr);
+  if (!cidr.ok) problems.push(configProblem(file, 'edge.overlay_cidr', cidr.problem, 'an address block such as "100.64.0.0/10"'));
+  const server = raw.edge.dns_server;
+  if (server !== undefined) {
+    const parsed = parseListenAddress(server, { allowWildcard: false });
+    if (!parsed.ok || isIP(parsed.address.host) === 0) {
+      problems.push(configProblem(file, 'edge.dns_server', `${JSON.stringify(server)} is not an address and port`, 'host:port of a DNS server, e.g. "100.64.0.1:53"'));
+    }
+  }
+  return Object.freeze({
+    overlayCidr: cidr.ok ? cidr.cidr : parseOverlayCidrOrThrow(DEFAULT_OVERLAY_CIDR),
+    listenerPort: raw.edge.listener_port,
+    dnsServer: server,
+    resolveTimeoutMs: raw.edge.resolve_timeout_ms,
+  });
+}
+
+function parseOverlayCidrOrThrow(text: string): OverlayCidr {
+  const parsed = parseOverlayCidr(text);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.cidr;
 }
 
 function proxyConfigOf(raw: Raw, nodeAddress: string, file: string, problems: ConfigProblem[]): ProxyConfig | undefined {

@@ -5,6 +5,8 @@ import type { ComponentRuntime, Registry } from '@mcp/registry';
 import type { Runtime } from '@mcp/runtime';
 import type { FlappingPolicy } from './drift.js';
 import { FailedPreconditionError } from './errors.js';
+import type { BackendResolver } from './backend-resolver.js';
+import type { OverlayCidr } from './overlay-cidr.js';
 import type { ProxyRouting } from './proxy-routing.js';
 
 export type NodeRole = 'master' | 'worker' | 'edge';
@@ -59,6 +61,17 @@ export interface AgentDeps {
   readonly dns?: DnsDriver;
   /** The node's proxy and its certificates; absent on a node without a proxy (route steps are skipped). */
   readonly proxy?: ProxyRouting;
+  /** What an edge node accepts as a backend of a public route (`[edge]`); absent: SetupEdgeRoute is refused. */
+  readonly edge?: EdgeSettings;
+}
+
+export interface EdgeSettings {
+  /** Backends must resolve to addresses in this block. */
+  readonly overlay: OverlayCidr;
+  /** The proxy listener public routes are served on. */
+  readonly listenerPort: number;
+  /** A real DNS query for a backend's internal name. */
+  readonly resolve: BackendResolver;
 }
 
 /** The deploy policy this agent enforces. */

@@ -13,12 +13,18 @@ export interface ProxyRouting {
   readonly driver: ProxyDriver & { ensureRunning?(): Promise<'running' | 'started'> };
   /** Kept certificates; without an ACME CA (`canIssue` false) l7 routes of definitions cannot get one (deploy fails). */
   readonly certificates: CertificateStore;
-  /** Internal zone: a route without a hostname gets `<service>.<zone>`. */
+  /** Internal zone: a route without a hostname, and a public route, get `<service>.<zone>`. */
   readonly zone: string;
 }
 
-export function routeHostname(service: string, route: Pick<RouteSpec, 'hostname'>, zone: string): string {
-  return route.hostname ?? `${service}.${zone}`;
+/**
+ * The name this node's proxy serves a route under (and gets its certificate for): the route's hostname, or
+ * `<service>.<zone>` without one. A public route is served under `<service>.<zone>` as well: its public hostname is
+ * terminated by the edge node (the public certificate lives only there), which re-encrypts to this proxy by the
+ * internal name and verifies this proxy's certificate for it.
+ */
+export function routeHostname(service: string, route: Pick<RouteSpec, 'hostname' | 'public'>, zone: string): string {
+  return route.public || route.hostname === undefined ? `${service}.${zone}` : route.hostname;
 }
 
 /** The proxy routes a component's definition asks for, backends at its host ports on 127.0.0.1. */
@@ -79,6 +85,7 @@ export async function proxyRouteOf(proxy: ProxyRouting, route: DesiredProxyRoute
     backend: { host: route.backendHost, port: route.backendPort },
     mode: route.mode,
     backendTls: route.backendTls,
+    ...(route.backendServerName === undefined ? {} : { backendServerName: route.backendServerName }),
   };
   if (route.mode === 'l4') return base;
   const stored = await proxy.certificates.find(route.hostname);

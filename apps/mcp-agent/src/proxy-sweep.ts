@@ -84,7 +84,12 @@ export async function sweepProxy(deps: Pick<AgentDeps, 'registry' | 'log' | 'nod
   const desiredKeys = new Set(desired.map(key));
   for (const route of desired) {
     const actual = servedByKey.get(key(route));
-    const backend = { mode: route.mode, backendTls: route.backendTls, backend: { host: route.backendHost, port: route.backendPort } };
+    const backend = {
+      mode: route.mode,
+      backendTls: route.backendTls,
+      backend: { host: route.backendHost, port: route.backendPort },
+      ...(route.backendServerName === undefined ? {} : { backendServerName: route.backendServerName }),
+    };
     let why: string | undefined;
     if (actual === undefined) why = 'missing';
     else if (!sameRoute(actual, backend)) why = `served to ${actual.backend.host}:${actual.backend.port} (${actual.mode}${actual.backendTls ? ', TLS' : ''})`;

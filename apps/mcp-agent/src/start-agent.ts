@@ -24,7 +24,7 @@ import { measureNodeLoad } from './node-load.js';
 import { createHostPortProbe } from './port-probe.js';
 import { MasterRegistration, goArch } from './registration.js';
 import { currentRuntimeInfos } from './runtime-infos.js';
-import { deferredRpcs } from './rpc/deferred-rpcs.js';
+import { createBackendResolver } from './backend-resolver.js';
 import { startProxy, type RunningProxy } from './proxy-setup.js';
 import { createProxySweepState, sweepProxy } from './proxy-sweep.js';
 
@@ -189,8 +189,13 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
       flapping: config.monitor.alerts.flapping,
       policy: config.policy,
       ...(config.dns === undefined ? {} : { dns: createDnsDriver(await loadDnsSettings(config.dns)) }),
+      edge: {
+        overlay: config.edge.overlayCidr,
+        listenerPort: config.edge.listenerPort,
+        resolve: createBackendResolver({ ...(config.edge.dnsServer === undefined ? {} : { server: config.edge.dnsServer }), timeoutMs: config.edge.resolveTimeoutMs }),
+      },
     };
-    const { impl, capabilities } = assembleAgentHandlers(deps, options.groups, deferredRpcs);
+    const { impl, capabilities } = assembleAgentHandlers(deps, options.groups);
     if (config.bootStages.length > 0) await runBootSequence(deps, config.bootStages);
     server = await startGrpcServer({
       host: config.listen.host,

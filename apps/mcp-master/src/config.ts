@@ -61,7 +61,7 @@ export const masterConfigSchema = withEnvPrefix(
       max_nodes: integer({ doc: 'most nodes the master keeps; a new node beyond it is refused', default: 16, min: 1, max: 1024 }),
     },
     edge: {
-      allowed_domains: stringList({ doc: 'public hostnames must be under one of these domains (whole labels); empty: none is refused', default: [] }),
+      allowed_domains: stringList({ doc: 'public hostnames must be under one of these domains (whole labels); empty: public routes are not set up (deploy says so)', default: [] }),
     },
     dns: {
       ...dnsConfigFields(),

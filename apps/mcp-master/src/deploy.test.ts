@@ -1,11 +1,11 @@
 // Master Deploy against scripted agents (real gRPC over TLS on loopback; see testing/scripted-agents.ts).
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { ComponentResultSchema, DeployResponseSchema, ResultStatus, type StepResult } from '@mcp/proto';
+import { ComponentResultSchema, DeployResponseSchema, ResultStatus } from '@mcp/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET_OPTIONS, deployService } from './deploy.js';
-import { FleetError } from './fleet-errors.js';
 import { startFleetTestBed, specOf, type FleetTestBed } from './testing/scripted-agents.js';
+import { failureOf, statuses } from './testing/fleet-assertions.js';
 
 let bed: FleetTestBed;
 beforeEach(async () => {
@@ -14,20 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await bed.close();
 });
-
-function statuses(steps: readonly StepResult[]): [string, string][] {
-  return steps.map((step) => [step.step, ResultStatus[step.status]]);
-}
-
-async function failureOf(operation: Promise<unknown>): Promise<FleetError> {
-  try {
-    await operation;
-  } catch (error) {
-    if (error instanceof FleetError) return error;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 describe('master deploy: placement by tier', () => {
   it('deploys a worker-tier service on the healthy worker with the fewest containers and records it', async () => {
@@ -107,23 +93,29 @@ describe('master deploy: steps', () => {
     expect(answer.components.map((component) => component.name)).toEqual(['api']);
   });
 
-  it('reports each public route as a skipped edge step, never as done', async () => {
+  it('skips public routes saying why when the master has no allowed public domains', async () => {
     await bed.startAgent({ name: 'orion' });
-    await bed.startAgent({ name: 'edge-1', role: 'edge' });
-    const spec = specOf('mcq', { publicHostnames: ['mcq.example.net', 'api.example.net'] });
-    const answer = await deployService(bed.deps, { spec, component: '', noPull: false }, { ...DEFAULT_FLEET_OPTIONS, allowedPublicDomains: ['example.net'] });
+    const edge = await bed.startAgent({ name: 'edge-1', role: 'edge' });
+    const spec = specOf('mcq', { publicHostnames: ['mcq.example.net'] });
+    const answer = await deployService(bed.deps, { spec, component: '', noPull: false });
     const edgeSteps = answer.steps.filter((step) => step.step.startsWith('edge_route'));
-    expect(statuses(edgeSteps)).toEqual([
-      ['edge_route mcq.example.net', 'SKIPPED'],
-      ['edge_route api.example.net', 'SKIPPED'],
-    ]);
-    expect(edgeSteps[0]?.detail).toBe(
-      'edge routing is not in this version: no public route was set up for mcq.example.net (component api, port 443); ' +
-        'under allowed domain example.net; edge node edge-1 would serve it',
-    );
+    expect(statuses(edgeSteps)).toEqual([['edge_route mcq.example.net', 'SKIPPED']]);
+    expect(edgeSteps[0]?.detail).toMatch(/^the master has no \[edge\] allowed_domains configured, so no public route is set up/);
     expect(answer.edgeRouteResult?.status).toBe(ResultStatus.SKIPPED);
-    expect(answer.edgeRouteResult?.detail).toMatch(/^edge routing is not in this version: 2 public route\(s\) not set up/);
-    expect(answer.success).toBe(true);
+    expect(edge.calls).toEqual([]);
+    expect(bed.deps.store.listEdgeRoutes()).toEqual([]);
+  });
+
+  it('fails the edge step, naming the missing [dns], when allowed domains are configured without a zone', async () => {
+    await bed.startAgent({ name: 'orion' });
+    const edge = await bed.startAgent({ name: 'edge-1', role: 'edge' });
+    const spec = specOf('mcq', { publicHostnames: ['mcq.example.net'] });
+    const answer = await deployService(bed.deps, { spec, component: '', noPull: false }, { ...DEFAULT_FLEET_OPTIONS, allowedPublicDomains: ['example.net'] });
+    expect(statuses(answer.steps.filter((step) => step.step.startsWith('edge_route')))).toEqual([['edge_route mcq.example.net', 'FAILED']]);
+    expect(answer.success).toBe(false);
+    expect(answer.error).toMatch(/^edge_route mcq\.example\.net: the master has no \[dns\] configured/);
+    expect(edge.calls).toEqual([]);
+    expect(bed.deps.store.findPlacement('mcq')?.node).toBe('orion');
   });
 
   it('refuses a public hostname outside the allowed domains before changing anything', async () => {

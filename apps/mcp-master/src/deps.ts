@@ -51,7 +51,24 @@ export interface SnapshotRecord {
   readonly createdAt: Date;
 }
 
-/** The master's SQLite state (nodes, placements; edge routes and snapshots join with their issues). */
+/**
+ * A public route the master wants on an edge node (desired state): recorded before the edge's SetupEdgeRoute is
+ * called and kept when that call fails, so reconciliation reports it missing and a deploy or sync sets it up again.
+ */
+export interface EdgeRouteRecord {
+  /** Public hostname (primary key: one service owns a public name). */
+  readonly hostname: string;
+  readonly service: string;
+  readonly edgeNode: string;
+  /** `<service>.<internal zone>`: the name the edge resolves to reach the worker's proxy. */
+  readonly backendHostname: string;
+  readonly backendPort: number;
+  /** From the edge's last successful SetupEdgeRoute; undefined until one succeeded. */
+  readonly certExpiresAt?: Date;
+  readonly createdAt: Date;
+}
+
+/** The master's SQLite state (nodes, placements, edge routes, snapshots). */
 export interface MasterStore {
   listNodes(): NodeRecord[];
   findNode(name: string): NodeRecord | undefined;
@@ -73,6 +90,14 @@ export interface MasterStore {
   putPlacement(placement: PlacementRecord): void;
   /** Deleting a placement that does not exist changes nothing. */
   deletePlacement(service: string): void;
+
+  /** Every recorded edge route, or one service's, by hostname. */
+  listEdgeRoutes(service?: string): EdgeRouteRecord[];
+  findEdgeRoute(hostname: string): EdgeRouteRecord | undefined;
+  /** Inserts or replaces the route of `hostname`; its edge node must be known. @throws UnknownNodeError */
+  putEdgeRoute(route: EdgeRouteRecord): void;
+  /** Deleting a route that does not exist changes nothing. */
+  deleteEdgeRoute(hostname: string): void;
 
   /** Records a stored snapshot (the file is in place first). */
   putSnapshot(snapshot: SnapshotRecord): void;

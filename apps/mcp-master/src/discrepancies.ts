@@ -1,9 +1,9 @@
 // What the placements and the agents' registries disagree on: stale placements, orphans, unreachable nodes (pure).
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { DiscrepancyKind, DiscrepancySchema, type Discrepancy, type ServiceInfo } from '@mcp/proto';
+import { DiscrepancyKind, DiscrepancySchema, type Discrepancy, type EdgeRoute, type ServiceInfo } from '@mcp/proto';
 import type { AgentAnswer } from './agent-calls.js';
-import type { PlacementRecord } from './deps.js';
+import type { EdgeRouteRecord, PlacementRecord } from './deps.js';
 
 /** The agent reports this before it has ever seen the component in a runtime: nothing is known yet. */
 const NEVER_OBSERVED = 'unknown';
@@ -30,6 +30,25 @@ export interface DiscrepancyInput {
   /** One answer per registered node: its registry's services, or why it did not answer. */
   readonly answers: readonly AgentAnswer<readonly ServiceInfo[]>[];
   readonly now: Date;
+  /** The master's edge route records; with `edgeAnswers`, each is checked against its edge node's list. */
+  readonly edgeRoutes?: readonly EdgeRouteRecord[];
+  /** One ListEdgeRoutes answer per edge node asked; a node that did not answer has its routes unjudged. */
+  readonly edgeAnswers?: readonly AgentAnswer<readonly EdgeRoute[]>[];
+}
+
+/**
+ * Why a recorded edge route is not served as recorded by its edge node, or undefined when it is (or when the
+ * node did not answer: nothing is known then).
+ */
+export function edgeRouteProblem(record: EdgeRouteRecord, answer: AgentAnswer<readonly EdgeRoute[]> | undefined): string | undefined {
+  if (answer === undefined || !answer.ok) return undefined;
+  const served = answer.value.find((route) => route.hostname === record.hostname);
+  const where = `edge route ${record.hostname} of service ${record.service} is recorded on edge node ${record.edgeNode}`;
+  if (served === undefined) return `${where}, but that node does not serve it (mcp deploy or mcp sync sets it up again)`;
+  if (served.backendHostname !== record.backendHostname || served.backendPort !== record.backendPort) {
+    return `${where} with backend ${record.backendHostname}:${record.backendPort}, but that node serves it with ${served.backendHostname}:${served.backendPort}`;
+  }
+  return undefined;
 }
 
 function compareText(a: string, b: string): number {
@@ -43,8 +62,9 @@ function compare(a: Discrepancy, b: Discrepancy): number {
 
 /**
  * Unreachable nodes first (their services are not judged), then per service: stale placements (placed, but the
- * node has no such service, or it is desired running and nothing of it runs, or the node is not registered) and
- * orphans (present on a node where it is not placed).
+ * node has no such service, or it is desired running and nothing of it runs, or the node is not registered),
+ * orphans (present on a node where it is not placed) and missing edge routes (recorded, and their edge node
+ * answered without them or with another backend).
  */
 export function findDiscrepancies(input: DiscrepancyInput): Discrepancy[] {
   const detectedAt = timestampFromDate(input.now);
@@ -81,6 +101,11 @@ export function findDiscrepancies(input: DiscrepancyInput): Discrepancy[] {
       const where = placed === undefined ? 'without a placement' : `but is placed on node ${placed}`;
       add(DiscrepancyKind.ORPHAN, info.name, answer.node.name, `service ${info.name} is on node ${answer.node.name} ${where}`);
     }
+  }
+  const edgeAnswerOf = new Map((input.edgeAnswers ?? []).map((answer) => [answer.node.name, answer]));
+  for (const record of input.edgeRoutes ?? []) {
+    const problem = edgeRouteProblem(record, edgeAnswerOf.get(record.edgeNode));
+    if (problem !== undefined) add(DiscrepancyKind.MISSING_EDGE_ROUTE, record.service, record.edgeNode, problem);
   }
   return found.sort(compare);
 }

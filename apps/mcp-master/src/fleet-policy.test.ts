@@ -6,9 +6,9 @@ import { definitionToProto, loadDefinitionDir } from '@mcp/servicedef';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET_OPTIONS, deployService } from './deploy.js';
-import { FleetError } from './fleet-errors.js';
 import { syncFleet } from './sync.js';
 import { specOf, startFleetTestBed, type FleetTestBed, type ScriptedAgent } from './testing/scripted-agents.js';
+import { failureOf } from './testing/fleet-assertions.js';
 
 let bed: FleetTestBed;
 beforeEach(async () => {
@@ -17,16 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await bed.close();
 });
-
-async function failureOf(operation: Promise<unknown>): Promise<FleetError> {
-  try {
-    await operation;
-  } catch (error) {
-    if (error instanceof FleetError) return error;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 /** `mcq` with its one component changed by `fields`. */
 function mcqWith(fields: Partial<Pick<ServiceSpec['components'][number], 'network' | 'ports' | 'volumes' | 'user'>>): ServiceSpec {

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { configPathFromEnvironment, loadMasterConfig, processEnvironment } from './config.js';
 import { reconcileFleet } from './reconcile.js';
 import { dnsRpcs } from './rpc/dns-rpcs.js';
+import { edgeRpcs } from './rpc/edge-rpcs.js';
 import { createFleetRpcs } from './rpc/fleet-rpcs.js';
 import { createNodeRpcs } from './rpc/node-rpcs.js';
 import { createSnapshotRpcs } from './rpc/snapshot-rpcs.js';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     config,
     log,
     version: masterVersion,
-    groups: [nodeRpcs, fleetRpcs, dnsRpcs, createSnapshotRpcs(snapshotSettings)],
+    groups: [nodeRpcs, fleetRpcs, dnsRpcs, edgeRpcs, createSnapshotRpcs(snapshotSettings)],
     snapshots: { settings: snapshotSettings, intervalMs: config.snapshots.intervalMs },
     // Reports stale placements, orphans, …; changes nothing (SPEC §6).
     afterStart: async (deps) => void (await reconcileFleet(deps)),

@@ -1,7 +1,7 @@
 // The rules of AddNode and RemoveNode (operators edit the node registry by hand) as pure functions.
 import type { AddNodeRequest } from '@mcp/proto';
 import { isValidName } from '@mcp/servicedef';
-import type { NodeRecord, NodeRole, PlacementRecord } from './deps.js';
+import type { EdgeRouteRecord, NodeRecord, NodeRole, PlacementRecord } from './deps.js';
 import { addressProblem, nodeRoles } from './node-registration.js';
 
 export type NodeAdminRefusal = 'invalid-argument' | 'already-exists' | 'not-found' | 'failed-precondition' | 'resource-exhausted';
@@ -48,7 +48,12 @@ export function unknownNodeRecord(node: Pick<NodeRecord, 'name' | 'role' | 'addr
 }
 
 /** The record to delete, or why not: an unknown node, or one that still hosts services. */
-export function decideRemoveNode(name: string, existing: NodeRecord | undefined, placements: readonly PlacementRecord[]): NodeAdminDecision<NodeRecord> {
+export function decideRemoveNode(
+  name: string,
+  existing: NodeRecord | undefined,
+  placements: readonly PlacementRecord[],
+  edgeRoutes: readonly EdgeRouteRecord[] = [],
+): NodeAdminDecision<NodeRecord> {
   if (existing === undefined) return refuse('not-found', `node ${JSON.stringify(name)} is not known to the master; mcp node list shows the known nodes`);
   const hosted = placements.filter((placement) => placement.node === name).map((placement) => placement.service);
   if (hosted.length > 0) {
@@ -56,6 +61,10 @@ export function decideRemoveNode(name: string, existing: NodeRecord | undefined,
       'failed-precondition',
       `node ${name} hosts ${hosted.join(', ')}; undeploy or migrate ${hosted.length === 1 ? 'it' : 'them'} first (mcp undeploy / mcp migrate --to <node>)`,
     );
+  }
+  const served = edgeRoutes.filter((route) => route.edgeNode === name).map((route) => `${route.hostname} (service ${route.service})`);
+  if (served.length > 0) {
+    return refuse('failed-precondition', `edge node ${name} serves the public routes ${served.join(', ')}; undeploy those services first (mcp undeploy)`);
   }
   return { ok: true, value: existing };
 }

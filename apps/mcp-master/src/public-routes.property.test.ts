@@ -72,6 +72,14 @@ describe('edge node choice', () => {
     expect(chooseEdgeNode(nodes)?.name).toBe('beta');
   });
 
+  it('chooses the healthy edge node with the fewest recorded routes, ties by name', () => {
+    const nodes = ['gamma', 'beta', 'alpha', 'sick'].map((name) => sampleNode({ name, role: 'edge', status: name === 'sick' ? 'unhealthy' : 'healthy' }));
+    const on = (edgeNode: string) => ({ edgeNode });
+    expect(chooseEdgeNode(nodes, [on('alpha'), on('alpha'), on('beta'), on('gamma')])?.name).toBe('beta');
+    expect(chooseEdgeNode(nodes, [on('alpha'), on('beta')])?.name).toBe('gamma');
+    expect(chooseEdgeNode(nodes, [on('sick'), on('alpha'), on('beta'), on('gamma')])?.name).toBe('alpha');
+  });
+
   it('chooses none when no edge node is healthy', () => {
     expect(chooseEdgeNode([sampleNode({ name: 'alpha', role: 'edge', status: 'unknown' })])).toBeUndefined();
   });

@@ -51,9 +51,15 @@ export function routesOutsideAllowedDomains(routes: readonly PublicRoute[], allo
   return routes.filter((route) => allowedDomainOf(route.hostname, allowedDomains) === undefined);
 }
 
-/** The edge node for a public route: the first healthy edge node by name (a small fleet has one or two). */
-export function chooseEdgeNode(nodes: readonly NodeRecord[]): NodeRecord | undefined {
+/**
+ * The edge node for a new public route: a healthy edge node with the fewest recorded edge routes, ties by name.
+ * `recorded` is every edge route the master records (only their edge nodes are counted).
+ */
+export function chooseEdgeNode(nodes: readonly NodeRecord[], recorded: readonly { readonly edgeNode: string }[] = []): NodeRecord | undefined {
+  const load = new Map<string, number>();
+  for (const route of recorded) load.set(route.edgeNode, (load.get(route.edgeNode) ?? 0) + 1);
+  const loadOf = (node: NodeRecord) => load.get(node.name) ?? 0;
   return nodes
     .filter((node) => node.role === 'edge' && node.status === 'healthy')
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
+    .sort((a, b) => loadOf(a) - loadOf(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
 }

@@ -1,8 +1,10 @@
-// Reconciliation at start-up (SPEC §6): probe every known node, report what disagrees with the records; change nothing.
+// Reconciliation at start-up (SPEC §6): probe every known node (and every edge node's routes), report what disagrees
+// with the records; change nothing.
 import { DiscrepancyKind, type Discrepancy, type ServiceInfo } from '@mcp/proto';
 import { askEveryAgent } from './agent-calls.js';
 import type { MasterDeps } from './deps.js';
 import { findDiscrepancies } from './discrepancies.js';
+import { askEdgeNodes } from './edge-routes.js';
 
 export interface ReconciledNode {
   readonly name: string;
@@ -18,14 +20,13 @@ export interface ReconcileReport {
   readonly checkedAt: Date;
   readonly nodes: readonly ReconciledNode[];
   readonly placements: number;
-  /** Stale placements, orphans and unreachable nodes; reported only, never acted on. */
+  /** Stale placements, orphans, missing edge routes and unreachable nodes; reported only, never acted on. */
   readonly discrepancies: readonly Discrepancy[];
   /** Checks SPEC §6 asks for that this version cannot make yet, with the reason. */
   readonly notChecked: readonly string[];
 }
 
 export const NOT_CHECKED: readonly string[] = [
-  'missing edge routes: not checked in this version (edge routing is not in this version, so none is recorded)',
   'stale snapshots: not checked in this version (the snapshot catalogue is not in this version)',
 ];
 
@@ -47,12 +48,16 @@ export async function reconcileFleet(deps: MasterDeps): Promise<ReconcileReport>
   const log = deps.log.child({ task: 'reconcile' });
   const nodes = deps.store.listNodes();
   const placements = deps.store.listPlacements();
-  const answers = await askEveryAgent(deps, nodes, async (client, options) => {
-    const answer = await client.listServices({}, options);
-    return answer.services as readonly ServiceInfo[];
-  });
+  const edgeRoutes = deps.store.listEdgeRoutes();
+  const [answers, edgeAnswers] = await Promise.all([
+    askEveryAgent(deps, nodes, async (client, options) => {
+      const answer = await client.listServices({}, options);
+      return answer.services as readonly ServiceInfo[];
+    }),
+    askEdgeNodes(deps, nodes, edgeRoutes),
+  ]);
   const checkedAt = deps.clock.now();
-  const discrepancies = findDiscrepancies({ placements, answers, now: checkedAt });
+  const discrepancies = findDiscrepancies({ placements, answers, now: checkedAt, edgeRoutes, edgeAnswers });
   for (const discrepancy of discrepancies) {
     log.warn(
       { kind: kindNames[discrepancy.kind], service: discrepancy.serviceName, node: discrepancy.node },

@@ -1,7 +1,7 @@
 // The master as the one writer of service records, against a real PowerDNS (dig reads them back) and scripted agents.
 import { createPowerDnsDriver } from '@mcp/dns';
 import { digShort, probePowerDns, putRrsetDirectly, startTestPowerDns, type TestPowerDns } from '@mcp/dns/testing';
-import { ResultStatus, type StepResult } from '@mcp/proto';
+import { ResultStatus } from '@mcp/proto';
 import { requireRuntime, uniqueName } from '@mcp/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deployService } from './deploy.js';
@@ -12,13 +12,10 @@ import { listZoneRecords } from './rpc/dns-rpcs.js';
 import type { ServiceDns } from './service-dns.js';
 import { specOf, startFleetTestBed, type FleetTestBed } from './testing/scripted-agents.js';
 import { undeployService } from './undeploy.js';
+import { statuses } from './testing/fleet-assertions.js';
 
 const zone = 'svc.mcp.test';
 const skip = await requireRuntime('powerdns', probePowerDns);
-
-function statuses(steps: readonly StepResult[]): [string, string][] {
-  return steps.map((step) => [step.step, ResultStatus[step.status]]);
-}
 
 const manualTimer = { every: () => ({ cancel: () => undefined }) };
 

@@ -3,10 +3,13 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   ComponentInfoSchema,
+  EdgeRouteStatusSchema,
   RouteBindingSchema,
   ServiceStatusSchema,
   StatusResponseSchema,
   type ComponentInfo,
+  type EdgeRoute,
+  type EdgeRouteStatus,
   type ServiceInfo,
   type ServiceStatus,
   type StatusResponse,
@@ -14,8 +17,9 @@ import {
 import { containerName } from '@mcp/runtime';
 import { definitionFromProto, parseImageReference } from '@mcp/servicedef';
 import { askEveryAgent, type AgentAnswer } from './agent-calls.js';
-import type { MasterDeps, PlacementRecord } from './deps.js';
-import { findDiscrepancies } from './discrepancies.js';
+import type { EdgeRouteRecord, MasterDeps, PlacementRecord } from './deps.js';
+import { edgeRouteProblem, findDiscrepancies } from './discrepancies.js';
+import { askEdgeNodes } from './edge-routes.js';
 import { FleetError } from './fleet-errors.js';
 import { checkServiceName } from './spec-input.js';
 
@@ -47,13 +51,41 @@ function componentsFromSpec(placement: PlacementRecord): ComponentInfo[] {
   );
 }
 
-function statusOfPlacement(placement: PlacementRecord, answer: AgentAnswer<readonly ServiceInfo[]> | undefined): ServiceStatus {
+export type EdgeAnswer = AgentAnswer<readonly EdgeRoute[]>;
+
+/**
+ * A recorded edge route as its edge node serves it: state "ok" (served as recorded), "missing" (the edge answered
+ * without it, or with another backend) or "unknown" (the edge did not answer); the certificate expiry the edge
+ * reports, else the one recorded at the last successful setup.
+ */
+export function edgeRouteStatusOf(record: EdgeRouteRecord, answer: EdgeAnswer | undefined): EdgeRouteStatus {
+  const served = answer?.ok === true ? answer.value.find((route) => route.hostname === record.hostname) : undefined;
+  const problem = edgeRouteProblem(record, answer);
+  const certExpires = served?.certExpires || (record.certExpiresAt?.toISOString() ?? '');
+  const unknown = answer === undefined ? `edge node ${record.edgeNode} is not registered` : answer.ok ? '' : answer.error;
+  return create(EdgeRouteStatusSchema, {
+    hostname: record.hostname,
+    edgeNode: record.edgeNode,
+    certExpires,
+    backendHostname: record.backendHostname,
+    backendPort: record.backendPort,
+    service: record.service,
+    state: problem !== undefined ? 'missing' : unknown !== '' ? 'unknown' : 'ok',
+    error: problem ?? unknown,
+  });
+}
+
+function statusOfPlacement(
+  placement: PlacementRecord,
+  answer: AgentAnswer<readonly ServiceInfo[]> | undefined,
+  edgeRoutes: readonly EdgeRouteStatus[],
+): ServiceStatus {
   const base = {
     name: placement.service,
     node: placement.node,
     tier: placement.tier,
     deployedAt: timestampFromDate(placement.deployedAt),
-    edgeRoutes: [],
+    edgeRoutes: edgeRoutes.filter((route) => route.service === placement.service),
   };
   const fromRecords = (status: string, error: string) =>
     create(ServiceStatusSchema, { ...base, status, error, active: placement.spec.active, components: componentsFromSpec(placement) });
@@ -80,16 +112,22 @@ export async function fleetStatus(deps: MasterDeps, serviceName: string): Promis
   const only = serviceName === '' ? undefined : checkServiceName('service_name', serviceName);
   const nodes = deps.store.listNodes();
   const placements = deps.store.listPlacements();
-  const answers = await askEveryAgent(deps, nodes, async (client, options) => {
-    const answer = await client.getServiceStatus({ service: '', eventLimit: 1 }, options);
-    return answer.services as readonly ServiceInfo[];
-  });
+  const records = deps.store.listEdgeRoutes();
+  const [answers, edgeAnswers] = await Promise.all([
+    askEveryAgent(deps, nodes, async (client, options) => {
+      const answer = await client.getServiceStatus({ service: '', eventLimit: 1 }, options);
+      return answer.services as readonly ServiceInfo[];
+    }),
+    askEdgeNodes(deps, nodes, records),
+  ]);
   const answerOf = new Map(answers.map((answer) => [answer.node.name, answer]));
+  const edgeAnswerOf = new Map(edgeAnswers.map((answer) => [answer.node.name, answer]));
+  const edgeRoutes = records.map((record) => edgeRouteStatusOf(record, edgeAnswerOf.get(record.edgeNode)));
   const inScope = placements.filter((placement) => only === undefined || placement.service === only);
   const services = inScope
-    .map((placement) => statusOfPlacement(placement, answerOf.get(placement.node)))
+    .map((placement) => statusOfPlacement(placement, answerOf.get(placement.node), edgeRoutes))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  let discrepancies = findDiscrepancies({ placements, answers, now: deps.clock.now() });
+  let discrepancies = findDiscrepancies({ placements, answers, now: deps.clock.now(), edgeRoutes: records, edgeAnswers });
   if (only !== undefined) {
     const hosting = inScope[0]?.node;
     discrepancies = discrepancies.filter((d) => d.serviceName === only || (d.serviceName === '' && d.node === hosting));

@@ -13,7 +13,11 @@ import {
 } from '@mcp/proto';
 import { checkDeployInput, deployChecked, DEFAULT_FLEET_OPTIONS, type CheckedDeploy, type FleetOptions, type PullRequest } from './deploy.js';
 import type { MasterDeps } from './deps.js';
+import { edgeRouteProblem } from './discrepancies.js';
+import { askEdgeNodes, edgeSummary, setUpServiceEdgeRoutes } from './edge-routes.js';
 import { FleetError } from './fleet-errors.js';
+import { publicRoutesOf } from './public-routes.js';
+import { serviceLocksFor } from './service-lock.js';
 import { errorText } from './step-results.js';
 import { planSync, type SyncActionName, type SyncPlanEntry } from './sync-plan.js';
 import { undeployService } from './undeploy.js';
@@ -77,6 +81,42 @@ async function apply(deps: MasterDeps, entry: SyncPlanEntry, pull: PullRequest, 
   }
 }
 
+/**
+ * Unchanged services whose public routes are not all on their edge: a route never recorded (its setup failed
+ * before an edge node could be chosen), or recorded and absent from its edge node's answer (or served with another
+ * backend). Service name → why. A route whose edge node did not answer is left alone: nothing is known of it.
+ */
+async function missingEdgeRoutes(deps: MasterDeps, entries: readonly SyncPlanEntry[], options: FleetOptions): Promise<Map<string, string>> {
+  const missing = new Map<string, string>();
+  const candidates = entries.filter((entry) => entry.action === 'unchanged' && entry.definition !== undefined && publicRoutesOf(entry.definition).length > 0);
+  if (candidates.length === 0 || options.allowedPublicDomains.length === 0) return missing;
+  const records = deps.store.listEdgeRoutes();
+  const answers = await askEdgeNodes(deps, deps.store.listNodes(), records);
+  const answerOf = new Map(answers.map((answer) => [answer.node.name, answer]));
+  for (const entry of candidates) {
+    const reasons = publicRoutesOf(entry.definition as NonNullable<typeof entry.definition>).flatMap((route) => {
+      const record = records.find((candidate) => candidate.hostname === route.hostname);
+      if (record === undefined) return [`edge route ${route.hostname} is not set up`];
+      const problem = edgeRouteProblem(record, answerOf.get(record.edgeNode));
+      return problem === undefined ? [] : [problem];
+    });
+    if (reasons.length > 0) missing.set(entry.service, reasons.join('; '));
+  }
+  return missing;
+}
+
+/** Sets an unchanged service's public routes up again, under its lock (the containers are not touched). */
+async function recreateEdgeRoutes(deps: MasterDeps, entry: SyncPlanEntry, options: FleetOptions): Promise<Outcome> {
+  const definition = entry.definition;
+  if (definition === undefined) throw new Error(`sync plan entry ${entry.service} has no definition`);
+  const steps = await serviceLocksFor(deps.store).run(entry.service, () =>
+    setUpServiceEdgeRoutes(deps, definition, { allowedPublicDomains: options.allowedPublicDomains, timeoutMs: options.agentOperationTimeoutMs }),
+  );
+  const summary = edgeSummary(steps);
+  const failed = summary.status === ResultStatus.FAILED;
+  return { node: entry.node, success: !failed, error: failed ? `edge_route: ${summary.error}` : '', steps };
+}
+
 function planItem(entry: SyncPlanEntry, outcome?: Outcome, status?: ResultStatus): SyncPlanItem {
   return create(SyncPlanItemSchema, {
     serviceName: entry.service,
@@ -110,14 +150,26 @@ export async function syncFleet(deps: MasterDeps, input: SyncInput, options: Fle
     nodes: deps.store.listNodes(),
     allowTcgVms: options.allowTcgVms,
   });
+  const missingEdge = await missingEdgeRoutes(deps, plan, options);
+  const withEdgeNote = (entry: SyncPlanEntry): SyncPlanEntry => {
+    const why = missingEdge.get(entry.service);
+    return why === undefined ? entry : { ...entry, reason: `${entry.reason}; ${why}: sync sets it up again` };
+  };
   if (input.dryRun) {
-    return create(SyncResponseSchema, { plan: plan.map((entry) => planItem(entry)), results: [], dryRun: true, success: true });
+    return create(SyncResponseSchema, { plan: plan.map((entry) => planItem(withEdgeNote(entry))), results: [], dryRun: true, success: true });
   }
 
   const log = deps.log.child({ rpc: 'Sync' });
   const items: SyncPlanItem[] = [];
   const results: StepResult[] = [];
-  for (const entry of plan) {
+  for (const entry of plan.map(withEdgeNote)) {
+    if (entry.action === 'unchanged' && missingEdge.has(entry.service)) {
+      const outcome = await recreateEdgeRoutes(deps, entry, options);
+      const status = outcome.success ? ResultStatus.OK : ResultStatus.FAILED;
+      items.push(planItem(entry, outcome, status));
+      results.push(create(StepResultSchema, { step: entry.service, success: outcome.success, error: outcome.error, status, detail: 'edge routes' }));
+      continue;
+    }
     if (entry.action === 'unchanged') {
       items.push(planItem(entry, undefined, ResultStatus.SKIPPED));
       continue;

@@ -2,12 +2,11 @@
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { ResultStatus, UndeployResponseSchema, type ComponentResult, type StepResult, type UndeployResponse } from '@mcp/proto';
-import { definitionFromProto } from '@mcp/servicedef';
 import { agentName, isUnreachable } from './agent-calls.js';
-import { DEFAULT_FLEET_OPTIONS, EDGE_NOT_IN_VERSION, unansweredReason, type FleetOptions } from './deploy.js';
+import { DEFAULT_FLEET_OPTIONS, unansweredReason, type FleetOptions } from './deploy.js';
 import type { MasterDeps, NodeRecord, PlacementRecord } from './deps.js';
 import { FleetError } from './fleet-errors.js';
-import { publicRoutesOf } from './public-routes.js';
+import { removeServiceEdgeRoutes } from './edge-routes.js';
 import { removeServiceRecord } from './service-dns.js';
 import { serviceLocksFor } from './service-lock.js';
 import { checkServiceName } from './spec-input.js';
@@ -59,15 +58,6 @@ async function tearDownOnAgent(
   }
 }
 
-function edgeSteps(placement: PlacementRecord, done: boolean): StepResult[] {
-  if (!done) return [stepSkipped('edge_route', 'not attempted: the agent did not finish the teardown')];
-  const routes = publicRoutesOf(definitionFromProto(placement.spec));
-  if (routes.length === 0) return [stepSkipped('edge_route', 'no public routes')];
-  return routes.map((route) =>
-    stepSkipped(`edge_route ${route.hostname}`, `${EDGE_NOT_IN_VERSION}: no edge route was recorded for ${route.hostname}`),
-  );
-}
-
 async function undeployLocked(deps: MasterDeps, service: string, options: FleetOptions): Promise<UndeployResponse> {
   const log = deps.log.child({ rpc: 'Undeploy', service });
   const placement = deps.store.findPlacement(service);
@@ -76,18 +66,29 @@ async function undeployLocked(deps: MasterDeps, service: string, options: FleetO
   }
   const node = deps.store.findNode(placement.node);
   const teardown = await tearDownOnAgent(deps, placement, node, options.agentOperationTimeoutMs);
-  const steps: StepResult[] = [teardown.step, ...edgeSteps(placement, teardown.done)];
-  const dns = teardown.done ? await removeServiceRecord(deps.dns, service) : undefined;
-  if (dns !== undefined && dns.status === ResultStatus.FAILED) {
-    // Kept so that a retry removes the record too (until then the repair loop treats it as any placed service's).
-    steps.push(dns, stepSkipped('record', `placement on node ${placement.node} kept so that the undeploy can be retried: the DNS record is still there`));
-  } else if (dns !== undefined) {
-    steps.push(dns);
-    deps.store.deletePlacement(service);
-    steps.push(stepOk('record', `placement of service ${service} on node ${placement.node} deleted`));
-  } else {
+  const steps: StepResult[] = [teardown.step];
+  if (!teardown.done) {
+    steps.push(stepSkipped('edge_route', 'not attempted: the agent did not finish the teardown'));
     steps.push(stepSkipped('dns', 'not attempted: the agent did not finish the teardown'));
     steps.push(stepSkipped('record', `placement on node ${placement.node} kept so that the undeploy can be retried`));
+  } else {
+    // Edge routes before DNS: the edge resolves the service's internal name until its route is gone.
+    const edge = await removeServiceEdgeRoutes(deps, service, options.agentOperationTimeoutMs);
+    steps.push(...(edge.steps.length === 0 ? [stepSkipped('edge_route', 'no edge routes recorded')] : edge.steps));
+    if (!edge.done) {
+      steps.push(stepSkipped('dns', 'not attempted: an edge route is still there'));
+      steps.push(stepSkipped('record', `placement on node ${placement.node} kept so that the undeploy can be retried: an edge route is still there`));
+    } else {
+      const dns = await removeServiceRecord(deps.dns, service);
+      steps.push(dns);
+      if (dns.status === ResultStatus.FAILED) {
+        // Kept so that a retry removes the record too (until then the repair loop treats it as any placed service's).
+        steps.push(stepSkipped('record', `placement on node ${placement.node} kept so that the undeploy can be retried: the DNS record is still there`));
+      } else {
+        deps.store.deletePlacement(service);
+        steps.push(stepOk('record', `placement of service ${service} on node ${placement.node} deleted`));
+      }
+    }
   }
   const error = firstFailure(steps);
   const summary = steps.map((step) => `${step.step}=${ResultStatus[step.status]}`);

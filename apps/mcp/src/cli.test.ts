@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCliSandbox, validDefinition, type CliSandbox } from './cli-test-harness.js';
 import { cliVersion } from './version.js';
 
-const commandNames = ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'service', 'push', 'pull', 'build', 'node', 'route', 'dns', 'agent', 'dev', 'snapshot', 'migrate', 'login'].join(', ');
+const commandNames = ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'service', 'push', 'pull', 'build', 'node', 'route', 'dns', 'edge', 'agent', 'dev', 'snapshot', 'migrate', 'login'].join(', ');
 
 let sandbox: CliSandbox;
 beforeEach(async () => {
@@ -23,7 +23,7 @@ describe('version and help', () => {
     const commands = stdout.split('\n').filter((line) => /^ {2}mcp \w/.test(line));
     expect([exitCode, commands.map((line) => line.trim().split(/\s+/)[1])]).toEqual([
       0,
-      ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'service', 'push', 'pull', 'build', 'node', 'route', 'dns', 'agent', 'dev', 'snapshot', 'migrate', 'login'],
+      ['validate', 'deploy', 'undeploy', 'stop', 'start', 'restart', 'sync', 'list', 'ps', 'status', 'logs', 'adopt', 'purge', 'service', 'push', 'pull', 'build', 'node', 'route', 'dns', 'edge', 'agent', 'dev', 'snapshot', 'migrate', 'login'],
     ]);
   });
 

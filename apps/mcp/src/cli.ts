@@ -34,6 +34,7 @@ const commandModules: Readonly<Record<string, () => Promise<CliCommand>>> = {
   node: async () => (await import('./commands/node.js')).nodeCommand,
   route: async () => (await import('./commands/route.js')).routeCommand,
   dns: async () => (await import('./commands/dns.js')).dnsCommand,
+  edge: async () => (await import('./commands/edge.js')).edgeCommand,
   agent: async () => (await import('./commands/agent.js')).agentCommand,
   dev: async () => (await import('./commands/dev.js')).devCommand,
   snapshot: async () => (await import('./commands/snapshot.js')).snapshotCommand,

@@ -104,9 +104,12 @@ export function printMasterStatus(output: Output, status: StatusResponse): void 
     output.table(['SERVICE', 'COMPONENT', 'NODE', 'DESIRED', 'OBSERVED', 'VERSION', 'UPTIME'], components);
   }
   const routes = status.services.flatMap((service) =>
-    service.edgeRoutes.map((route) => `  ${service.name}  ${route.hostname} on edge ${route.edgeNode || '-'}, certificate expires ${route.certExpires || '-'}`),
+    service.edgeRoutes.map((route) => [service.name, route.hostname, route.edgeNode || '-', route.state || '-', route.certExpires || '-']),
   );
-  if (routes.length > 0) output.line(['', 'EDGE ROUTES', ...routes].join('\n'));
+  if (routes.length > 0) {
+    output.line(['', 'PUBLIC NAMES'].join('\n'));
+    output.table(['SERVICE', 'HOSTNAME', 'EDGE', 'STATE', 'CERT-EXPIRES'], routes);
+  }
   const found = status.discrepancies.map((entry) => `  ${DiscrepancyKind[entry.kind].toLowerCase().replaceAll('_', ' ')}: ${entry.message}`);
   if (found.length > 0) output.line(['', 'DISCREPANCIES', ...found].join('\n'));
   noteServiceErrors(output, status);

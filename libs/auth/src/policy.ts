@@ -18,7 +18,7 @@ export type RpcClass = 'master-cli' | 'master-agent' | 'agent-operational' | 'ag
 export const rpcClassTable: Readonly<Record<string, Readonly<Record<string, Exclude<RpcClass, 'unknown'>>>>> = {
   [masterServiceName]: {
     ...classOf('master-cli', [
-      'Deploy', 'Undeploy', 'Status', 'Sync', 'Migrate', 'ListNodes', 'CreateSnapshot', 'ListSnapshots', 'ListZoneRecords',
+      'Deploy', 'Undeploy', 'Status', 'Sync', 'Migrate', 'ListNodes', 'CreateSnapshot', 'ListSnapshots', 'ListZoneRecords', 'ListPublicRoutes',
       'AddNode', 'RemoveNode',
       'MigrateStream', 'CreateSnapshotStream', 'RestoreSnapshot',
     ]),

@@ -27,6 +27,15 @@ export interface AgentHomeOptions {
   logLevel?: string;
   /** The node's proxy (HAProxy on `host`, stopped with the agent) and the ACME CA its l7 certificates come from. */
   edge?: AgentEdgeOptions;
+  /** An edge node's `[edge]`: what it accepts as backends, where it serves public routes, how it resolves. */
+  edgeNode?: AgentEdgeNodeOptions;
+}
+
+export interface AgentEdgeNodeOptions {
+  readonly overlayCidr: string;
+  readonly listenerPort: number;
+  /** host:port of the DNS server backend names are resolved through. */
+  readonly dnsServer: string;
 }
 
 export interface AgentEdgeOptions {
@@ -40,6 +49,8 @@ export interface AgentEdgeOptions {
   /** Port of the agent's http-01 responder on `host` (Pebble's validator port). */
   readonly http01Port: number;
   readonly zone: string;
+  /** CA bundle re-encrypting routes verify their backends against (`[proxy] backend_ca_file`). */
+  readonly backendCaPath?: string;
 }
 
 /** What an agent needs to register with its master: where it is, its CA, and the agent's own token file. */
@@ -120,6 +131,7 @@ export async function writeAgentHome(options: AgentHomeOptions): Promise<AgentHo
           `address = ${tomlString(options.host)}`,
           'stop_with_agent = true',
           `svc_zone = ${tomlString(options.edge.zone)}`,
+          ...(options.edge.backendCaPath === undefined ? [] : [`backend_ca_file = ${tomlString(options.edge.backendCaPath)}`]),
           '',
           '[acme]',
           `directory_url = ${tomlString(options.edge.directoryUrl)}`,
@@ -128,6 +140,15 @@ export async function writeAgentHome(options: AgentHomeOptions): Promise<AgentHo
           `ca_bundle = ${tomlString(options.edge.caBundlePath)}`,
           `directory_ca = ${tomlString(options.edge.directoryCaPath)}`,
           `http01_listen = ${tomlString(`${options.host}:${options.edge.http01Port}`)}`,
+          '',
+        ]),
+    ...(options.edgeNode === undefined
+      ? []
+      : [
+          '[edge]',
+          `overlay_cidr = ${tomlString(options.edgeNode.overlayCidr)}`,
+          `listener_port = ${options.edgeNode.listenerPort}`,
+          `dns_server = ${tomlString(options.edgeNode.dnsServer)}`,
           '',
         ]),
     '[log]',

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 /** The internal zone of every dev fleet (SPEC §5). */
 export const DEV_FLEET_ZONE = 'svc.mcp.test';
 
+/** Where a dev fleet's public hostnames live (the master allows them; `*.example.test` is the edge node). */
+export const DEV_FLEET_PUBLIC_ZONE = 'example.test';
+
 /** Where a daemon's [dns] points. */
 export interface DnsLink {
   readonly zone: string;
@@ -32,10 +35,28 @@ export interface DevFleetDnsServer {
   readonly pidPath: string;
   readonly apiKeyPath: string;
   readonly workDir: string;
+  /**
+   * The dev fleet's stand-in for the operator's public DNS: `*.<publicZone>` → the edge node's address, so public
+   * names resolve (for Pebble's validator and for curl) to where the edge proxy listens. Absent: no edge node.
+   */
+  readonly publicZone?: { readonly zone: string; readonly address: string };
+  /**
+   * `*.<zone>` → this address (the worker): a name the master has not written yet still resolves for Pebble's
+   * validator (a service's first certificate is ordered by its agent's Deploy, before the master writes its record).
+   * Records the master writes take precedence: a DNS wildcard only answers for names without records of their own.
+   */
+  readonly internalFallback?: string;
+}
+
+export interface DnsServerAddresses {
+  /** The edge node's address: `*.example.test` points there. */
+  readonly edge?: string;
+  /** The worker's address: names of the internal zone without a record point there. */
+  readonly worker?: string;
 }
 
 /** Where the DNS server of a fleet in `root` is (pure). */
-export function dnsServerOf(root: string, host: string, ports: { readonly dnsPort: number; readonly apiPort: number }): DevFleetDnsServer {
+export function dnsServerOf(root: string, host: string, ports: { readonly dnsPort: number; readonly apiPort: number }, addresses: DnsServerAddresses = {}): DevFleetDnsServer {
   const dir = join(root, 'dns');
   return {
     program: 'pdns_server',
@@ -50,6 +71,8 @@ export function dnsServerOf(root: string, host: string, ports: { readonly dnsPor
     pidPath: join(dir, 'pdns.pid'),
     apiKeyPath: join(dir, 'api.key'),
     workDir: dir,
+    ...(addresses.edge === undefined ? {} : { publicZone: { zone: DEV_FLEET_PUBLIC_ZONE, address: addresses.edge } }),
+    ...(addresses.worker === undefined ? {} : { internalFallback: addresses.worker }),
   };
 }
 

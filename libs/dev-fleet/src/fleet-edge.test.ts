@@ -51,7 +51,24 @@ describe('a dev fleet as an edge', () => {
       expect(config).toContain(`ca_bundle = "${acme.rootPath}"`);
       expect(config).toContain(`http01_listen = "${host}:${acme.ports.http01}"`);
     }
-    // Names resolve to the worker for Pebble's validator: application services run there.
-    expect(acme.resolveTo).toBe(layout.daemons.find((daemon) => daemon.node === 'worker')?.address.split(':')[0]);
+    // Pebble's validator resolves through the fleet's PowerDNS.
+    expect(acme.dnsServer).toBe(`${layout.dnsServer?.address ?? ''}:${layout.dnsServer?.dnsPort ?? 0}`);
+    expect(acme.resolveTo).toBeUndefined();
+  });
+
+  it('makes the edge node serve public names: *.example.test is its address, its [edge] takes loopback backends on 443', async () => {
+    const { layout } = await prepareDevFleet({ dir: await tempDir() });
+    const hostOf = (node: string): string => {
+      const address = layout.daemons.find((daemon) => daemon.node === node && daemon.program === 'mcp-agent')?.address ?? '';
+      return address.slice(0, address.lastIndexOf(':'));
+    };
+    expect(layout.dnsServer?.publicZone).toEqual({ zone: 'example.test', address: hostOf('edge') });
+    expect(layout.dnsServer?.internalFallback).toBe(hostOf('worker'));
+    const edge = await readFile(join(layout.dir, 'edge', 'agent.toml'), 'utf8');
+    expect(edge).toContain(`[edge]\noverlay_cidr = "127.0.0.0/8"\nlistener_port = 443\ndns_server = "${layout.dnsServer?.address ?? ''}:${layout.dnsServer?.dnsPort ?? 0}"`);
+    expect(edge).toContain(`backend_ca_file = "${layout.acme?.rootPath ?? ''}"`);
+    expect(await readFile(join(layout.dir, 'worker', 'agent.toml'), 'utf8')).not.toContain('[edge]');
+    const master = layout.daemons.find((daemon) => daemon.program === 'mcp-master');
+    expect(await readFile(master?.configPath ?? '', 'utf8')).toContain('[edge]\nallowed_domains = ["example.test"]');
   });
 });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { writeAgentHome } from './agent-home.js';
 import { writeCliConfig } from './cli-config.js';
-import { DEV_FLEET_ZONE, dnsLinkOf, dnsServerOf, writeDnsServerKey, type DevFleetDnsServer } from './dns-server.js';
+import { DEV_FLEET_PUBLIC_ZONE, DEV_FLEET_ZONE, dnsLinkOf, dnsServerOf, writeDnsServerKey, type DevFleetDnsServer } from './dns-server.js';
 import { DevFleetError } from './errors.js';
 import { formatManifest, parseManifest, type FleetManifest, type ManifestNode, type NodeRole } from './fleet-manifest.js';
 import { mintFleetTokens, writeTokenForClient } from './fleet-tokens.js';
@@ -71,14 +71,19 @@ export interface DevFleetAcme {
   readonly eabKeyPath: string;
   /** D/ca/acme-root.pem: the root issued chains lead to, written at each dev up (Pebble makes a new one per start). */
   readonly rootPath: string;
-  /** The address names resolve to for Pebble's validator (the worker's, where application services run). */
-  readonly resolveTo: string;
-  /** pid files of pebble and pebble-challtestsrv. */
+  /**
+   * How Pebble's validator resolves names: through the fleet's PowerDNS (`dnsServer`, host:port), so http-01 goes
+   * to the address a name really has; a fleet laid out before it had PowerDNS resolves every name to the worker.
+   */
+  readonly resolveTo?: string;
+  readonly dnsServer?: string;
+  /** pid files of pebble (and pebble-challtestsrv when it resolves). */
   readonly pidPath: string;
   readonly zone: string;
 }
 
-/** The internal zone of a dev fleet: a route without a hostname is <service>.svc.mcp.test. */
+/** The edge node's public listener: its proxy serves public routes on its own address's port 443. */
+export const DEV_FLEET_EDGE_PORT = 443;
 
 export interface PrepareDevFleetOptions {
   /** The fleet directory; created when missing, refused when it holds something that is not a fleet. */
@@ -109,6 +114,8 @@ export function layoutOf(dir: string, manifest: FleetManifest): DevFleetLayout {
   const hostOf = (node: ManifestNode | undefined): string => node?.address ?? manifest.host;
   const address = (port: number, node?: ManifestNode) => `${hostOf(node ?? master)}:${port}`;
   const masterDir = join(root, manifest.master.node);
+  const workerNode = manifest.nodes.find((node) => node.role === 'worker');
+  const edgeNode = manifest.nodes.find((node) => node.role === 'edge');
   const masterDaemon: DevFleetDaemon = {
     program: 'mcp-master',
     node: manifest.master.node,
@@ -141,7 +148,7 @@ export function layoutOf(dir: string, manifest: FleetManifest): DevFleetLayout {
     operatorTokenPath: join(root, 'operator.token'),
     masterAddress: address(manifest.master.port),
     daemons: [masterDaemon, ...agents],
-    dnsServer: manifest.dns === undefined ? undefined : dnsServerOf(root, hostOf(master), manifest.dns),
+    dnsServer: manifest.dns === undefined ? undefined : dnsServerOf(root, hostOf(master), manifest.dns, { edge: hostOf(edgeNode), worker: hostOf(workerNode) }),
     ...(manifest.acme === undefined
       ? {}
       : {
@@ -152,7 +159,7 @@ export function layoutOf(dir: string, manifest: FleetManifest): DevFleetLayout {
             kid: manifest.acme.kid,
             eabKeyPath: join(root, 'ca', 'acme-eab.key'),
             rootPath: join(root, 'ca', 'acme-root.pem'),
-            resolveTo: hostOf(manifest.nodes.find((node) => node.role === 'worker') ?? master),
+            ...(manifest.dns === undefined ? { resolveTo: hostOf(workerNode ?? master) } : { dnsServer: `${hostOf(master)}:${manifest.dns.dnsPort}` }),
             pidPath: join(root, 'pebble', 'pebble.pids'),
             zone: DEV_FLEET_ZONE,
           },
@@ -262,7 +269,7 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
     await mkdir(join(layout.dir, 'ca'), { recursive: true });
     await writeFile(edge.eabKeyPath, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   }
-  const dnsServer = dnsServerOf(layout.dir, masterHost, { dnsPort, apiPort });
+  const dnsServer = layout.dnsServer ?? dnsServerOf(layout.dir, masterHost, { dnsPort, apiPort });
   await writeDnsServerKey(dnsServer);
   const dns = dnsLinkOf(dnsServer);
 
@@ -281,6 +288,8 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
     dns,
     // Nodes here have no usable KVM (SPEC §5: the dev fleet runs VMs under TCG).
     allowTcgVms: true,
+    // Public routes may use names under example.test, which the fleet's PowerDNS points at the edge node.
+    allowedPublicDomains: [DEV_FLEET_PUBLIC_ZONE],
     // Each agent's files root is <D>/<node>/srv: the fleet's policy admits bind mounts there as well as under /srv.
     mountRoots: ['/srv/<service>', ...nodes.map((node) => join(layout.dir, node.name, 'srv', '<service>'))],
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
@@ -304,6 +313,18 @@ async function createFleet(dir: string, options: PrepareDevFleetOptions): Promis
               directoryCaPath: join(edge.dir, 'listener-ca', 'ca.pem'),
               http01Port: edge.ports.http01,
               zone: edge.zone,
+              // The edge re-encrypts to the workers' proxies, whose certificates come from this CA.
+              backendCaPath: edge.rootPath,
+            },
+          }),
+      ...(node.role !== 'edge' || layout.dnsServer === undefined
+        ? {}
+        : {
+            edgeNode: {
+              // Every node of a dev fleet is on loopback: that is its overlay.
+              overlayCidr: '127.0.0.0/8',
+              listenerPort: DEV_FLEET_EDGE_PORT,
+              dnsServer: `${layout.dnsServer.address}:${layout.dnsServer.dnsPort}`,
             },
           }),
       authority,

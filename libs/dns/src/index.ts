@@ -10,6 +10,7 @@ export { createPowerDnsDriver } from './powerdns.js';
 export {
   POWERDNS_SCHEMA_PATH,
   ensurePowerDnsZone,
+  setPowerDnsWildcard,
   powerDnsArgs,
   startPowerDnsProcess,
   waitForPowerDns,

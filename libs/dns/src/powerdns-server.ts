@@ -165,3 +165,21 @@ export async function ensurePowerDnsZone(options: { apiUrl: string; apiKey: stri
   if (created.status === 201) return 'created';
   throw new DnsError({ kind: created.status === 409 ? 'refused' : 'failed', driver: 'powerdns', operation: `create zone ${zone}`, detail: created.text.trim(), status: created.status });
 }
+
+/**
+ * Makes `*.<zone>` an A record to `address` (REPLACE, idempotent): every name of the zone without a record of its own
+ * resolves there; names with their own records keep them (DNS wildcards only answer for names that do not exist).
+ */
+export async function setPowerDnsWildcard(options: { apiUrl: string; apiKey: string; zone: string; address: string; ttlSeconds?: number; timeoutMs?: number }): Promise<void> {
+  const zone = `${normalizeZone(options.zone)}.`;
+  const answer = await callJson({
+    method: 'PATCH',
+    url: new URL(`${options.apiUrl}/api/v1/servers/localhost/zones/${encodeURIComponent(zone)}`),
+    headers: { 'x-api-key': options.apiKey },
+    body: { rrsets: [{ name: `*.${zone}`, type: 'A', ttl: options.ttlSeconds ?? 60, changetype: 'REPLACE', records: [{ content: options.address, disabled: false }] }] },
+    timeoutMs: options.timeoutMs ?? 10_000,
+  });
+  if (answer.status !== 204) {
+    throw new DnsError({ kind: 'failed', driver: 'powerdns', operation: `set *.${zone} A`, detail: answer.text.trim(), status: answer.status });
+  }
+}

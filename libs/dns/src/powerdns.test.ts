@@ -3,6 +3,7 @@ import { requireRuntime } from '@mcp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsError } from './errors.js';
 import { createPowerDnsDriver } from './powerdns.js';
+import { setPowerDnsWildcard } from './powerdns-server.js';
 import { digShort, probePowerDns, putRrsetDirectly, startTestPowerDns, type TestPowerDns } from './testing/index.js';
 
 const skip = await requireRuntime('powerdns', probePowerDns);
@@ -21,6 +22,21 @@ describe.skipIf(skip !== undefined)(`PowerDNS driver against pdns_server${skip ?
     expect(await dig('hello.svc.mcp.test')).toEqual(['127.0.1.2']);
     await driver().deleteRecords('hello', 'A');
     expect(await dig('hello.svc.mcp.test')).toEqual([]);
+  });
+
+  it('answers a wildcard for names without records of their own, and the own records for the others', async () => {
+    await setPowerDnsWildcard({ apiUrl: server.apiUrl, apiKey: server.apiKey, zone: 'svc.mcp.test', address: '127.0.1.9' });
+    await driver().setRecords('own', 'A', ['127.0.1.3'], 60);
+    expect(await dig('anything.svc.mcp.test')).toEqual(['127.0.1.9']);
+    expect(await dig('own.svc.mcp.test')).toEqual(['127.0.1.3']);
+    await driver().deleteRecords('own', 'A');
+    const removed = await fetch(`${server.apiUrl}/api/v1/servers/localhost/zones/svc.mcp.test.`, {
+      method: 'PATCH',
+      headers: { 'x-api-key': server.apiKey },
+      body: JSON.stringify({ rrsets: [{ name: '*.svc.mcp.test.', type: 'A', changetype: 'DELETE' }] }),
+    });
+    expect(removed.status).toBe(204);
+    expect(await dig('anything.svc.mcp.test')).toEqual([]);
   });
 
   it("surfaces PowerDNS's 422 refusal with its own reason", async () => {

@@ -46,7 +46,7 @@ describe('service descriptors', () => {
     });
   });
 
-  it('gives the master every RPC of SPEC section 6, ListZoneRecords (mcp dns), AddNode/RemoveNode, and the streaming forms of the long ones', () => {
+  it('gives the master every RPC of SPEC section 6, ListZoneRecords (mcp dns), ListPublicRoutes (mcp edge), AddNode/RemoveNode, and the streaming forms of the long ones', () => {
     expect(methodKinds(McpMasterService)).toEqual({
       Deploy: 'unary',
       Undeploy: 'unary',
@@ -64,6 +64,7 @@ describe('service descriptors', () => {
       Register: 'unary',
       Heartbeat: 'unary',
       ListZoneRecords: 'unary',
+      ListPublicRoutes: 'unary',
     });
   });
 

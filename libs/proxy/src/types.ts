@@ -22,6 +22,11 @@ export interface ProxyRoute {
   readonly mode: ProxyMode;
   /** The proxy speaks TLS to the backend (l7 only: an l4 route passes the client's TLS through). */
   readonly backendTls: boolean;
+  /**
+   * Re-encrypting l7 only: the name sent to the backend as SNI and checked in its certificate; absent: the route's
+   * hostname (the client's SNI). An edge route sets it to the backend's internal name.
+   */
+  readonly backendServerName?: string;
   /** Required for l7, absent for l4. */
   readonly certificate?: ProxyCertificate;
 }
@@ -33,6 +38,7 @@ export interface ServedRoute {
   readonly backend: ProxyBackend;
   readonly mode: ProxyMode;
   readonly backendTls: boolean;
+  readonly backendServerName?: string;
   readonly certificateSerial?: string;
 }
 
@@ -73,8 +79,17 @@ export interface ProxyDriver {
 }
 
 /** Whether two routes say the same thing to the proxy (the certificate is compared by the caller, by serial). */
-export function sameRoute(a: Pick<ServedRoute, 'backend' | 'mode' | 'backendTls'>, b: Pick<ServedRoute, 'backend' | 'mode' | 'backendTls'>): boolean {
-  return a.mode === b.mode && a.backendTls === b.backendTls && a.backend.host === b.backend.host && a.backend.port === b.backend.port;
+export function sameRoute(
+  a: Pick<ServedRoute, 'backend' | 'mode' | 'backendTls' | 'backendServerName'>,
+  b: Pick<ServedRoute, 'backend' | 'mode' | 'backendTls' | 'backendServerName'>,
+): boolean {
+  return (
+    a.mode === b.mode &&
+    a.backendTls === b.backendTls &&
+    a.backend.host === b.backend.host &&
+    a.backend.port === b.backend.port &&
+    a.backendServerName === b.backendServerName
+  );
 }
 
 export function routeKey(route: Pick<ProxyRoute, 'listenerPort' | 'hostname'>): string {

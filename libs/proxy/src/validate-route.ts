@@ -24,6 +24,10 @@ export function validateRoute(route: ProxyRoute, driver: string): void {
   if (!isPort(route.backend.port)) problem(`backend port ${route.backend.port} is not a port (expected 1-65535)`);
   if (isIP(route.backend.host) === 0 && !isHostname(route.backend.host)) problem(`backend host "${route.backend.host}" is neither an IP address nor a DNS name`);
   if (route.mode === 'l4' && route.backendTls) problem('backend TLS applies to l7 routes only (an l4 route passes the client\'s TLS through)');
+  if (route.backendServerName !== undefined) {
+    if (route.mode !== 'l7' || !route.backendTls) problem('a backend server name applies to re-encrypting (l7, backend TLS) routes only');
+    if (!isHostname(route.backendServerName)) problem(`backend server name "${route.backendServerName}" is not a lower-case DNS name`);
+  }
   if (route.mode === 'l7' && route.certificate === undefined) problem('an l7 route needs a certificate and key');
   if (route.mode === 'l4' && route.certificate !== undefined) problem('an l4 route takes no certificate (TLS ends in the backend)');
 }

@@ -57,7 +57,7 @@ registry.close();
     const run = spawnSync(process.execPath, [outfile, database], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({
-      migration: { applied: [1, 2, 3], version: 3 },
+      migration: { applied: [1, 2, 3, 4], version: 4 },
       hostPort: 10000,
     });
   });

@@ -8,6 +8,9 @@ const route: EdgeRouteSpec = {
   hostname: 'app.example.com',
   backendHostname: 'app.svc.mcp.internal',
   backendPort: 10000,
+  backendAddress: '100.64.0.7',
+  service: 'app',
+  listenerPort: 443,
   certPath: '/srv/mcp/certs/app.example.com.pem',
   keyPath: '/srv/mcp/certs/app.example.com.key',
   certExpiresAt: new Date('2025-04-01T00:00:00.000Z'),
@@ -49,6 +52,25 @@ describe('edge routes', () => {
     temp.registry.putEdgeRoute(route);
     temp.registry.deleteEdgeRoute(route.hostname);
     expect(temp.registry.findEdgeRoute(route.hostname)).toBeUndefined();
+  });
+
+  it('bring the proxy route that serves them: l7 re-encrypting to the address, checked as the backend name', () => {
+    temp = openTempRegistry();
+    temp.registry.putEdgeRoute(route);
+    expect(temp.registry.findProxyRoute(443, route.hostname)).toMatchObject({
+      backendHost: '100.64.0.7',
+      backendPort: 10000,
+      mode: 'l7',
+      backendTls: true,
+      certSource: 'acme',
+      backendServerName: 'app.svc.mcp.internal',
+    });
+    expect(temp.registry.findProxyRoute(443, route.hostname)?.owner).toBeUndefined();
+    // Re-set on another listener: the old proxy route goes.
+    temp.registry.putEdgeRoute({ ...route, listenerPort: 8443, backendAddress: '100.64.0.8' });
+    expect(temp.registry.listProxyRoutes().map((proxy) => `${proxy.listenerPort} ${proxy.hostname} ${proxy.backendHost}`)).toEqual(['8443 app.example.com 100.64.0.8']);
+    temp.registry.deleteEdgeRoute(route.hostname);
+    expect(temp.registry.listProxyRoutes()).toEqual([]);
   });
 
   it('answer NotFoundError naming the hostname when absent', () => {

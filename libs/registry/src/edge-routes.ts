@@ -1,29 +1,55 @@
-// Edge routes of an edge node: public hostname → internal backend, with the certificate that serves it.
+// Edge routes of an edge node: public hostname → internal backend, with the certificate and the proxy route that serve it.
 import { asc, eq } from 'drizzle-orm';
 import { NotFoundError } from './errors.js';
 import { edgeRouteFromRow } from './rows.js';
 import { edgeRoutes } from './schema.js';
 import type { Store } from './store.js';
-import type { EdgeRoute, EdgeRouteSpec } from './types.js';
+import { deleteProxyRoute, putProxyRoute } from './proxy-routes.js';
+import type { DesiredProxyRoute, EdgeRoute, EdgeRouteSpec } from './types.js';
 
-/** Creates or replaces the route for `spec.hostname` (a renewed certificate is a replace). */
-export function putEdgeRoute(store: Store, spec: EdgeRouteSpec): EdgeRoute {
-  const now = store.clock.now();
-  const columns = {
-    backendHostname: spec.backendHostname,
+/** The proxy route an edge route is served by: l7, re-encrypting to the resolved backend, checked as its internal name. */
+export function edgeProxyRouteOf(spec: EdgeRouteSpec): DesiredProxyRoute {
+  return {
+    listenerPort: spec.listenerPort,
+    hostname: spec.hostname,
+    backendHost: spec.backendAddress,
     backendPort: spec.backendPort,
-    certPath: spec.certPath,
-    keyPath: spec.keyPath,
-    certExpiresAt: spec.certExpiresAt,
-    updatedAt: now,
+    mode: 'l7',
+    backendTls: true,
+    certSource: 'acme',
+    backendServerName: spec.backendHostname,
   };
-  const row = store.db
-    .insert(edgeRoutes)
-    .values({ hostname: spec.hostname, createdAt: now, ...columns })
-    .onConflictDoUpdate({ target: edgeRoutes.hostname, set: columns })
-    .returning()
-    .get();
-  return edgeRouteFromRow(row);
+}
+
+/**
+ * Creates or replaces the route for `spec.hostname` (a renewed certificate is a replace) together with the proxy route
+ * that serves it, in one transaction; a replace on another listener takes the old proxy route out.
+ */
+export function putEdgeRoute(store: Store, spec: EdgeRouteSpec): EdgeRoute {
+  return store.inWriteTransaction(() => {
+    const previous = findEdgeRoute(store, spec.hostname);
+    if (previous !== undefined && previous.listenerPort !== spec.listenerPort) deleteProxyRoute(store, previous.listenerPort, spec.hostname);
+    const now = store.clock.now();
+    const columns = {
+      backendHostname: spec.backendHostname,
+      backendPort: spec.backendPort,
+      backendAddress: spec.backendAddress,
+      service: spec.service,
+      listenerPort: spec.listenerPort,
+      certPath: spec.certPath,
+      keyPath: spec.keyPath,
+      certExpiresAt: spec.certExpiresAt,
+      updatedAt: now,
+    };
+    const row = store.db
+      .insert(edgeRoutes)
+      .values({ hostname: spec.hostname, createdAt: now, ...columns })
+      .onConflictDoUpdate({ target: edgeRoutes.hostname, set: columns })
+      .returning()
+      .get();
+    putProxyRoute(store, edgeProxyRouteOf(spec));
+    return edgeRouteFromRow(row);
+  });
 }
 
 export function findEdgeRoute(store: Store, hostname: string): EdgeRoute | undefined {
@@ -46,9 +72,13 @@ export function listEdgeRoutes(store: Store): EdgeRoute[] {
     .map(edgeRouteFromRow);
 }
 
+/** Deletes the route and the proxy route that serves it, in one transaction. */
 export function deleteEdgeRoute(store: Store, hostname: string): void {
-  const result = store.db.delete(edgeRoutes).where(eq(edgeRoutes.hostname, hostname)).run();
-  if (result.changes === 0) throw edgeRouteNotFound(hostname);
+  store.inWriteTransaction(() => {
+    const route = getEdgeRoute(store, hostname);
+    store.db.delete(edgeRoutes).where(eq(edgeRoutes.hostname, hostname)).run();
+    deleteProxyRoute(store, route.listenerPort, hostname);
+  });
 }
 
 function edgeRouteNotFound(hostname: string): NotFoundError {

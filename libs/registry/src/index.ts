@@ -26,4 +26,5 @@ export { defaultPortRange, publishedHostPorts } from './port-picker.js';
 export type { PurgeCandidates, PurgeInput } from './purge.js';
 export { routeIdentity, routeLabel } from './host-ports.js';
 export { componentSpecOf, serviceSpecOf } from './service-spec.js';
+export { edgeProxyRouteOf } from './edge-routes.js';
 export type * from './types.js';

@@ -48,19 +48,20 @@ describe('start-up migrations', () => {
 
   it('apply every shipped migration to a new file and record each with the clock time', () => {
     temp = openTempRegistry();
-    expect(temp.registry.migration).toEqual({ applied: [1, 2, 3], version: 3 });
+    expect(temp.registry.migration).toEqual({ applied: [1, 2, 3, 4], version: 4 });
     expect(history(temp.path)).toEqual([
       { id: 1, name: 'services-components-routes', applied_at: temp.clock.now().getTime() },
       { id: 2, name: 'events-alert-state-edge-routes', applied_at: temp.clock.now().getTime() },
       { id: 3, name: 'proxy-routes', applied_at: temp.clock.now().getTime() },
+      { id: 4, name: 'edge-route-backends', applied_at: temp.clock.now().getTime() },
     ]);
   });
 
   it('apply nothing when the file is already current', () => {
     temp = openTempRegistry();
     temp.registry.close();
-    expect(temp.open().migration).toEqual({ applied: [], version: 3 });
-    expect(history(temp.path)).toHaveLength(3);
+    expect(temp.open().migration).toEqual({ applied: [], version: 4 });
+    expect(history(temp.path)).toHaveLength(4);
   });
 
   it('upgrade a file written after the first migration only, keeping its rows', () => {
@@ -70,7 +71,7 @@ describe('start-up migrations', () => {
     temp.registry.close();
 
     const upgraded = temp.open({ migrations: shippedMigrations });
-    expect(upgraded.migration).toEqual({ applied: [2, 3], version: 3 });
+    expect(upgraded.migration).toEqual({ applied: [2, 3, 4], version: 4 });
     expect(upgraded.getService('app')).toEqual(written);
     expect(tableNames(temp.path)).toEqual(
       expect.arrayContaining(['events', 'alert_state', 'edge_routes']),
@@ -83,11 +84,11 @@ describe('start-up migrations', () => {
     temp = current;
     current.registry.upsertService(sampleService());
     current.registry.close();
-    withRow(current.path, "INSERT INTO registry_migrations VALUES (4, 'from-the-future', 0)");
+    withRow(current.path, "INSERT INTO registry_migrations VALUES (5, 'from-the-future', 0)");
 
     expect(() => current.open()).toThrow(MigrationError);
-    expect(() => current.open()).toThrow(/newer version.*migration 4 "from-the-future"/);
-    expect(history(current.path).map((row) => row.id)).toEqual([1, 2, 3, 4]);
+    expect(() => current.open()).toThrow(/newer version.*migration 5 "from-the-future"/);
+    expect(history(current.path).map((row) => row.id)).toEqual([1, 2, 3, 4, 5]);
     expect(countRows(current.path, 'services')).toBe(1);
   });
 
@@ -102,15 +103,15 @@ describe('start-up migrations', () => {
     temp = openTempRegistry();
     temp.registry.close();
     const broken: Migration = {
-      id: 4,
+      id: 5,
       name: 'broken',
       sql: 'CREATE TABLE half_done (x integer); INSERT INTO no_such_table VALUES (1);',
     };
     expect(() => temp?.open({ migrations: [...shippedMigrations, broken] })).toThrow(
-      /migration 4 "broken" failed.*rolled back/,
+      /migration 5 "broken" failed.*rolled back/,
     );
     expect(tableNames(temp.path)).not.toContain('half_done');
-    expect(history(temp.path).map((row) => row.id)).toEqual([1, 2, 3]);
+    expect(history(temp.path).map((row) => row.id)).toEqual([1, 2, 3, 4]);
   });
 
   it('refuse a migration list with a gap', () => {
@@ -121,7 +122,7 @@ describe('start-up migrations', () => {
 });
 
 const future: Migration = {
-  id: 4,
+  id: 5,
   name: 'from-the-future',
   sql: 'CREATE TABLE future_things (x integer);',
 };

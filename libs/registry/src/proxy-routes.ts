@@ -14,6 +14,7 @@ export function putProxyRoute(store: Store, route: DesiredProxyRoute): RecordedP
     mode: route.mode,
     backendTls: route.backendTls,
     certSource: route.certSource,
+    backendServerName: route.backendServerName ?? null,
     service: route.owner?.service ?? null,
     component: route.owner?.component ?? null,
     updatedAt: now,

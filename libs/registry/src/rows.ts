@@ -118,6 +118,7 @@ export function proxyRouteFromRow(row: ProxyRouteRow): RecordedProxyRoute {
     mode: row.mode,
     backendTls: row.backendTls,
     certSource: row.certSource,
+    ...present('backendServerName', row.backendServerName),
     ...(row.service === null || row.component === null ? {} : { owner: { service: row.service, component: row.component } }),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -140,6 +140,10 @@ export const edgeRoutes = sqliteTable(
     certExpiresAt: integer('cert_expires_at', { mode: 'timestamp_ms' }).notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    // Added by migration 4 (rows of older agents had none: no agent served edge routes before).
+    backendAddress: text('backend_address').notNull().default(''),
+    service: text('service').notNull().default(''),
+    listenerPort: integer('listener_port').notNull().default(443),
   },
   (table) => [check('edge_routes_backend_port_check', sql`${table.backendPort} BETWEEN 1 AND 65535`)],
 );
@@ -159,6 +163,8 @@ export const proxyRoutes = sqliteTable(
     component: text('component'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    // Added by migration 4: NULL sends the route's hostname to a re-encrypted backend.
+    backendServerName: text('backend_server_name'),
   },
   (table) => [
     primaryKey({ columns: [table.listenerPort, table.hostname] }),

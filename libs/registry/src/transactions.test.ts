@@ -82,7 +82,7 @@ describe('registry writes', () => {
     );
     expect(runs.map((run) => [run.code, run.stderr])).toEqual(runs.map(() => [0, '']));
     const applied = runs.flatMap((run) => (JSON.parse(run.stdout) as { applied: number[] }).applied);
-    expect(applied.sort()).toEqual([1, 2, 3]);
-    expect(temp.open({ path: fresh }).migration).toEqual({ applied: [], version: 3 });
+    expect(applied.sort()).toEqual([1, 2, 3, 4]);
+    expect(temp.open({ path: fresh }).migration).toEqual({ applied: [], version: 4 });
   });
 });

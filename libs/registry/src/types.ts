@@ -126,11 +126,22 @@ export interface AlertState extends ComponentRef {
   readonly cooldownUntil: Date;
 }
 
+/**
+ * A public route on an edge node (SPEC §7). Recording one also records the proxy route that serves it: l7 on
+ * `listenerPort`, re-encrypting to `backendAddress:backendPort` and checking the backend as `backendHostname`.
+ */
 export interface EdgeRouteSpec {
   /** Public hostname the edge terminates TLS for. */
   readonly hostname: string;
+  /** Internal name of the backend (in the internal zone): the SNI sent to it and the name its certificate must carry. */
   readonly backendHostname: string;
   readonly backendPort: number;
+  /** Overlay address backendHostname resolved to at setup. */
+  readonly backendAddress: string;
+  /** Service the route belongs to. */
+  readonly service: string;
+  /** The edge proxy's public listener. */
+  readonly listenerPort: number;
   readonly certPath: string;
   readonly keyPath: string;
   readonly certExpiresAt: Date;
@@ -153,7 +164,9 @@ export interface DesiredProxyRoute {
   readonly mode: RouteMode;
   readonly backendTls: boolean;
   readonly certSource: ProxyCertSource;
-  /** Absent for a route added by hand. */
+  /** Re-encrypting only: the backend's name for SNI and its certificate check; absent: the route's hostname. */
+  readonly backendServerName?: string;
+  /** Absent for a route added by hand or for an edge route. */
   readonly owner?: ComponentRef;
 }
 

@@ -5,13 +5,12 @@ import { createErrorInterceptor } from '@mcp/rpc';
 import { assembleAgentHandlers, type HandlerGroup } from '../agent-handlers.js';
 import { classifyAgentError } from '../classify-error.js';
 import type { AgentDeps } from '../deps.js';
-import { deferredRpcs } from './deferred-rpcs.js';
 
 export type AgentClient = Client<typeof McpAgentService>;
 
 /** The groups assembled as the agent assembles them (capabilities included), behind the real error interceptor. */
 export function inMemoryClient(deps: AgentDeps, groups: readonly HandlerGroup[]): AgentClient {
-  const { impl } = assembleAgentHandlers(deps, groups, deferredRpcs);
+  const { impl } = assembleAgentHandlers(deps, groups);
   const transport = createRouterTransport((router) => router.service(McpAgentService, impl), {
     router: { interceptors: [createErrorInterceptor({ classify: classifyAgentError, log: deps.log })] },
   });

@@ -44,6 +44,14 @@ function parseBackend(value: string): { host: string; port: number } {
   return { host, port };
 }
 
+/** An edge route's proxy route belongs to the edge route: the master sets it up and removes it (Setup/RemoveEdgeRoute). */
+function refuseEdgeRoute(deps: AgentDeps, listenerPort: number, hostname: string): void {
+  const edge = deps.registry.findEdgeRoute(hostname);
+  if (edge !== undefined && edge.listenerPort === listenerPort) {
+    throw new FailedPreconditionError(`${hostname}:${listenerPort} is the edge route of service "${edge.service}": the master manages it (undeploy the service, or change its public route)`);
+  }
+}
+
 interface CheckedAdd {
   readonly route: DesiredProxyRoute;
   readonly certificate?: { chainPem: string; keyPem: string };
@@ -90,7 +98,9 @@ export const proxyRpcs: HandlerGroup = (deps) => ({
     for (const port of ports) {
       const routes = [];
       for (const route of served.filter((candidate) => candidate.listenerPort === port)) {
-        const owner = desired.get(`${port} ${route.hostname}`)?.owner;
+        const edge = deps.registry.findEdgeRoute(route.hostname);
+        // An edge route's proxy route shows the service it was set up for (it has no component).
+        const owner = desired.get(`${port} ${route.hostname}`)?.owner ?? (edge?.listenerPort === port ? { service: edge.service, component: '' } : undefined);
         const expires = route.mode === 'l7' ? (await proxy.certificates.find(route.hostname))?.notAfter : undefined;
         routes.push(
           proxyRouteToWire(
@@ -109,6 +119,7 @@ export const proxyRpcs: HandlerGroup = (deps) => ({
     const proxy = proxyOf(deps, 'AddProxyRoute');
     const { route, certificate } = checkAddRequest(request);
     const existing = deps.registry.findProxyRoute(route.listenerPort, route.hostname);
+    refuseEdgeRoute(deps, route.listenerPort, route.hostname);
     if (existing?.owner !== undefined) {
       throw new FailedPreconditionError(
         `${route.hostname}:${route.listenerPort} is a route of service "${existing.owner.service}" (component "${existing.owner.component}"): change its definition instead`,
@@ -141,6 +152,7 @@ export const proxyRpcs: HandlerGroup = (deps) => ({
     const hostname = checkHostname(request.hostname);
     const existing = deps.registry.findProxyRoute(listenerPort, hostname);
     if (existing === undefined) throw new NotFoundError({ resource: 'proxy route', name: `${hostname}:${listenerPort}`, where: `node "${deps.node.name}"` });
+    refuseEdgeRoute(deps, listenerPort, hostname);
     if (existing.owner !== undefined) {
       throw new FailedPreconditionError(
         `${hostname}:${listenerPort} is a route of service "${existing.owner.service}" (component "${existing.owner.component}"): stop or undeploy the service, or change its definition`,

@@ -142,7 +142,7 @@ function addNode(deps: MasterDeps, options: NodeRpcOptions): Impl['addNode'] {
 function removeNode(deps: MasterDeps): Impl['removeNode'] {
   return (request, context) => {
     const log = deps.log.child({ rpc: 'RemoveNode', caller: callerOf(context).name, node: request.name });
-    const decision = decideRemoveNode(request.name, deps.store.findNode(request.name), deps.store.listPlacements());
+    const decision = decideRemoveNode(request.name, deps.store.findNode(request.name), deps.store.listPlacements(), deps.store.listEdgeRoutes());
     if (!decision.ok) throw new ConnectError(decision.message, adminCodes[decision.code]);
     deps.store.deleteNode(request.name);
     log.info({ role: decision.value.role, address: decision.value.address }, 'node removed by an operator');

@@ -28,6 +28,20 @@ afterEach(async () => {
 const stepsOf = (answer: Awaited<ReturnType<typeof migrateServices>>) => answer.results.map((step) => `${step.step} ${ResultStatus[step.status]}`);
 
 describe('master migrate', () => {
+  it('sets each recorded edge route up again after the dns step, so the edge resolves the new node', async () => {
+    const received: Buffer[] = [];
+    await bed.startAgent({ name: 'orion' }, dataAgent(received));
+    await bed.startAgent({ name: 'vega', containers: 5 }, dataAgent(received));
+    const edge = await bed.startAgent({ name: 'edge-a', role: 'edge' });
+    await deployService(bed.deps, { spec: specOf('mcq'), component: '', noPull: false });
+    bed.deps.store.putEdgeRoute({ hostname: 'mcq.example.test', service: 'mcq', edgeNode: 'edge-a', backendHostname: 'mcq.svc.mcp.test', backendPort: 443, createdAt: new Date(0) });
+    const answer = await migrateServices(bed.deps, settings, { service: 'mcq', target: 'vega', force: false, all: false, source: '' });
+    expect(answer.success, answer.error).toBe(true);
+    expect(stepsOf(answer).slice(-3)).toEqual(['mcq/dns SKIPPED', 'mcq/edge_route mcq.example.test OK', 'mcq/placement OK']);
+    expect(edge.calls).toEqual(['SetupEdgeRoute mcq.example.test']);
+    expect(edge.edgeRoutes.get('mcq.example.test')).toMatchObject({ backendHostname: 'mcq.svc.mcp.test', backendPort: 443, service: 'mcq' });
+  });
+
   it('stops, pipes the export into the target, cleans the source, deploys on the target and moves the placement, reporting each step', async () => {
     const received: Buffer[] = [];
     const source = await bed.startAgent({ name: 'orion' }, dataAgent(received));

@@ -13,7 +13,7 @@ import {
 } from '@mcp/proto';
 import { createHash } from 'node:crypto';
 import { agentName } from '../agent-calls.js';
-import { EDGE_NOT_IN_VERSION } from '../deploy.js';
+import { refreshServiceEdgeRoutes } from '../edge-routes.js';
 import { pointServiceAt } from '../service-dns.js';
 import type { MasterDeps, NodeRecord, PlacementRecord } from '../deps.js';
 import { FleetError } from '../fleet-errors.js';
@@ -280,7 +280,11 @@ async function migrateOneLocked(deps: MasterDeps, settings: SnapshotSettings, in
   // The record follows the service; a DNS failure does not undo a move whose data and containers are in place: the
   // step says so, and the master's repair loop points the record at the placement below.
   move.record(await pointServiceAt(deps.dns, service, target));
-  move.record(stepSkipped('edge_route', `${EDGE_NOT_IN_VERSION}: no edge route to move`));
+  // The edge sets each public route up again, resolving the internal name anew; a failure is reported, the route
+  // stays recorded (reconciliation reports it missing until a deploy or sync sets it up).
+  const edgeSteps = await refreshServiceEdgeRoutes(deps, service, settings.transferTimeoutMs);
+  if (edgeSteps.length === 0) move.record(stepSkipped('edge_route', 'no edge routes recorded'));
+  for (const step of edgeSteps) move.record(step);
   deps.store.putPlacement({ ...placement, node: target.name, deployedAt: deps.clock.now() });
   move.record(stepOk('placement', `service ${service} is placed on node ${target.name}`));
   return result(ResultStatus.OK);

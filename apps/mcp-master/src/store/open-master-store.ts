@@ -1,11 +1,20 @@
-// Opens (and migrates) master.db and implements MasterStore over it: nodes and placements.
+// Opens (and migrates) master.db and implements MasterStore over it: nodes, placements, edge routes, snapshots.
 import { MigrationError, applyMigrations, openSqliteFile, type Migration, type MigrationReport } from '@mcp/sqlite';
 import { and, asc, count, desc, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { MasterStore, NodeRecord } from '../deps.js';
 import { UnknownNodeError } from './errors.js';
 import { masterMigrations } from './migrations/index.js';
-import { nodeRecordOf, nodeRowOf, placementRecordOf, placementRowOf, snapshotRecordOf, snapshotRowOf } from './rows.js';
+import {
+  edgeRouteRecordOf,
+  edgeRouteRowOf,
+  nodeRecordOf,
+  nodeRowOf,
+  placementRecordOf,
+  placementRowOf,
+  snapshotRecordOf,
+  snapshotRowOf,
+} from './rows.js';
 import * as schema from './schema.js';
 
 export interface OpenMasterStoreOptions {
@@ -44,7 +53,7 @@ export function openMasterStore(options: OpenMasterStoreOptions): OpenedMasterSt
     throw error instanceof MigrationError ? error : new MigrationError(String(error), { path: options.path }, { cause: error });
   }
   const db = drizzle(sqlite, { schema });
-  const { nodes, placements, snapshots } = schema;
+  const { edgeRoutes, nodes, placements, snapshots } = schema;
   const now = () => options.clock.now();
   const inWriteTransaction = <T>(fn: () => T): T => sqlite.transaction(fn).immediate();
   const nodeExists = (name: string): boolean =>
@@ -115,6 +124,28 @@ export function openMasterStore(options: OpenMasterStoreOptions): OpenedMasterSt
 
     deletePlacement: (service) => {
       db.delete(placements).where(eq(placements.service, service)).run();
+    },
+
+    listEdgeRoutes: (service) => {
+      const query = db.select().from(edgeRoutes);
+      const filtered = service === undefined ? query : query.where(eq(edgeRoutes.service, service));
+      return filtered.orderBy(asc(edgeRoutes.hostname)).all().map(edgeRouteRecordOf);
+    },
+
+    findEdgeRoute: (hostname) => {
+      const row = db.select().from(edgeRoutes).where(eq(edgeRoutes.hostname, hostname)).get();
+      return row === undefined ? undefined : edgeRouteRecordOf(row);
+    },
+
+    putEdgeRoute: (route) =>
+      inWriteTransaction(() => {
+        if (!nodeExists(route.edgeNode)) throw new UnknownNodeError(route.edgeNode, `recording edge route ${route.hostname}`);
+        const row = edgeRouteRowOf(route);
+        db.insert(edgeRoutes).values(row).onConflictDoUpdate({ target: edgeRoutes.hostname, set: row }).run();
+      }),
+
+    deleteEdgeRoute: (hostname) => {
+      db.delete(edgeRoutes).where(eq(edgeRoutes.hostname, hostname)).run();
     },
 
     putSnapshot: (snapshot) => {

@@ -1,12 +1,13 @@
 // Converts between the master's records (deps.ts) and the rows of its tables.
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ServiceSpecSchema } from '@mcp/proto';
-import type { NodeRecord, PlacementRecord, SnapshotRecord } from '../deps.js';
-import type { nodes, placements, snapshots } from './schema.js';
+import type { EdgeRouteRecord, NodeRecord, PlacementRecord, SnapshotRecord } from '../deps.js';
+import type { edgeRoutes, nodes, placements, snapshots } from './schema.js';
 
 type NodeRow = typeof nodes.$inferSelect;
 type PlacementRow = typeof placements.$inferSelect;
 type SnapshotRow = typeof snapshots.$inferSelect;
+type EdgeRouteRow = typeof edgeRoutes.$inferSelect;
 
 export function nodeRecordOf(row: NodeRow): NodeRecord {
   return {
@@ -78,5 +79,29 @@ export function snapshotRowOf(snapshot: SnapshotRecord): SnapshotRow {
     sizeBytes: snapshot.sizeBytes,
     sha256: snapshot.sha256,
     createdAt: snapshot.createdAt,
+  };
+}
+
+export function edgeRouteRecordOf(row: EdgeRouteRow): EdgeRouteRecord {
+  return {
+    hostname: row.hostname,
+    service: row.service,
+    edgeNode: row.edgeNode,
+    backendHostname: row.backendHostname,
+    backendPort: row.backendPort,
+    ...(row.certExpiresAt === null ? {} : { certExpiresAt: row.certExpiresAt }),
+    createdAt: row.createdAt,
+  };
+}
+
+export function edgeRouteRowOf(route: EdgeRouteRecord): EdgeRouteRow {
+  return {
+    hostname: route.hostname,
+    service: route.service,
+    edgeNode: route.edgeNode,
+    backendHostname: route.backendHostname,
+    backendPort: route.backendPort,
+    certExpiresAt: route.certExpiresAt ?? null,
+    createdAt: route.createdAt,
   };
 }

@@ -55,7 +55,7 @@ export const placements = sqliteTable(
   ],
 );
 
-/** Public routes set up on edge nodes (behaviour comes with edge routing). */
+/** Public routes the master wants on edge nodes (desired state; see EdgeRouteRecord). */
 export const edgeRoutes = sqliteTable(
   'edge_routes',
   {

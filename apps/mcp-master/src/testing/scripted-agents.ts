@@ -9,14 +9,19 @@ import {
   ComponentInfoSchema,
   ComponentResultSchema,
   DeployResponseSchema,
+  EdgeRouteSchema,
   GetServiceStatusResponseSchema,
+  ListEdgeRoutesResponseSchema,
   ListServicesResponseSchema,
   McpAgentService,
   ResultStatus,
   ServiceInfoSchema,
+  RemoveEdgeRouteResponseSchema,
   ServiceSpecSchema,
+  SetupEdgeRouteResponseSchema,
   StepResultSchema,
   UndeployServiceResponseSchema,
+  type EdgeRoute,
   type ServiceInfo,
   type ServiceSpec,
 } from '@mcp/proto';
@@ -41,10 +46,27 @@ export interface ScriptedAgent {
   readonly node: NodeRecord;
   /** Its registry: service name → what it holds. */
   readonly services: Map<string, HeldService>;
-  /** Every call, in arrival order: `<Method> <service>`. */
+  /** Edge routes it serves (an edge node): hostname → route. */
+  readonly edgeRoutes: Map<string, EdgeRoute>;
+  /** Every call, in arrival order: `<Method> <service>` (edge RPCs: `<Method> <hostname>`). */
   readonly calls: string[];
+  /** The next `times` calls of `method` (local name, e.g. "setupEdgeRoute") fail with `error` (and are not recorded in `calls`). */
+  failNext(method: keyof AgentScript, error: ConnectError, times?: number): void;
   /** Stops the server: from then on its address refuses connections. */
   stop(): Promise<void>;
+}
+
+/** Wraps every handler so that queued failures are thrown before the handler runs. */
+function withFailures(script: AgentScript, failures: Map<string, ConnectError[]>): AgentScript {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(script)) {
+    wrapped[name] = (...args: unknown[]) => {
+      const next = failures.get(name)?.shift();
+      if (next !== undefined) throw next;
+      return (handler as (...params: unknown[]) => unknown)(...args);
+    };
+  }
+  return wrapped as AgentScript;
 }
 
 function serviceInfoOf(name: string, held: HeldService): ServiceInfo {
@@ -71,7 +93,10 @@ function serviceInfoOf(name: string, held: HeldService): ServiceInfo {
 }
 
 /** The behaviour of a healthy agent over an in-memory registry; a script overrides single methods. */
-function simulatedAgent(services: Map<string, HeldService>, calls: string[]): AgentScript {
+/** The certificate expiry a scripted edge answers (RFC 3339, as the agent's EdgeRoute carries it). */
+export const SCRIPTED_CERT_EXPIRES = '2025-04-01T00:00:00.000Z';
+
+function simulatedAgent(services: Map<string, HeldService>, edgeRoutes: Map<string, EdgeRoute>, calls: string[]): AgentScript {
   const list = () => [...services.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, held]) => serviceInfoOf(name, held));
   return {
     deploy(request) {
@@ -108,6 +133,32 @@ function simulatedAgent(services: Map<string, HeldService>, calls: string[]): Ag
     getServiceStatus(request) {
       calls.push(`GetServiceStatus ${request.service}`);
       return create(GetServiceStatusResponseSchema, { services: list() });
+    },
+    setupEdgeRoute(request) {
+      calls.push(`SetupEdgeRoute ${request.hostname}`);
+      if (!request.backendTls) throw new ConnectError('backend_tls: must be true', Code.InvalidArgument);
+      const route = create(EdgeRouteSchema, {
+        hostname: request.hostname,
+        backendHostname: request.backendHostname,
+        backendPort: request.backendPort,
+        service: request.service,
+        certSerial: '01',
+        certExpires: SCRIPTED_CERT_EXPIRES,
+        backendAddress: '100.64.0.2',
+        listenerPort: 443,
+      });
+      edgeRoutes.set(request.hostname, route);
+      return create(SetupEdgeRouteResponseSchema, { route, steps: [] });
+    },
+    removeEdgeRoute(request) {
+      calls.push(`RemoveEdgeRoute ${request.hostname}`);
+      if (!edgeRoutes.delete(request.hostname)) throw new ConnectError(`edge route ${request.hostname} not found`, Code.NotFound);
+      return create(RemoveEdgeRouteResponseSchema, {});
+    },
+    listEdgeRoutes() {
+      calls.push('ListEdgeRoutes');
+      const routes = [...edgeRoutes.values()].sort((a, b) => (a.hostname < b.hostname ? -1 : 1));
+      return create(ListEdgeRoutesResponseSchema, { routes });
     },
   };
 }
@@ -201,16 +252,20 @@ export async function startFleetTestBed(options: FleetTestBedOptions = {}): Prom
     logs,
     async startAgent(node, script = {}) {
       const services = new Map<string, HeldService>();
+      const edgeRoutes = new Map<string, EdgeRoute>();
       const calls: string[] = [];
+      const failures = new Map<string, ConnectError[]>();
       const server = await startGrpcServer({
         host: '127.0.0.1',
         port: 0,
         tls: serverTls,
         interceptors: [],
-        routes: (router) => router.service(McpAgentService, { ...simulatedAgent(services, calls), ...script }),
+        routes: (router) => router.service(McpAgentService, withFailures({ ...simulatedAgent(services, edgeRoutes, calls), ...script }, failures)),
       });
       servers.push(server);
-      return { node: register(node, `127.0.0.1:${server.port}`), services, calls, stop: () => server.close() };
+      const failNext = (method: keyof AgentScript, error: ConnectError, times = 1) =>
+        failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: times }, () => error)]);
+      return { node: register(node, `127.0.0.1:${server.port}`), services, edgeRoutes, calls, failNext, stop: () => server.close() };
     },
     async addDeadNode(node) {
       return register(node, `127.0.0.1:${await closedPort()}`);

@@ -1,7 +1,8 @@
-// The dev fleet's PowerDNS (svc.mcp.test): started detached before the master (which writes the service records
-// there), its pid file kept like the daemons', its zone created once it answers; stopped by `mcp dev down`.
+// The dev fleet's PowerDNS (svc.mcp.test, and example.test standing in for public DNS): started detached before the
+// master (which writes the service records there), its pid file kept like the daemons', its zones created once it
+// answers (with their wildcards: see DevFleetDnsServer); stopped by `mcp dev down`.
 import type { DevFleetDnsServer } from '@mcp/dev-fleet';
-import { ensurePowerDnsZone, startPowerDnsProcess, waitForPowerDns, writePowerDnsHome } from '@mcp/dns';
+import { ensurePowerDnsZone, setPowerDnsWildcard, startPowerDnsProcess, waitForPowerDns, writePowerDnsHome } from '@mcp/dns';
 import { readFile, writeFile } from 'node:fs/promises';
 import { CliError, exitCodes } from '../errors.js';
 import { logTail, runningPid } from './daemon-process.js';
@@ -32,6 +33,11 @@ export async function ensureDnsServer(server: DevFleetDnsServer, timeoutMs: numb
   try {
     await waitForPowerDns({ apiUrl: server.apiUrl, apiKey, timeoutMs, alive: async () => (await runningPid(server)) !== undefined });
     await ensurePowerDnsZone({ apiUrl: server.apiUrl, apiKey, zone: server.zone });
+    if (server.internalFallback !== undefined) await setPowerDnsWildcard({ apiUrl: server.apiUrl, apiKey, zone: server.zone, address: server.internalFallback });
+    if (server.publicZone !== undefined) {
+      await ensurePowerDnsZone({ apiUrl: server.apiUrl, apiKey, zone: server.publicZone.zone });
+      await setPowerDnsWildcard({ apiUrl: server.apiUrl, apiKey, zone: server.publicZone.zone, address: server.publicZone.address });
+    }
   } catch (error) {
     throw await exitedDuringStart(server, (error as Error).message);
   }

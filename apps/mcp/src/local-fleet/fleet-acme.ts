@@ -1,4 +1,5 @@
-// The dev fleet's ACME CA: a Pebble (EAB required) started by `mcp dev up` before the agents, its root written to
+// The dev fleet's ACME CA: a Pebble (EAB required, resolving through the fleet's PowerDNS so http-01 validation is
+// real) started by `mcp dev up` before the agents, its root written to
 // D/ca/acme-root.pem (Pebble makes a new root at each start), stopped by `mcp dev down` by the pids it recorded.
 import { startPebble } from '@mcp/acme/testing';
 import type { DevFleetAcme } from '@mcp/dev-fleet';
@@ -24,7 +25,8 @@ async function runningPids(acme: DevFleetAcme): Promise<number[]> {
 /** Starts the fleet's Pebble unless it runs; either way its current root is in acme.rootPath. */
 export async function ensureAcme(acme: DevFleetAcme): Promise<{ state: 'started' | 'already running'; pids: number[] }> {
   const running = await runningPids(acme);
-  if (running.length === 2) return { state: 'already running', pids: running };
+  // pebble alone when it resolves through the fleet's PowerDNS; with pebble-challtestsrv in an older fleet.
+  if (running.length === (acme.dnsServer === undefined ? 2 : 1)) return { state: 'already running', pids: running };
   await stopAcme(acme);
   await mkdir(acme.dir, { recursive: true });
   const hmacKey = (await readFile(acme.eabKeyPath, 'utf8')).trim();
@@ -32,7 +34,7 @@ export async function ensureAcme(acme: DevFleetAcme): Promise<{ state: 'started'
     dir: acme.dir,
     ports: { acme: acme.ports.acme, management: acme.ports.management, dns: acme.ports.dns },
     httpPort: acme.ports.http01,
-    resolveTo: acme.resolveTo,
+    ...(acme.dnsServer === undefined ? { resolveTo: acme.resolveTo ?? '127.0.0.1' } : { dnsServer: acme.dnsServer }),
     eab: { kid: acme.kid, hmacKey },
   });
   await writeFile(acme.pidPath, `${pebble.pids.join(' ')}\n`);

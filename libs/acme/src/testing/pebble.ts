@@ -1,5 +1,5 @@
 // A real Pebble ACME CA for tests and the dev fleet: EAB required, its own listener certificate, its validator
-// pointed at the caller's http-01 port, names resolved by pebble-challtestsrv (DNS only) to one address.
+// pointed at the caller's http-01 port, names resolved by a real DNS server or by pebble-challtestsrv to one address.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { open, readFile, writeFile } from 'node:fs/promises';
@@ -15,8 +15,12 @@ export interface PebbleOptions {
   readonly ports: { readonly acme: number; readonly management: number; readonly dns: number };
   /** Port Pebble's validator connects to for http-01 (where the agents' responders listen). */
   readonly httpPort: number;
-  /** Address every name resolves to (the node whose responder answers http-01). */
-  readonly resolveTo: string;
+  /**
+   * How Pebble's validator resolves names: `{ resolveTo }` makes every name one address (pebble-challtestsrv runs
+   * as its DNS server), `{ dnsServer: "host:port" }` asks that real DNS server (PowerDNS), so validation is real.
+   */
+  readonly resolveTo?: string;
+  readonly dnsServer?: string;
   /** Seconds a certificate is valid; default Pebble's (5 years less a day). */
   readonly certificateValiditySeconds?: number;
   /** EAB key id and its HMAC key (base64url); default a random pair. */
@@ -92,6 +96,7 @@ export async function startPebble(options: PebbleOptions): Promise<Pebble> {
   const configPath = join(options.dir, 'pebble-config.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
   const env = { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' };
+  if ((options.resolveTo === undefined) === (options.dnsServer === undefined)) throw new Error('startPebble: give either resolveTo or dnsServer');
   const listenerCaPem = await readFile(authority.certPath, 'utf8');
   const directoryUrl = `https://${address}:${options.ports.acme}/dir`;
   let children: ChildProcess[] = [];
@@ -99,14 +104,18 @@ export async function startPebble(options: PebbleOptions): Promise<Pebble> {
     await Promise.all(children.map(stopChild));
   };
   const launch = async (): Promise<void> => {
-    const dns = await spawnLogged(
-      '/usr/bin/pebble-challtestsrv',
-      ['-defaultIPv4', options.resolveTo, '-defaultIPv6', '', '-dns01', `${address}:${options.ports.dns}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `${address}:0`],
-      join(options.dir, 'challtestsrv.log'),
-      env,
-    );
-    const pebble = await spawnLogged('/usr/bin/pebble', ['-config', configPath, '-dnsserver', `${address}:${options.ports.dns}`], join(options.dir, 'pebble.log'), env);
-    children = [pebble, dns];
+    const dns =
+      options.resolveTo === undefined
+        ? undefined
+        : await spawnLogged(
+            '/usr/bin/pebble-challtestsrv',
+            ['-defaultIPv4', options.resolveTo, '-defaultIPv6', '', '-dns01', `${address}:${options.ports.dns}`, '-http01', '', '-https01', '', '-tlsalpn01', '', '-management', `${address}:0`],
+            join(options.dir, 'challtestsrv.log'),
+            env,
+          );
+    const dnsServer = options.dnsServer ?? `${address}:${options.ports.dns}`;
+    const pebble = await spawnLogged('/usr/bin/pebble', ['-config', configPath, '-dnsserver', dnsServer], join(options.dir, 'pebble.log'), env);
+    children = dns === undefined ? [pebble] : [pebble, dns];
     const deadline = Date.now() + 20_000;
     for (;;) {
       const up = await get(directoryUrl, listenerCaPem).then((answer) => answer.status === 200, () => false);

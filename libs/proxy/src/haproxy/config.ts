@@ -64,9 +64,13 @@ export function l7SocketName(instance: string, port: number): string {
   return `abns@mcp-${instance}-l7-${port}`;
 }
 
-/** Map value of an l7 route: `plain|host|port` or `tls|host|port` (`|`: a comma in map values is split by HAProxy). */
-export function l7MapValue(route: Pick<ProxyRoute, 'backend' | 'backendTls'>): string {
-  return `${route.backendTls ? 'tls' : 'plain'}|${route.backend.host}|${route.backend.port}`;
+/**
+ * Map value of an l7 route: `plain|host|port`, `tls|host|port`, or `tls|host|port|server-name` when the backend is
+ * named apart from the route (`|`: a comma in map values is split by HAProxy).
+ */
+export function l7MapValue(route: Pick<ProxyRoute, 'backend' | 'backendTls' | 'backendServerName'>): string {
+  const base = `${route.backendTls ? 'tls' : 'plain'}|${route.backend.host}|${route.backend.port}`;
+  return route.backendServerName === undefined ? base : `${base}|${route.backendServerName}`;
 }
 
 /** Map value of an l4 route: `host|port`. */
@@ -108,6 +112,9 @@ frontend l7_${port}
     bind ${l7} accept-proxy ssl crt-list ${crtListPath(layout, port)} strict-sni alpn h2,http/1.1
     http-request set-var(txn.route) ssl_fc_sni,lower,map(${l7MapPath(layout, port)})
     http-request deny deny_status 421 unless { var(txn.route) -m found }
+    # A re-encrypting route names its backend by the route's hostname, or by the map's 4th field when it has one.
+    http-request set-var(txn.backend_name) ssl_fc_sni,lower
+    http-request set-var(txn.backend_name) var(txn.route),field(4,|) if { var(txn.route),field(4,|) -m reg . }
     option forwardfor
     http-request set-header X-Forwarded-Proto https
     use_backend l7_tls_${port} if { var(txn.route),field(1,|) -m str tls }
@@ -123,7 +130,7 @@ backend l7_tls_${port}
     mode http
     http-request set-dst var(txn.route),field(2,|)
     http-request set-dst-port var(txn.route),field(3,|)
-    server dst 0.0.0.0:0 ssl verify required ca-file ${input.backendCaFile} sni ssl_fc_sni alpn http/1.1
+    server dst 0.0.0.0:0 ssl verify required ca-file ${input.backendCaFile} sni var(txn.backend_name) alpn http/1.1
 `;
 }
 

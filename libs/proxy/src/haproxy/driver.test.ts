@@ -76,6 +76,24 @@ describe('HAProxy driver', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('names a re-encrypting backend apart from the route: SNI and certificate check use that name', async () => {
+    const { driver, port, ca, caPem, certificate, dir } = await bed();
+    const innerFiles = await issueCertificate({ authority: ca, dir: join(dir, 'inner'), name: 'inner', commonName: 'inner.test', altNames: ['inner.test'] });
+    const inner = await startTlsBackend('inner', innerFiles);
+    cleanup.add(() => inner.close());
+    const route = { listenerPort: port, mode: 'l7' as const, backendTls: true, backend: { host: '127.0.0.1', port: inner.port } };
+    await driver.putRoute({ ...route, hostname: 'public.test', backendServerName: 'inner.test', certificate: await certificate('public.test') });
+    expect((await fetchThrough({ address: '127.0.0.1', port, hostname: 'public.test', caPem })).body).toBe('inner sni=inner.test');
+    // The backend's certificate must name the server name: one that names another is refused by HAProxy.
+    await driver.putRoute({ ...route, hostname: 'wrong.test', backendServerName: 'other.test', certificate: await certificate('wrong.test') });
+    expect((await fetchThrough({ address: '127.0.0.1', port, hostname: 'wrong.test', caPem })).status).toBe(503);
+    // Without a server name the route's own hostname is checked: inner.test's certificate does not name it.
+    await driver.putRoute({ ...route, hostname: 'plain.test', certificate: await certificate('plain.test') });
+    expect((await fetchThrough({ address: '127.0.0.1', port, hostname: 'plain.test', caPem })).status).toBe(503);
+    expect((await driver.listRoutes()).map((entry) => `${entry.hostname} ${entry.backendServerName ?? '-'}`)).toEqual(['plain.test -', 'public.test inner.test', 'wrong.test other.test']);
+    await expect(driver.putRoute({ ...route, backendTls: false, hostname: 'x.test', backendServerName: 'inner.test', certificate: await certificate('x.test') })).rejects.toThrow(/re-encrypting/);
+  });
+
   it('adds, removes and renews at run time: same worker, no failed request under a steady client', async () => {
     const { driver, port, caPem, certificate } = await bed();
     const plain = await startPlainBackend('steady');

@@ -120,7 +120,13 @@ export async function createHaproxyDriver(options: HaproxyDriverOptions): Promis
     await writeFileAtomic(layout.configPath, renderHaproxyConfig({ layout, address: options.address, listenerPorts: ports, instance, backendCaFile, maxConnections }));
     await writeFileAtomic(layout.listenersPath, `${JSON.stringify(ports)}\n`);
   };
-  if (!(await exists(layout.configPath))) await writeConfig(await listenerPorts());
+  // A config written by an older driver is brought up to date (and a running HAProxy reloaded onto it).
+  const current = await readFile(layout.configPath, 'utf8').catch(() => undefined);
+  const ports = await listenerPorts();
+  if (current !== renderHaproxyConfig({ layout, address: options.address, listenerPorts: ports, instance, backendCaFile, maxConnections })) {
+    await writeConfig(ports);
+    if (current !== undefined && (await processInfo(layout)) !== undefined) await reloadHaproxy(binary, layout, timeoutMs);
+  }
 
   /** A start made by an operation other than ensureRunning(), not yet reported by it. */
   let unreportedStart = false;
@@ -217,7 +223,7 @@ export async function createHaproxyDriver(options: HaproxyDriverOptions): Promis
       }
       const listed = await adminCommand(layout.adminSocket, `show ssl crt-list ${crtListPath(layout, port)}`);
       for (const [hostname, value] of parseMapEntries(await adminCommand(layout.adminSocket, `show map ${l7MapPath(layout, port)}`))) {
-        const [tls = '', host = '', backendPort = ''] = value.split('|');
+        const [tls = '', host = '', backendPort = '', serverName] = value.split('|');
         const path = certPath(layout, { listenerPort: port, hostname });
         const inList = listed.split('\n').some((line) => line.split(/\s+/)[0] === path);
         let certificateSerial: string | undefined;
@@ -231,6 +237,7 @@ export async function createHaproxyDriver(options: HaproxyDriverOptions): Promis
           mode: 'l7',
           backendTls: tls === 'tls',
           backend: { host, port: Number(backendPort) },
+          ...(serverName === undefined || serverName === '' ? {} : { backendServerName: serverName }),
           ...(certificateSerial === undefined ? {} : { certificateSerial }),
         });
       }

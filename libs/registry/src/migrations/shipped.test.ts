@@ -9,6 +9,7 @@ const shipped = [
   [1, 'services-components-routes', '58cae522ce9353f66d12b782852d7f3f630f73cbc69af6a3ce0e6898125b3ee7'],
   [2, 'events-alert-state-edge-routes', '1521cd225ca0ad9855653c4f248008be45b15528da3a562146d4dd7cb82682bf'],
   [3, 'proxy-routes', '49de6c1624cabd7f86342c168a1b7ac1a489e76ea3425f125c87764296267946'],
+  [4, 'edge-route-backends', 'd8139aa2272834c414a4d9ddb2310e1bb857a7cf9507e6f4113f35928b24a182'],
 ] as const;
 
 describe('shipped migrations', () => {
