@@ -3,41 +3,32 @@
 // and keeps the data. Real processes, real podman, real SQLite files, TLS on loopback.
 import { digShort } from '@mcp/dns/testing';
 import { fetchThrough } from '@mcp/proxy/testing';
-import { createTempDir, requireRuntime, uniqueName, type TempDir } from '@mcp/testing';
+import { requireRuntime, uniqueName } from '@mcp/testing';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binOf, ensureBuilt, repo, run, type Run } from './support/programs.js';
+import { devFleetCli, isRunning, upDevFleet, type DevFleetCli } from './support/dev-fleet-cli.js';
+import { repo, run, type Run } from './support/programs.js';
 
 const skip = await requireRuntime('podman', async () => {
   const probe = await run('podman', ['version', '--format', '{{.Client.Version}}']);
   return probe.exitCode === 0 ? { available: true, version: probe.stdout.trim() } : { available: false, reason: probe.stderr.trim() };
 });
 
-let dir: TempDir;
+let cli: DevFleetCli;
 let fleetDir: string;
 const service = uniqueName('hello');
 const publicService = uniqueName('www');
 const nodes = ['master', 'worker', 'edge'];
 
 function mcp(...args: string[]): Promise<Run> {
-  return run(process.execPath, [binOf('mcp'), ...args], {
-    env: { ...process.env, HOME: dir.path, MCP_CONFIG: join(fleetDir, 'mcp.toml') },
-    timeoutMs: 180_000,
-  });
+  return cli.mcp(...args);
 }
 
 /** Every pid file of the fleet: the master's, one per agent, and its DNS server's. */
 function pidFiles(): string[] {
   return [join(fleetDir, 'master', 'master.pid'), ...nodes.map((node) => join(fleetDir, node, 'agent.pid')), join(fleetDir, 'dns', 'pdns.pid')];
-}
-
-/** Whether `pid` still runs: a zombie (exited, not yet reaped by init) counts as stopped. */
-async function isRunning(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  // Field 3 follows the command name in parentheses, which may itself contain spaces.
-  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
 async function httpBody(port: number): Promise<string> {
@@ -54,14 +45,10 @@ async function httpBody(port: number): Promise<string> {
 
 beforeAll(async () => {
   if (skip !== undefined) return;
-  dir = await createTempDir('mcp-e2e-dev-fleet');
-  fleetDir = join(dir.path, 'fleet');
-  await Promise.all([ensureBuilt('mcp'), ensureBuilt('mcp-master'), ensureBuilt('mcp-agent')]);
-  // The image the quickstart builds for the examples, with the same script.
-  const image = await run('bash', [join(repo, 'scripts/build-example-image.sh')]);
-  if (image.exitCode !== 0) throw new Error(`scripts/build-example-image.sh failed:\n${image.stderr}`);
-  const up = await mcp('dev', 'up', '--dir', fleetDir);
-  if (up.exitCode !== 0) throw new Error(`mcp dev up failed (exit ${up.exitCode}):\n${up.stdout}${up.stderr}`);
+  cli = await devFleetCli('mcp-e2e-dev-fleet');
+  fleetDir = cli.fleetDir;
+  // The image the quickstart builds for the examples, with the same script, then mcp dev up.
+  await upDevFleet(cli);
   // The example as shipped, under a name of its own so that it never meets another test's containers.
   const example = await readFile(join(repo, 'examples/services/hello.toml'), 'utf8');
   await writeFile(join(fleetDir, 'services', `${service}.toml`), example.replace("name = 'hello'", `name = '${service}'`));
@@ -71,7 +58,7 @@ afterAll(async () => {
   if (skip !== undefined) return;
   await mcp('dev', 'down', '--dir', fleetDir);
   await run('podman', ['rm', '-f', '-t', '0', `${service}-web`, `${publicService}-web`]);
-  await dir?.remove();
+  await cli?.dir.remove();
 });
 
 describe.skipIf(skip !== undefined)('mcp dev up, a deploy through the master, mcp dev down', () => {

@@ -6,21 +6,22 @@
 // outside the allowed domains is refused before any agent is called; a killed edge agent fails the edge step by
 // name, the route is reported missing, and a retry converges.
 import { digShort } from '@mcp/dns/testing';
-import { createTempDir, requireRuntime, uniqueName, type TempDir } from '@mcp/testing';
+import { requireRuntime, uniqueName } from '@mcp/testing';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binOf, ensureBuilt, repo, run, type Run } from './support/programs.js';
+import { devFleetCli, isRunning, upDevFleet, type DevFleetCli } from './support/dev-fleet-cli.js';
+import { repo, run, type Run } from './support/programs.js';
 
 const skip = await requireRuntime('podman', async () => {
   const probe = await run('podman', ['version', '--format', '{{.Client.Version}}']);
   return probe.exitCode === 0 ? { available: true, version: probe.stdout.trim() } : { available: false, reason: probe.stderr.trim() };
 });
 
-let dir: TempDir;
+let cli: DevFleetCli;
 let fleetDir: string;
 const service = uniqueName('pub');
 const hostname = `${service}.example.test`;
@@ -28,10 +29,7 @@ const evil = uniqueName('evil');
 const containers = [`${service}-web`, `${evil}-web`];
 
 function mcp(...args: string[]): Promise<Run> {
-  return run(process.execPath, [binOf('mcp'), ...args], {
-    env: { ...process.env, HOME: dir.path, MCP_CONFIG: join(fleetDir, 'mcp.toml') },
-    timeoutMs: 180_000,
-  });
+  return cli.mcp(...args);
 }
 
 async function json<T>(...args: string[]): Promise<T> {
@@ -114,13 +112,9 @@ const exists = (path: string) => access(path).then(() => true, () => false);
 
 beforeAll(async () => {
   if (skip !== undefined) return;
-  dir = await createTempDir('mcp-e2e-fleet-edge');
-  fleetDir = join(dir.path, 'fleet');
-  await Promise.all([ensureBuilt('mcp'), ensureBuilt('mcp-master'), ensureBuilt('mcp-agent')]);
-  const image = await run('bash', [join(repo, 'scripts/build-example-image.sh')]);
-  if (image.exitCode !== 0) throw new Error(`scripts/build-example-image.sh failed:\n${image.stderr}`);
-  const up = await mcp('dev', 'up', '--dir', fleetDir);
-  if (up.exitCode !== 0) throw new Error(`mcp dev up failed (exit ${up.exitCode}):\n${up.stdout}${up.stderr}`);
+  cli = await devFleetCli('mcp-e2e-fleet-edge');
+  fleetDir = cli.fleetDir;
+  await upDevFleet(cli);
   // The shipped public example, under names of its own so that it never meets another test's containers or routes.
   const example = await readFile(join(repo, 'examples/services/www.toml'), 'utf8');
   const renamed = example.replace('name = "www"', `name = "${service}"`);
@@ -137,7 +131,7 @@ afterAll(async () => {
   await mcp('undeploy', service);
   await mcp('dev', 'down', '--dir', fleetDir);
   for (const container of containers) await run('podman', ['rm', '-f', '-t', '0', container]);
-  await dir?.remove();
+  await cli?.dir.remove();
 }, 300_000);
 
 describe.skipIf(skip !== undefined)('a public service through the master and the edge', () => {
@@ -250,11 +244,6 @@ describe.skipIf(skip !== undefined)('a public service through the master and the
     expect((await httpsEventually(await hostOf('edge'), hostname, root)).body).toBe('hello from mcp busybox\n');
   }, 400_000);
 });
-
-async function isRunning(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-}
 
 async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
