@@ -57,7 +57,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (skip !== undefined) return;
   await mcp('dev', 'down', '--dir', fleetDir);
-  await run('podman', ['rm', '-f', '-t', '0', `${service}-web`, `${publicService}-web`]);
+  // One name per call: podman 4.3 removes nothing when one of several names is missing (undeploy removed www's).
+  for (const name of [`${service}-web`, `${publicService}-web`]) await run('podman', ['rm', '-f', '-t', '0', name]);
   await cli?.dir.remove();
 });
 
