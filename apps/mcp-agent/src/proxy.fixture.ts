@@ -25,6 +25,8 @@ export interface ProxyFixture {
   readonly backendCa: CertificateAuthority;
   /** An issuer whose EAB key Pebble refuses. */
   readonly wrongIssuer: AcmeIssuer;
+  /** An issuer whose CA is down (nothing listens at its directory URL). */
+  readonly downIssuer: AcmeIssuer;
   readonly rightIssuer: AcmeIssuer;
   /** The deps with another issuer (wrong EAB key, or right again). */
   withIssuer(issuer: AcmeIssuer): AgentDeps;
@@ -49,6 +51,8 @@ export async function startProxyFixture(options: { certificateValiditySeconds?: 
   const account = { directoryUrl: pebble.directoryUrl, directoryCaPem: pebble.listenerCaPem, accountKeyPath: join(dir, 'acme', 'account.key') };
   const rightIssuer = createAcmeIssuer({ ...account, eab: pebble.eab }, responder);
   const wrongIssuer = createAcmeIssuer({ ...account, accountKeyPath: join(dir, 'acme-wrong', 'account.key'), eab: { kid: pebble.eab.kid, hmacKey: Buffer.alloc(32, 9).toString('base64url') } }, responder);
+  const closedPort = await freeLoopbackPort();
+  const downIssuer = createAcmeIssuer({ ...account, directoryUrl: `https://127.0.0.1:${closedPort}/dir`, eab: pebble.eab, retries: 0 }, responder);
   const storeWith = (issuer: AcmeIssuer): CertificateStore =>
     createCertificateStore({ dir: join(dir, 'certs'), issuer, caBundle: () => pebble.rootPem(), clock: { now: () => new Date() } });
   const proxyWith = (issuer: AcmeIssuer): ProxyRouting => ({ driver, certificates: storeWith(issuer), zone: TEST_ZONE });
@@ -63,6 +67,7 @@ export async function startProxyFixture(options: { certificateValiditySeconds?: 
     listenerPort: await freeLoopbackPort(),
     backendCa,
     wrongIssuer,
+    downIssuer,
     rightIssuer,
     withIssuer: (issuer) => ({ ...fixture.deps, proxy: proxyWith(issuer) }),
     rootPem: () => pebble.rootPem(),
