@@ -38,16 +38,16 @@ async function mcpOk(...args: string[]): Promise<Run> {
 }
 
 /**
- * The example service under a name of its own, written into the fleet's services/ as an operator would, its route
- * passed through (l4): the dev fleet's Pebble resolves every name to the first worker, so an l7 route's http-01
- * challenge cannot be answered on worker-2.
+ * The example service under a name of its own, written into the fleet's services/ as an operator would. Its l7 route
+ * needs a certificate of `<service>.svc.mcp.test` on whichever worker it lands: the master points that name at the
+ * node before the agent deploys, so Pebble's http-01 validation reaches the right worker.
  */
 async function newService(prefix: string): Promise<string> {
   const service = uniqueName(prefix);
   services.push(service);
   const example = await readFile(join(repo, 'examples/services/hello.toml'), 'utf8');
-  const definition = example.replace("name = 'hello'", `name = '${service}'`).replace('mode = "l7"', 'mode = "l4"');
-  if (!definition.includes('mode = "l4"')) throw new Error('examples/services/hello.toml no longer has the l7 route this test passes through');
+  const definition = example.replace("name = 'hello'", `name = '${service}'`);
+  if (!definition.includes('mode = "l7"')) throw new Error('examples/services/hello.toml no longer has the l7 route this test relies on');
   await writeFile(join(fleetDir, 'services', `${service}.toml`), definition);
   return service;
 }

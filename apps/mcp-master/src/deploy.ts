@@ -21,7 +21,7 @@ import type { DeployPolicy } from '@mcp/policy';
 import { nodeSnapshotOf, placementOf, serviceToPlaceOf } from './placement-input.js';
 import { edgeSummary, hostnameConflicts, setUpServiceEdgeRoutes } from './edge-routes.js';
 import { publicRoutesOf, routesOutsideAllowedDomains } from './public-routes.js';
-import { pointServiceAt } from './service-dns.js';
+import { pointServiceAt, removeServiceRecord } from './service-dns.js';
 import { serviceLocksFor } from './service-lock.js';
 import { definitionOfSpec } from './spec-input.js';
 import { errorText, firstFailure, stepFailed, stepOk, stepSkipped } from './step-results.js';
@@ -116,6 +116,14 @@ function deployStep(node: NodeRecord, components: readonly ComponentResult[], su
   return stepFailed('deploy', `on ${agentName(node)}: ${why === '' ? 'the agent reported a failure' : why}`);
 }
 
+/** After a refused first deploy on a node: the record goes back to the previous node, or away when there was none. */
+async function undoEarlyRecord(deps: MasterDeps, service: string, previous: PlacementRecord | undefined, why: string): Promise<StepResult> {
+  const back = previous === undefined ? undefined : deps.store.findNode(previous.node);
+  const step = back === undefined ? await removeServiceRecord(deps.dns, service) : await pointServiceAt(deps.dns, service, back);
+  if (step.status === ResultStatus.FAILED) return step;
+  return stepSkipped('dns', `${why}: the record made for it was undone (${step.detail})`);
+}
+
 function placementTier(definition: ServiceDefinition): string {
   return definition.node !== undefined ? '' : (definition.tier ?? 'worker');
 }
@@ -147,6 +155,15 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
   if (node === undefined) throw new Error(`placement chose node ${decision.node}, which is not in the node list`);
   const steps: StepResult[] = [stepOk('place', `node ${node.name}: ${decision.reason}`)];
   lap('place');
+
+  // A service new to this node gets its record first: the agent's deploy orders the certificate of
+  // `<service>.<zone>`, and the CA validates it by resolving that name to this node.
+  const moves = deps.dns !== undefined && previous?.node !== node.name;
+  const early = moves ? await pointServiceAt(deps.dns, definition.name, node) : undefined;
+  if (early !== undefined) {
+    steps.push(early);
+    lap('dns');
+  }
 
   // The definition is sent and recorded in its canonical form, so that Sync compares like with like.
   const spec = definitionToProto(definition);
@@ -186,17 +203,27 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
     // The agent refused the request, or changed nothing (an image it could not pull): the node has not heard of
     // this definition, so the master records nothing either and `mcp ps` shows no service there.
     const why = refused ? 'the agent refused the deploy' : `${agentName(node)} changed nothing`;
-    dns = stepSkipped('dns', `not attempted: ${why}`);
+    if (early === undefined) {
+      dns = stepSkipped('dns', `not attempted: ${why}`);
+      steps.push(dns);
+    } else if (early.status === ResultStatus.OK) {
+      dns = await undoEarlyRecord(deps, definition.name, previous, why);
+      steps.push(dns);
+    } else {
+      dns = early;
+    }
     edge = stepSkipped('edge_route', `not attempted: ${why}`);
-    steps.push(dns, edge);
+    steps.push(edge);
     steps.push(
       stepSkipped('record', previous === undefined ? `nothing recorded: ${why}` : `placement on node ${previous.node} unchanged: ${why}`),
     );
   } else {
     // The record follows the placement: made even when a component failed to start, since the service lives here now.
-    dns = await pointServiceAt(deps.dns, definition.name, node);
-    steps.push(dns);
-    lap('dns');
+    dns = early ?? (await pointServiceAt(deps.dns, definition.name, node));
+    if (early === undefined) {
+      steps.push(dns);
+      lap('dns');
+    }
     // Each public route is recorded (wanted) and set up on its edge node; a failed one stays recorded as missing.
     const edgeSteps = await setUpServiceEdgeRoutes(deps, definition, {
       allowedPublicDomains: options.allowedPublicDomains,

@@ -48,8 +48,8 @@ describe.skipIf(skip !== undefined)(`edge routes through the master${skip ? ` ($
     const answer = await deploy(service, [`${service}.example.test`, `api.${service}.example.test`]);
     expect(statuses(answer.steps)).toEqual([
       ['place', 'OK'],
-      ['deploy', 'OK'],
       ['dns', 'OK'],
+      ['deploy', 'OK'],
       [`edge_route ${service}.example.test`, 'OK'],
       [`edge_route api.${service}.example.test`, 'OK'],
       ['record', 'OK'],
@@ -123,7 +123,7 @@ describe.skipIf(skip !== undefined)(`edge routes through the master${skip ? ` ($
     edge.failNext('setupEdgeRoute', unreachable());
     const failed = await deploy('shop', ['shop.example.test']);
     expect(failed.success).toBe(false);
-    expect(statuses(failed.steps)).toEqual([['place', 'OK'], ['deploy', 'OK'], ['dns', 'OK'], ['edge_route shop.example.test', 'FAILED'], ['record', 'OK']]);
+    expect(statuses(failed.steps)).toEqual([['place', 'OK'], ['dns', 'OK'], ['deploy', 'OK'], ['edge_route shop.example.test', 'FAILED'], ['record', 'OK']]);
     expect(failed.error).toMatch(/^edge_route shop\.example\.test: on edge node edge-a: node edge-a \(127\.0\.0\.1:\d+\) is unreachable \(.*\); the route stays recorded as wanted/);
     expect(failed.edgeRouteResult?.status).toBe(ResultStatus.FAILED);
     expect(deps.store.findEdgeRoute('shop.example.test')).toMatchObject({ service: 'shop', edgeNode: 'edge-a', backendHostname: `shop.${zone}` });

@@ -1,3 +1,4 @@
+import { Code, ConnectError } from '@connectrpc/connect';
 // The master as the one writer of service records, against a real PowerDNS (dig reads them back) and scripted agents.
 import { createPowerDnsDriver } from '@mcp/dns';
 import { digShort, probePowerDns, putRrsetDirectly, startTestPowerDns, type TestPowerDns } from '@mcp/dns/testing';
@@ -42,9 +43,24 @@ describe.skipIf(skip !== undefined)(`the master keeps service records in PowerDN
     await bed.startAgent({ name: 'orion' });
     const service = uniqueName('svc');
     const answer = await deploy(service);
-    expect(statuses(answer.steps)).toEqual([['place', 'OK'], ['deploy', 'OK'], ['dns', 'OK'], ['record', 'OK']]);
+    // First on a node: the record is made before the agent deploys, so the CA can validate the service's name there.
+    expect(statuses(answer.steps)).toEqual([['place', 'OK'], ['dns', 'OK'], ['deploy', 'OK'], ['record', 'OK']]);
     expect(answer.dnsResult).toMatchObject({ status: ResultStatus.OK, detail: `${service}.${zone} A 127.0.0.1 (node orion)` });
     expect(await dig(service)).toEqual(['127.0.0.1']);
+    // Deployed again on the same node: the record is checked after the agent's deploy.
+    const again = await deploy(service);
+    expect(statuses(again.steps)).toEqual([['place', 'OK'], ['deploy', 'OK'], ['dns', 'OK'], ['record', 'OK']]);
+  });
+
+  it('undoes the record made for a first deploy that the agent refuses', async () => {
+    const agent = await bed.startAgent({ name: 'orion' });
+    const service = uniqueName('svc');
+    agent.failNext('deploy', new ConnectError('no such image', Code.FailedPrecondition));
+    const answer = await deploy(service);
+    expect(statuses(answer.steps)).toEqual([['place', 'OK'], ['dns', 'OK'], ['deploy', 'FAILED'], ['dns', 'SKIPPED'], ['edge_route', 'SKIPPED'], ['record', 'SKIPPED']]);
+    expect(answer.dnsResult?.detail).toMatch(new RegExp(`^the agent refused the deploy: the record made for it was undone \\(${service}\\.${zone} removed\\)$`));
+    expect(await dig(service)).toEqual([]);
+    expect(deps.store.findPlacement(service)).toBeUndefined();
   });
 
   it('removes the record on undeploy, then the placement', async () => {

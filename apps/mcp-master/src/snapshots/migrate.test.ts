@@ -37,7 +37,7 @@ describe('master migrate', () => {
     bed.deps.store.putEdgeRoute({ hostname: 'mcq.example.test', service: 'mcq', edgeNode: 'edge-a', backendHostname: 'mcq.svc.mcp.test', backendPort: 443, createdAt: new Date(0) });
     const answer = await migrateServices(bed.deps, settings, { service: 'mcq', target: 'vega', force: false, all: false, source: '' });
     expect(answer.success, answer.error).toBe(true);
-    expect(stepsOf(answer).slice(-3)).toEqual(['mcq/dns SKIPPED', 'mcq/edge_route mcq.example.test OK', 'mcq/placement OK']);
+    expect(stepsOf(answer).slice(-4)).toEqual(['mcq/dns SKIPPED', 'mcq/deploy OK', 'mcq/edge_route mcq.example.test OK', 'mcq/placement OK']);
     expect(edge.calls).toEqual(['SetupEdgeRoute mcq.example.test']);
     expect(edge.edgeRoutes.get('mcq.example.test')).toMatchObject({ backendHostname: 'mcq.svc.mcp.test', backendPort: 443, service: 'mcq' });
   });
@@ -55,7 +55,7 @@ describe('master migrate', () => {
     });
     expect(answer.success, answer.error).toBe(true);
     expect(stepsOf(answer)).toEqual([
-      'mcq/validate OK', 'mcq/stop OK', 'mcq/export OK', 'mcq/import OK', 'mcq/cleanup OK', 'mcq/deploy OK', 'mcq/dns SKIPPED', 'mcq/edge_route SKIPPED', 'mcq/placement OK',
+      'mcq/validate OK', 'mcq/stop OK', 'mcq/export OK', 'mcq/import OK', 'mcq/cleanup OK', 'mcq/dns SKIPPED', 'mcq/deploy OK', 'mcq/edge_route SKIPPED', 'mcq/placement OK',
     ]);
     expect(events).toEqual(answer.results.map((step) => step.step));
     expect(received).toEqual([ARCHIVE]);

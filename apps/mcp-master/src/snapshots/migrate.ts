@@ -276,10 +276,18 @@ async function migrateOneLocked(deps: MasterDeps, settings: SnapshotSettings, in
   } else {
     move.record(stepSkipped('cleanup', `source unreachable: when node ${placement.node} returns, its agent still holds the service; remove it there (mcp status reports it as an orphan)`));
   }
-  if (!(await deployOnTarget(context))) return fail();
-  // The record follows the service; a DNS failure does not undo a move whose data and containers are in place: the
-  // step says so, and the master's repair loop points the record at the placement below.
-  move.record(await pointServiceAt(deps.dns, service, target));
+  // The record follows the service before the target deploys: the target's certificate of `<service>.<zone>` is
+  // validated by resolving that name to it. A DNS failure does not stop the move (the step says so, and the master's
+  // repair loop points the record at the placement below); a failed deploy points it back at the source.
+  const dns = await pointServiceAt(deps.dns, service, target);
+  move.record(dns);
+  if (!(await deployOnTarget(context))) {
+    if (dns.status === ResultStatus.OK && health.alive && source !== undefined) {
+      const back = await pointServiceAt(deps.dns, service, source);
+      move.record(back.status === ResultStatus.OK ? stepOk('dns', `${back.detail}: the record points at the source again`) : back);
+    }
+    return fail();
+  }
   // The edge sets each public route up again, resolving the internal name anew; a failure is reported, the route
   // stays recorded (reconciliation reports it missing until a deploy or sync sets it up).
   const edgeSteps = await refreshServiceEdgeRoutes(deps, service, settings.transferTimeoutMs);
