@@ -161,7 +161,7 @@ describe.skipIf(skip !== undefined)('mcp migrate on a dev fleet with two workers
 
     const moved = await mcpOk('migrate', service, '--to', target);
     const steps = moved.stdout.split('\n').flatMap((line) => /^ {2}([\w-]+)\/(\w+): /.exec(line)?.slice(2, 3) ?? []);
-    expect(steps).toEqual(['validate', 'stop', 'export', 'import', 'cleanup', 'deploy', 'dns', 'edge_route', 'placement']);
+    expect(steps).toEqual(['validate', 'stop', 'export', 'import', 'cleanup', 'dns', 'deploy', 'edge_route', 'placement']);
     expect(moved.stdout).toMatch(new RegExp(`^ {2}${service}/export: ok \\(exported live from node ${source}`, 'm'));
     expect(moved.stdout).toContain(`${service}: moved ${source} → ${target}`);
 

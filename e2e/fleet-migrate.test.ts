@@ -114,7 +114,7 @@ describe.skipIf(skip !== undefined)(`snapshots and migration through the master$
     const { steps, done } = await migrate(service, target);
     expect(done.success, `${done.error}\n${await fleet.diagnostics()}`).toBe(true);
     expect(steps.map((step) => step.step)).toEqual(
-      ['validate', 'stop', 'export', 'import', 'cleanup', 'deploy', 'dns', 'edge_route', 'placement'].map((step) => `${service}/${step}`),
+      ['validate', 'stop', 'export', 'import', 'cleanup', 'dns', 'deploy', 'edge_route', 'placement'].map((step) => `${service}/${step}`),
     );
     expect(await rowsOf(await pull(target, service, 'app.db'))).toEqual(await rowsOf(db));
     expect(Buffer.from(await pull(target, service, 'app.toml')).toString()).toBe('name = "moved"\n');

@@ -21,7 +21,7 @@ const MiB = 1024 * 1024;
 const ROUNDS = 3;
 const HTTP_COMMAND = ['sh', '-c', 'exec httpd -f -p $PORT -h /www'];
 /** The steps in the order the master reports them; export and import stream into each other and end together. */
-const STEPS = ['validate', 'stop', 'export', 'import', 'cleanup', 'deploy', 'dns', 'edge_route', 'placement'] as const;
+const STEPS = ['validate', 'stop', 'export', 'import', 'cleanup', 'dns', 'deploy', 'edge_route', 'placement'] as const;
 
 /** Log-like text (zstd -3 gets about 4:1 on it). */
 function textLike(bytes: number): Buffer {
