@@ -741,7 +741,7 @@ export type ServiceMigration = Message<"mcp.v1.ServiceMigration"> & {
   error: string;
 
   /**
-   * Steps: "validate", "stop", "export", "import", "deploy", "dns", "edge_route", "cleanup", "placement".
+   * Steps: "validate", "stop", "export", "import", "cleanup", "dns", "deploy", "edge_route", "placement".
    *
    * @generated from field: repeated mcp.v1.StepResult steps = 6;
    */
