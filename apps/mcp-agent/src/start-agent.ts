@@ -7,7 +7,7 @@ import { createCapsInterceptor, createErrorInterceptor, createGrpcClientTranspor
 import { McpAgentService, McpMasterService, type RuntimeInfo } from '@mcp/proto';
 import { createClient } from '@connectrpc/connect';
 import { createPodmanRuntime, createQemuRuntime, pingPodmanSocket, startPodmanService, type PodmanService, type Runtime } from '@mcp/runtime';
-import { clientTlsOptions, serverTlsOptions } from '@mcp/tls';
+import { clientTlsOptions } from '@mcp/tls';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { arch } from 'node:os';
@@ -126,21 +126,16 @@ export async function vmRuntimeOf(config: Pick<AgentConfig, 'qemu'>, log: AgentL
 
 export async function startAgent(options: StartAgentOptions): Promise<RunningAgent> {
   const { config, log } = options;
-  const { security, audit } = await openDaemonSecurity({
+  const { security, audit, tls } = await openDaemonSecurity({
     daemon: 'mcp-agent',
     node: config.node.name,
     dataDir: config.dataDir,
     databasePath: config.registryPath,
     tokenFile: config.tokenFile,
     mcias: config.mcias,
-    clientCaPath: config.tls.clientCaPath,
+    tls: config.tls,
     auditFile: config.auditFile,
     log,
-  });
-  const tls = await serverTlsOptions({
-    certPath: config.tls.certPath,
-    keyPath: config.tls.keyPath,
-    ...(config.tls.clientCaPath === undefined ? {} : { caPath: config.tls.clientCaPath }),
   });
   const podman = await podmanSocket(config, log);
   const runtime = createPodmanRuntime({ socketPath: podman.socketPath });

@@ -3,7 +3,6 @@ import { openDaemonSecurity } from '@mcp/auth';
 import { createDnsDriver, loadDnsSettings } from '@mcp/dns';
 import { McpMasterService } from '@mcp/proto';
 import { startGrpcServer, type RunningServer } from '@mcp/rpc';
-import { serverTlsOptions } from '@mcp/tls';
 import { performance } from 'node:perf_hooks';
 import { loadAgentClients } from './agent-clients.js';
 import { recordBootstrapNodes } from './bootstrap-nodes.js';
@@ -50,21 +49,16 @@ export interface RunningMaster {
 
 export async function startMaster(options: StartMasterOptions): Promise<RunningMaster> {
   const { config, log } = options;
-  const { security, audit } = await openDaemonSecurity({
+  const { security, audit, tls } = await openDaemonSecurity({
     daemon: 'mcp-master',
     node: config.node.name,
     dataDir: config.dataDir,
     databasePath: config.databasePath,
     tokenFile: config.tokenFile,
     mcias: config.mcias,
-    clientCaPath: config.tls.clientCaPath,
+    tls: config.tls,
     auditFile: config.auditFile,
     log,
-  });
-  const tls = await serverTlsOptions({
-    certPath: config.tls.certPath,
-    keyPath: config.tls.keyPath,
-    ...(config.tls.clientCaPath === undefined ? {} : { caPath: config.tls.clientCaPath }),
   });
   const clock = { now: () => new Date() };
   let agents: AgentClients | undefined;
