@@ -1,9 +1,9 @@
 // Switching from the Go MCP: a container its agent made (here: plain `podman run --name <service>`, no labels) is
 // adopted by the built agent through `mcp --direct adopt` without a restart (same container id) and shows in `ps`.
 import { createTempDir, ensureBusyboxImage, uniqueName, type TempDir } from '@mcp/testing';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOperatorConfig } from './support/operator-config.js';
 import { createTestFleet, startAgentProcess, type AgentProcess, type TestFleet } from './support/agent-process.js';
 import { podmanUnavailable } from './support/podman.js';
 import { binOf, ensureBuilt, run, type Run } from './support/programs.js';
@@ -32,11 +32,13 @@ beforeAll(async () => {
   fleet = await createTestFleet(dir.path);
   const [started, image] = await Promise.all([startAgentProcess(fleet), ensureBusyboxImage(), ensureBuilt('mcp')]);
   agent = started;
-  const tokenPath = join(dir.path, 'operator.token');
-  await writeFile(tokenPath, `${fleet.tokens.operator}\n`, { mode: 0o600 });
-  configPath = join(dir.path, 'mcp.toml');
-  const config = ['[services]', `dir = "${join(dir.path, 'services')}"`, '[auth]', `token_path = "${tokenPath}"`, '[tls]', `ca_cert = "${fleet.authority.certPath}"`];
-  await writeFile(configPath, [...config, '[[nodes]]', `name = "${agent.node}"`, `address = "${agent.address}"`, ''].join('\n'));
+  configPath = await writeOperatorConfig({
+    dir: dir.path,
+    operatorToken: fleet.tokens.operator,
+    caCertPath: fleet.authority.certPath,
+    servicesDir: join(dir.path, 'services'),
+    nodes: [agent],
+  });
   const made = await run('podman', ['run', '-d', '--init', '--name', service, image, 'sleep', '3600']);
   if (made.exitCode !== 0) throw new Error(`podman run --name ${service}: ${made.stderr}`);
 });

@@ -4,6 +4,7 @@ import { VM_INDEX_HTML, createTempDir, ensureBusyboxImage, ensureVmTestImage, un
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOperatorConfig } from './support/operator-config.js';
 import { createTestFleet, startAgentProcess, type AgentProcess, type TestFleet } from './support/agent-process.js';
 import { binOf, ensureBuilt, run, type Run } from './support/programs.js';
 import { holdQemuTestLock, httpBody, qemuUnavailable } from './support/vm-guests.js';
@@ -53,11 +54,7 @@ beforeAll(async () => {
   agent = started;
   const servicesDir = join(dir.path, 'services');
   await mkdir(servicesDir);
-  const tokenPath = join(dir.path, 'operator.token');
-  await writeFile(tokenPath, `${fleet.tokens.operator}\n`, { mode: 0o600 });
-  configPath = join(dir.path, 'mcp.toml');
-  const config = ['[services]', `dir = "${servicesDir}"`, '[auth]', `token_path = "${tokenPath}"`, '[tls]', `ca_cert = "${fleet.authority.certPath}"`];
-  await writeFile(configPath, [...config, '[[nodes]]', `name = "${agent.node}"`, `address = "${agent.address}"`, ''].join('\n'));
+  configPath = await writeOperatorConfig({ dir: dir.path, operatorToken: fleet.tokens.operator, caCertPath: fleet.authority.certPath, servicesDir, nodes: [agent] });
   await writeFile(
     join(servicesDir, `${service}.toml`),
     [

@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOperatorConfig } from './support/operator-config.js';
 import { createTestFleet, startAgentProcess, type AgentProcess } from './support/agent-process.js';
 import { podman, podmanUnavailable, startPodmanService, type PodmanService } from './support/podman.js';
 import { binOf, ensureBuilt, run, type Run } from './support/programs.js';
@@ -68,26 +69,14 @@ describe.skipIf(skip !== undefined)(`mcp build against a real registry${skip ===
 
     await mkdir(join(dir.path, 'workspace', 'src', service), { recursive: true });
     await writeFile(join(dir.path, 'workspace', 'src', service, 'Containerfile.web'), `FROM ${base}\nCOPY index.html /www/index.html\n`);
-    const tokenPath = join(dir.path, 'operator.token');
-    await writeFile(tokenPath, `${fleet.tokens.operator}\n`, { mode: 0o600 });
-    configPath = join(dir.path, 'mcp.toml');
-    await writeFile(
-      configPath,
-      [
-        '[services]',
-        `dir = "${join(dir.path, 'services')}"`,
-        '[build]',
-        `workspace = "${join(dir.path, 'workspace')}"`,
-        '[auth]',
-        `token_path = "${tokenPath}"`,
-        '[tls]',
-        `ca_cert = "${fleet.authority.certPath}"`,
-        '[[nodes]]',
-        `name = "${agent.node}"`,
-        `address = "${agent.address}"`,
-        '',
-      ].join('\n'),
-    );
+    configPath = await writeOperatorConfig({
+      dir: dir.path,
+      operatorToken: fleet.tokens.operator,
+      caCertPath: fleet.authority.certPath,
+      servicesDir: join(dir.path, 'services'),
+      extra: ['[build]', `workspace = "${join(dir.path, 'workspace')}"`],
+      nodes: [agent],
+    });
     definitionPath = join(dir.path, 'services', `${service}.toml`);
     await mkdir(join(dir.path, 'services'));
     await writeFile(

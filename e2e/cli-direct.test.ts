@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOperatorConfig } from './support/operator-config.js';
 import { createTestFleet, startAgentProcess, type AgentProcess, type TestFleet } from './support/agent-process.js';
 import { binOf, ensureBuilt, run, type Run } from './support/programs.js';
 
@@ -62,24 +63,7 @@ beforeAll(async () => {
   agent = started;
   const servicesDir = join(dir.path, 'services');
   await mkdir(servicesDir);
-  const tokenPath = join(dir.path, 'operator.token');
-  await writeFile(tokenPath, `${fleet.tokens.operator}\n`, { mode: 0o600 });
-  configPath = join(dir.path, 'mcp.toml');
-  await writeFile(
-    configPath,
-    [
-      '[services]',
-      `dir = "${servicesDir}"`,
-      '[auth]',
-      `token_path = "${tokenPath}"`,
-      '[tls]',
-      `ca_cert = "${fleet.authority.certPath}"`,
-      '[[nodes]]',
-      `name = "${agent.node}"`,
-      `address = "${agent.address}"`,
-      '',
-    ].join('\n'),
-  );
+  configPath = await writeOperatorConfig({ dir: dir.path, operatorToken: fleet.tokens.operator, caCertPath: fleet.authority.certPath, servicesDir, nodes: [agent] });
   definitionPath = join(servicesDir, `${service}.toml`);
   await writeFile(
     definitionPath,

@@ -4,6 +4,7 @@ import { ensureBusyboxImage, uniqueName } from '@mcp/testing';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOperatorConfig } from './support/operator-config.js';
 import type { AgentProcess } from './support/agent-process.js';
 import { startFleet, type Fleet } from './support/fleet-process.js';
 import { podmanUnavailable } from './support/podman.js';
@@ -32,20 +33,16 @@ describe.skipIf(skip !== undefined)(`sync --dry-run after a sync${skip === undef
     [worker] = fleet.byRole('worker') as [AgentProcess];
     const servicesDir = join(fleet.dir, 'cli-services');
     await mkdir(servicesDir);
-    const tokenPath = join(fleet.dir, 'cli-operator.token');
-    await writeFile(tokenPath, `${fleet.credentials.tokens.operator}\n`, { mode: 0o600 });
-    configPath = join(fleet.dir, 'cli.toml');
-    await writeFile(
-      configPath,
-      [
-        '[services]', `dir = "${servicesDir}"`,
-        '[master]', `address = "${fleet.master.address}"`,
-        '[auth]', `token_path = "${tokenPath}"`,
-        '[tls]', `ca_cert = "${fleet.credentials.authority.certPath}"`,
-        '[[nodes]]', `name = "${worker.node}"`, `address = "${worker.address}"`,
-        '',
-      ].join('\n'),
-    );
+    configPath = await writeOperatorConfig({
+      dir: fleet.dir,
+      configName: 'cli.toml',
+      tokenName: 'cli-operator.token',
+      operatorToken: fleet.credentials.tokens.operator,
+      caCertPath: fleet.credentials.authority.certPath,
+      servicesDir,
+      masterAddress: fleet.master.address,
+      nodes: [worker],
+    });
     await writeFile(
       join(servicesDir, `${service}.toml`),
       [

@@ -6,6 +6,7 @@ import { createTempDir, freeLoopbackPort, type TempDir } from '@mcp/testing';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeOperatorConfig } from './support/operator-config.js';
 import { createTestFleet, startAgentProcess, type AgentProcess, type TestFleet } from './support/agent-process.js';
 import { binOf, ensureBuilt, run, type Run } from './support/programs.js';
 
@@ -55,13 +56,7 @@ beforeAll(async () => {
   agent = started;
   backend = await startPlainBackend('e2e-backend');
   listener = await freeLoopbackPort();
-  const tokenPath = join(dir.path, 'operator.token');
-  await writeFile(tokenPath, `${fleet.tokens.operator}\n`, { mode: 0o600 });
-  configPath = join(dir.path, 'mcp.toml');
-  await writeFile(
-    configPath,
-    ['[auth]', `token_path = "${tokenPath}"`, '[tls]', `ca_cert = "${fleet.authority.certPath}"`, '[[nodes]]', `name = "${agent.node}"`, `address = "${agent.address}"`, ''].join('\n'),
-  );
+  configPath = await writeOperatorConfig({ dir: dir.path, operatorToken: fleet.tokens.operator, caCertPath: fleet.authority.certPath, nodes: [agent] });
 }, 180_000);
 
 afterAll(async () => {
