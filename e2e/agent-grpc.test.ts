@@ -1,6 +1,6 @@
 // The agent as a foreign client sees it: gRPC over TLS 1.3 only, bearer tokens, caller classes, audit.
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { Code, createClient } from '@connectrpc/connect';
 import { DeployRequestSchema, McpAgentService, ServiceSpecSchema } from '@mcp/proto';
 import { createGrpcClientTransport } from '@mcp/rpc';
 import { createTempDir, type TempDir } from '@mcp/testing';
@@ -11,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestFleet, startAgentProcess, type AgentProcess, type TestFleet } from './support/agent-process.js';
 import { repo, run } from './support/programs.js';
+import { connectFailureOf as failureOf } from '@mcp/testing';
 
 let dir: TempDir;
 let fleet: TestFleet;
@@ -40,14 +41,6 @@ async function client(token: string, asAgent = false) {
   return createClient(McpAgentService, createGrpcClientTransport({ address: agent.address, tls, token: () => token }));
 }
 
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** The first audit line matching `wanted`, from the agent's audit file (written asynchronously, so poll for it). */
 async function auditLine(wanted: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {

@@ -1,7 +1,7 @@
 // The agents here are scripted McpAgentService servers over TLS 1.3 on loopback, standing in for
 // mcp-agent only in this unit test of the client pool.
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { HealthCheckResponseSchema, McpAgentService } from '@mcp/proto';
 import { startGrpcServer, type RunningServer } from '@mcp/rpc';
 import { createCertificateAuthority, issueCertificate, serverTlsOptions, type CertificateAuthority } from '@mcp/tls';
@@ -11,16 +11,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadAgentClients, readMasterToken } from './agent-clients.js';
 import type { AgentClients } from './deps.js';
+import { connectFailureOf as failureOf } from '@mcp/testing';
 
-/** The ConnectError a call failed with; fails the test when the call succeeded. */
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('the agent client pool', () => {
   let dir: string;

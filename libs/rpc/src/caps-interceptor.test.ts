@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { Code, ConnectError, createClient, createRouterTransport } from '@connectrpc/connect';
+import { Code, createClient, createRouterTransport } from '@connectrpc/connect';
 import {
   ComponentSpecSchema,
   DeployResponseSchema,
@@ -11,15 +11,8 @@ import {
 } from '@mcp/proto';
 import { describe, expect, it } from 'vitest';
 import { createCapsInterceptor } from './caps-interceptor.js';
+import { connectFailureOf as failureOf } from '@mcp/testing';
 
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** An agent whose Deploy and PushFileStream record what reached them. */
 function agent() {

@@ -10,18 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createErrorInterceptor, type ErrorClass } from './error-interceptor.js';
 import { createGrpcClientTransport } from './grpc-client.js';
 import { startGrpcServer, type RunningServer } from './grpc-server.js';
+import { connectFailureOf as failureOf } from '@mcp/testing';
 
 class MissingThing extends Error {}
 
-/** The ConnectError a call failed with; fails the test when the call succeeded. */
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
 
 const running: RunningServer[] = [];
 afterEach(async () => {

@@ -44,3 +44,4 @@ export {
 } from './vm-guest-init.js';
 export { startMciasStandIn } from './mcias-stand-in.js';
 export type { McIasStandIn, StandInUser } from './mcias-stand-in.js';
+export { connectFailureOf } from './connect-failure.js';

@@ -1,6 +1,7 @@
 // The node's deploy policy through the Deploy and SyncDesiredState RPCs on real podman: every rule refuses with its
 // request field and rule, before anything is pulled, allocated, recorded or created; the real services' shapes run.
-import { Code, ConnectError, createClient, createRouterTransport, type Client } from '@connectrpc/connect';
+import type { ConnectError} from '@connectrpc/connect';
+import { Code, createClient, createRouterTransport, type Client } from '@connectrpc/connect';
 import { defaultDeployPolicy, type DeployPolicy } from '@mcp/policy';
 import { McpAgentService } from '@mcp/proto';
 import type { ComponentSpec, ServiceSpec } from '@mcp/registry';
@@ -15,17 +16,10 @@ import { fetchText, startDeployFixture, toProto, type DeployFixture } from '../d
 import type { AgentDeps } from '../deps.js';
 import { podmanCli, podmanSkipReason } from '../testing/agent-test-bed.js';
 import { deployRpcs } from './deploy-rpcs.js';
+import { connectFailureOf as failureOf } from '@mcp/testing';
 
 const skipReason = await podmanSkipReason();
 
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** An image that exists nowhere: were it pulled before the policy is judged, the answer would be a pull failure. */
 const ABSENT_IMAGE = 'localhost/mcp-policy-never-pulled:1';

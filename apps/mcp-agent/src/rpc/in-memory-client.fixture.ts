@@ -1,5 +1,5 @@
 // Test fixture: a client of handler groups over Connect's in-memory transport, errors mapped as the server maps them.
-import { ConnectError, createClient, createRouterTransport, type Client } from '@connectrpc/connect';
+import { createClient, createRouterTransport, type Client } from '@connectrpc/connect';
 import { McpAgentService } from '@mcp/proto';
 import { createErrorInterceptor } from '@mcp/rpc';
 import { assembleAgentHandlers, type HandlerGroup } from '../agent-handlers.js';
@@ -17,12 +17,4 @@ export function inMemoryClient(deps: AgentDeps, groups: readonly HandlerGroup[])
   return createClient(McpAgentService, transport);
 }
 
-/** The error a call fails with, as the client sees it; a call that succeeds fails the test. */
-export async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
+export { connectFailureOf as failureOf } from '@mcp/testing';

@@ -1,22 +1,14 @@
 // Deploy, Undeploy, Status and Sync as the CLI calls them: through the master's real interceptors (auth, error
 // mapping) in memory, with scripted agents over real gRPC behind (see testing/scripted-agents.ts).
-import { Code, ConnectError } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
 import { create } from '@bufbuild/protobuf';
 import { DeployResponseSchema, ResultStatus, SyncAction } from '@mcp/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMasterRpcBed, type MasterClient, type MasterRpcBed } from '../testing/master-rpc-bed.js';
 import { startFleetTestBed, specOf, type FleetTestBed } from '../testing/scripted-agents.js';
 import { createFleetRpcs } from './fleet-rpcs.js';
+import { connectFailureOf as failureOf } from '@mcp/testing';
 
-/** The ConnectError a call failed with; fails the test when the call succeeded. */
-async function failureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
 
 let fleet: FleetTestBed;
 let master: MasterRpcBed;

@@ -1,6 +1,6 @@
 // Test bed for the master's RPCs as callers see them: a real token file, the master's real interceptors
 // (auth, rate limits, error mapping) and a Connect router transport in memory, over any MasterDeps.
-import { ConnectError, createClient, createRouterTransport, type Client, type Interceptor } from '@connectrpc/connect';
+import { createClient, createRouterTransport, type Client, type Interceptor } from '@connectrpc/connect';
 import { createAuthInterceptor, createTokenFileValidator, mcpPolicy } from '@mcp/auth';
 import { mintFleetTokens } from '@mcp/dev-fleet';
 import { McpMasterService } from '@mcp/proto';
@@ -72,12 +72,4 @@ export async function startMasterRpcBed(options: MasterRpcBedOptions): Promise<M
   };
 }
 
-/** The ConnectError a call failed with; fails the test when the call succeeded. */
-export async function connectFailureOf(call: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await call;
-  } catch (error) {
-    return ConnectError.from(error);
-  }
-  throw new Error('expected the call to fail');
-}
+export { connectFailureOf } from '@mcp/testing';
