@@ -184,6 +184,8 @@ async function deployLocked(deps: MasterDeps, checked: CheckedDeploy, options: F
     deployed = deployStep(node, components, answer.success);
   } catch (error) {
     if (isUnreachable(error)) {
+      // Nothing recorded means no record either: the one made for this node goes back.
+      if (early?.status === ResultStatus.OK) await undoEarlyRecord(deps, definition.name, previous, 'the agent did not answer');
       throw new FleetError(
         'unavailable',
         `cannot deploy service ${definition.name}: ${agentName(node)} ${unansweredReason(error, options.agentOperationTimeoutMs)}; ` +

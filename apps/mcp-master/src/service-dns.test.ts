@@ -63,6 +63,14 @@ describe.skipIf(skip !== undefined)(`the master keeps service records in PowerDN
     expect(deps.store.findPlacement(service)).toBeUndefined();
   });
 
+  it('leaves no record when the node does not answer the first deploy', async () => {
+    await bed.addDeadNode({ name: 'orion' });
+    const service = uniqueName('svc');
+    await expect(deploy(service)).rejects.toMatchObject({ kind: 'unavailable' });
+    expect(await dig(service)).toEqual([]);
+    expect(deps.store.findPlacement(service)).toBeUndefined();
+  });
+
   it('removes the record on undeploy, then the placement', async () => {
     await bed.startAgent({ name: 'orion' });
     const service = uniqueName('svc');
