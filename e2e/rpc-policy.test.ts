@@ -1,7 +1,7 @@
 // The authorization table over the wire, generated from it: every RPC of both services × every caller class, against
 // the built mcp-agent and mcp-master with mutual TLS, gets the code the policy table says (SPEC §9). An RPC added to
 // the proto without an entry in the table fails here.
-import { Code, ConnectError, createClient, type Client, type Interceptor } from '@connectrpc/connect';
+import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
 import { addTokenToFile, agentServiceName, allowedCallerClasses, classifyRpc, masterServiceName, type CallerClass } from '@mcp/auth';
 import { McpAgentService, McpMasterService } from '@mcp/proto';
 import { createGrpcClientTransport } from '@mcp/rpc';
@@ -69,12 +69,8 @@ afterAll(async () => {
 async function clientFor<S extends typeof McpAgentService | typeof McpMasterService>(service: S, address: string, caller: Caller): Promise<Client<S>> {
   const { token, certificate } = credentials.get(caller) ?? { token: '' };
   const tls = await clientTlsOptions({ caPath: fleet.authority.certPath, ...(certificate ?? {}) });
-  // No token at all: the header is not sent.
-  const dropHeader: Interceptor = (next) => (request) => {
-    request.header.delete('authorization');
-    return next(request);
-  };
-  return createClient(service, createGrpcClientTransport({ address, tls, token: () => token, timeoutMs: 30_000, ...(token === '' ? { interceptors: [dropHeader] } : {}) }));
+  // No token at all (''): the transport sends no authorization header.
+  return createClient(service, createGrpcClientTransport({ address, tls, token: () => token, timeoutMs: 30_000 }));
 }
 
 /** Calls `method` with an empty request in whatever shape it takes; the code it ends with, or undefined for OK. */
