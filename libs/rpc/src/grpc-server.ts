@@ -11,7 +11,6 @@ import {
   type Http2SecureServer,
   type Http2ServerRequest,
   type Http2ServerResponse,
-  type IncomingHttpHeaders,
   type SecureServerOptions,
   type ServerHttp2Session,
 } from 'node:http2';
@@ -19,6 +18,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { defaultServerLimits, type ServerLimits } from './server-limits.js';
 import { peerOf, type Peer } from './peer.js';
+import { headersOf } from './web-headers.js';
 
 /** What the gate sees of a call: its path, headers and the peer; never its body. */
 export interface CallHead {
@@ -189,14 +189,6 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
 
 const closeGraceMs = 2_000;
 
-function headersOf(incoming: IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming)) {
-    if (name.startsWith(':') || value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-  }
-  return headers;
-}
 
 /**
  * A trailers-only gRPC answer, then RST_STREAM(NO_ERROR): the client stops sending, and the body it sent is never

@@ -8,6 +8,7 @@ import { create, fromBinary, toBinary, type DescMessage, type DescMethodUnary, t
 import { Code, ConnectError, type Transport, type UnaryResponse } from '@connectrpc/connect';
 import type { Http2SessionManager } from '@connectrpc/connect-node';
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
+import { headersOf } from './web-headers.js';
 
 export interface UnaryCall<I extends DescMessage, O extends DescMessage> {
   readonly method: DescMethodUnary<I, O>;
@@ -41,10 +42,10 @@ export async function callUnary<I extends DescMessage, O extends DescMessage>(
     method,
     message,
     get header() {
-      return (header ??= webHeaders(answer.headers));
+      return (header ??= headersOf(answer.headers));
     },
     get trailer() {
-      return (trailer ??= webHeaders(answer.trailers));
+      return (trailer ??= headersOf(answer.trailers));
     },
   };
 }
@@ -163,11 +164,11 @@ function onlyMessage(body: Buffer): Uint8Array | undefined {
 
 async function answerError(answer: Answer): Promise<ConnectError> {
   const { validateResponse, validateTrailer } = await import('@connectrpc/connect/protocol-grpc');
-  const header = webHeaders(answer.headers);
+  const header = headersOf(answer.headers);
   try {
     const { foundStatus, headerError } = validateResponse(answer.status, header);
     if (headerError !== undefined) return headerError;
-    if (!foundStatus) validateTrailer(webHeaders(answer.trailers), header);
+    if (!foundStatus) validateTrailer(headersOf(answer.trailers), header);
   } catch (error) {
     return ConnectError.from(error);
   }
@@ -176,50 +177,28 @@ async function answerError(answer: Answer): Promise<ConnectError> {
   return new ConnectError('protocol error: the answer is not exactly one output message', Code.Unimplemented);
 }
 
-function webHeaders(received: IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(received)) {
-    if (key.startsWith(':') || value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(key, one);
-  }
-  return headers;
-}
-
 /** How Connect's node client words an HTTP/2 stream reset (gRPC's mapping of HTTP/2 codes). */
 function resetError(rstCode: number): ConnectError | undefined {
-  const code = resetCodes.get(rstCode);
-  if (code === undefined) return undefined;
-  return new ConnectError(`http/2 stream closed with error code ${resetNames.get(rstCode)} (0x${rstCode.toString(16)})`, code);
+  const reset = resets.get(rstCode);
+  if (reset === undefined) return undefined;
+  const [name, code] = reset;
+  return new ConnectError(`http/2 stream closed with error code ${name} (0x${rstCode.toString(16)})`, code);
 }
 
-const resetCodes = new Map<number, Code>([
-  [constants.NGHTTP2_PROTOCOL_ERROR, Code.Internal],
-  [constants.NGHTTP2_INTERNAL_ERROR, Code.Internal],
-  [constants.NGHTTP2_FLOW_CONTROL_ERROR, Code.Internal],
-  [constants.NGHTTP2_SETTINGS_TIMEOUT, Code.Internal],
-  [constants.NGHTTP2_FRAME_SIZE_ERROR, Code.Internal],
-  [constants.NGHTTP2_COMPRESSION_ERROR, Code.Internal],
-  [constants.NGHTTP2_CONNECT_ERROR, Code.Internal],
-  [constants.NGHTTP2_REFUSED_STREAM, Code.Unavailable],
-  [constants.NGHTTP2_CANCEL, Code.Canceled],
-  [constants.NGHTTP2_ENHANCE_YOUR_CALM, Code.ResourceExhausted],
-  [constants.NGHTTP2_INADEQUATE_SECURITY, Code.PermissionDenied],
-  [constants.NGHTTP2_HTTP_1_1_REQUIRED, Code.PermissionDenied],
-]);
-
-const resetNames = new Map<number, string>([
-  [constants.NGHTTP2_PROTOCOL_ERROR, 'PROTOCOL_ERROR'],
-  [constants.NGHTTP2_INTERNAL_ERROR, 'INTERNAL_ERROR'],
-  [constants.NGHTTP2_FLOW_CONTROL_ERROR, 'FLOW_CONTROL_ERROR'],
-  [constants.NGHTTP2_SETTINGS_TIMEOUT, 'SETTINGS_TIMEOUT'],
-  [constants.NGHTTP2_FRAME_SIZE_ERROR, 'FRAME_SIZE_ERROR'],
-  [constants.NGHTTP2_COMPRESSION_ERROR, 'COMPRESSION_ERROR'],
-  [constants.NGHTTP2_CONNECT_ERROR, 'CONNECT_ERROR'],
-  [constants.NGHTTP2_REFUSED_STREAM, 'REFUSED_STREAM'],
-  [constants.NGHTTP2_CANCEL, 'CANCEL'],
-  [constants.NGHTTP2_ENHANCE_YOUR_CALM, 'ENHANCE_YOUR_CALM'],
-  [constants.NGHTTP2_INADEQUATE_SECURITY, 'INADEQUATE_SECURITY'],
-  [constants.NGHTTP2_HTTP_1_1_REQUIRED, 'HTTP_1_1_REQUIRED'],
+/** HTTP/2 error codes by number: their names and the Connect code a stream reset with them becomes. */
+const resets = new Map<number, readonly [string, Code]>([
+  [constants.NGHTTP2_PROTOCOL_ERROR, ['PROTOCOL_ERROR', Code.Internal]],
+  [constants.NGHTTP2_INTERNAL_ERROR, ['INTERNAL_ERROR', Code.Internal]],
+  [constants.NGHTTP2_FLOW_CONTROL_ERROR, ['FLOW_CONTROL_ERROR', Code.Internal]],
+  [constants.NGHTTP2_SETTINGS_TIMEOUT, ['SETTINGS_TIMEOUT', Code.Internal]],
+  [constants.NGHTTP2_FRAME_SIZE_ERROR, ['FRAME_SIZE_ERROR', Code.Internal]],
+  [constants.NGHTTP2_COMPRESSION_ERROR, ['COMPRESSION_ERROR', Code.Internal]],
+  [constants.NGHTTP2_CONNECT_ERROR, ['CONNECT_ERROR', Code.Internal]],
+  [constants.NGHTTP2_REFUSED_STREAM, ['REFUSED_STREAM', Code.Unavailable]],
+  [constants.NGHTTP2_CANCEL, ['CANCEL', Code.Canceled]],
+  [constants.NGHTTP2_ENHANCE_YOUR_CALM, ['ENHANCE_YOUR_CALM', Code.ResourceExhausted]],
+  [constants.NGHTTP2_INADEQUATE_SECURITY, ['INADEQUATE_SECURITY', Code.PermissionDenied]],
+  [constants.NGHTTP2_HTTP_1_1_REQUIRED, ['HTTP_1_1_REQUIRED', Code.PermissionDenied]],
 ]);
 
 /** A stream's own failure, coded as Connect's node client codes it (a reset connection: Aborted). */
