@@ -3,7 +3,8 @@
 // The call itself goes straight to that agent, with the operator's token and CA (SPEC 9 lets humans call them).
 import { create } from '@bufbuild/protobuf';
 import { ListNodesRequestSchema, StatusRequestSchema, type NodeInfo } from '@mcp/proto';
-import { connectAgent, type AgentConnection } from './agent-client.js';
+import type { AgentConnection } from './agent-client.js';
+import type { Credentials } from './credentials.js';
 import type { NodeEntry } from './config.js';
 import type { CommandContext } from './context.js';
 import { CliError, exitCodes } from './errors.js';
@@ -32,6 +33,11 @@ function nodeNamed(master: MasterConnection, nodes: readonly NodeEntry[], name: 
     `${source}: mcp-master (${master.address}) knows no node "${name}"; expected one of: ${listNodes(master, nodes)}`,
     exitCodes.badInput,
   );
+}
+
+/** A connection to an agent; the agent's client (and its descriptors) loads only for commands that talk to one. */
+async function connectAgent(node: NodeEntry, credentials: Credentials): Promise<AgentConnection> {
+  return (await import('./agent-client.js')).connectAgent(node, credentials);
 }
 
 /** The node the master placed `service` on; a service it has not placed is not found (exit 2). */
@@ -64,7 +70,7 @@ export async function agentsForFleetViaMaster(context: CommandContext, flag: str
   const master = await connectMaster(context.config);
   const nodes = entriesOf(await nodesOfMaster(master));
   const chosen = flag === undefined ? nodes : [nodeNamed(master, nodes, flag, '-n/--node')];
-  return chosen.map((node) => connectAgent(node, master.credentials));
+  return Promise.all(chosen.map((node) => connectAgent(node, master.credentials)));
 }
 
 /** The agent of a node-wide command (agent recover): -n, else the only node the master knows. */

@@ -11,9 +11,11 @@ import {
   type StatusResponse,
 } from '@mcp/proto';
 import type { CommandContext } from './context.js';
-import { CliError, exitCodes } from './errors.js';
+import { CliError, exitCodes, type ExitCode } from './errors.js';
 import { connectMaster, type MasterConnection } from './master-client.js';
 import { nodesOfMaster } from './master-directory.js';
+import { masterDocument } from './master-report.js';
+import { responseJson } from './node-documents.js';
 import type { Output } from './output.js';
 import { durationSeconds, formatTimestamp, formatUptime } from './time-format.js';
 
@@ -39,6 +41,21 @@ export async function masterStatus(context: CommandContext, service: string, fla
       discrepancies: status.discrepancies.filter((entry) => entry.node === flag || entry.node === ''),
     }),
   };
+}
+
+/**
+ * `mcp ps` through the master: what the hosting agents last observed, as rows under `headers` (a node the master
+ * could not ask shows as such in the rows and on stderr), or its Status as the JSON document.
+ */
+export async function printMasterPs(context: CommandContext, service: string, flag: string | undefined, headers: readonly string[]): Promise<ExitCode> {
+  const { master, status } = await masterStatus(context, service, flag);
+  if (context.output.json) {
+    context.output.document(masterDocument(master.address, responseJson(StatusResponseSchema, status)));
+  } else {
+    context.output.table(headers, masterPsRows(status));
+    noteServiceErrors(context.output, status);
+  }
+  return exitCodes.ok;
 }
 
 /** Every node the master knows (or the one -n names). */

@@ -1,13 +1,11 @@
 // `mcp ps [service]`: one row per container or VM: through mcp-master what the hosting agents last observed (its
 // Status), with --direct what the runtimes of the nodes run right now (LiveCheck).
 import { create } from '@bufbuild/protobuf';
-import { LiveCheckRequestSchema, LiveCheckResponseSchema, StatusResponseSchema, type LiveInstance } from '@mcp/proto';
+import { LiveCheckRequestSchema, LiveCheckResponseSchema, type LiveInstance } from '@mcp/proto';
 import { agentsForFleet } from '../agent-targets.js';
 import { withFleetNodeOption } from '../command-options.js';
 import type { CliCommand, CommandContext } from '../context.js';
-import { exitCodes, type ExitCode } from '../errors.js';
-import { masterDocument } from '../master-report.js';
-import { masterPsRows, masterStatus, noteServiceErrors } from '../master-views.js';
+import type { ExitCode } from '../errors.js';
 import { askEach, reportFleet, responseJson } from '../node-documents.js';
 import { parseServiceTarget } from '../service-target.js';
 import { durationSeconds, formatUptime } from '../time-format.js';
@@ -28,19 +26,8 @@ export const psCommand: CliCommand = {
 
 async function ps(context: CommandContext, serviceText: string | undefined, flag: string | undefined): Promise<ExitCode> {
   const service = serviceText === undefined ? '' : parseServiceTarget(serviceText, { allowComponent: false }).service;
-  return context.direct ? psDirect(context, service, flag) : psViaMaster(context, service, flag);
-}
-
-// The master answered for the whole fleet: a node it could not ask shows as such in the rows and on stderr.
-async function psViaMaster(context: CommandContext, service: string, flag: string | undefined): Promise<ExitCode> {
-  const { master, status } = await masterStatus(context, service, flag);
-  if (context.output.json) {
-    context.output.document(masterDocument(master.address, responseJson(StatusResponseSchema, status)));
-  } else {
-    context.output.table(psHeaders, masterPsRows(status));
-    noteServiceErrors(context.output, status);
-  }
-  return exitCodes.ok;
+  // Each way loads only when taken (the other's protobuf descriptors are never booted: pnpm bench).
+  return context.direct ? psDirect(context, service, flag) : (await import('../master-views.js')).printMasterPs(context, service, flag, psHeaders);
 }
 
 async function psDirect(context: CommandContext, service: string, flag: string | undefined): Promise<ExitCode> {
