@@ -31,7 +31,7 @@ export async function callUnary<I extends DescMessage, O extends DescMessage>(
 ): Promise<UnaryResponse<I, O>> {
   const { method } = call;
   const body = envelope(toBinary(method.input, create(method.input, call.input)));
-  const headers = await requestHeaders(call);
+  const headers = requestHeaders(call);
   const answer = await exchange(sessions, `/${method.parent.typeName}/${method.name}`, headers, body, call.signal, call.timeoutMs);
   const message = fromBinary(method.output, await responseMessage(answer));
   let header: Headers | undefined;
@@ -65,7 +65,7 @@ function envelope(message: Uint8Array): Buffer {
   return framed;
 }
 
-async function requestHeaders(call: UnaryCall<DescMessage, DescMessage>): Promise<OutgoingHttpHeaders> {
+function requestHeaders(call: UnaryCall<DescMessage, DescMessage>): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
   // Caller-given metadata is rare (no MCP caller sets any); Headers reads every HeadersInit shape.
   if (call.header !== undefined) new Headers(call.header).forEach((value, key) => (headers[key] = value));
