@@ -14,28 +14,59 @@ function parsePort(text: string): number | undefined {
   return port >= 1 && port <= 65535 ? port : undefined;
 }
 
-export function parsePortMapping(text: string): PortMapping | undefined {
+/** The pieces of `[ip:]host:container[/proto]`, unchecked; undefined when the text does not have that shape. */
+interface PortMappingParts {
+  readonly hostIp?: string;
+  readonly host: string;
+  readonly container: string;
+  readonly protocol: string;
+}
+
+function splitPortMapping(text: string): PortMappingParts | undefined {
   const slash = text.lastIndexOf('/');
   const protocol = slash < 0 ? 'tcp' : text.slice(slash + 1);
-  if (protocol !== 'tcp' && protocol !== 'udp') return undefined;
   let rest = slash < 0 ? text : text.slice(0, slash);
   let hostIp: string | undefined;
   if (rest.startsWith('[')) {
     const close = rest.indexOf(']:');
+    if (close < 0) return undefined;
     hostIp = rest.slice(1, close);
-    if (close < 0 || !isIPv6(hostIp)) return undefined;
     rest = rest.slice(close + 2);
   }
   const parts = rest.split(':');
-  if (parts.length === 3 && hostIp === undefined) {
-    hostIp = parts.shift();
-    if (hostIp === undefined || !isIPv4(hostIp)) return undefined;
-  }
-  if (parts.length !== 2) return undefined;
-  const hostPort = parsePort(parts[0] ?? '');
-  const containerPort = parsePort(parts[1] ?? '');
+  if (parts.length === 3 && hostIp === undefined) hostIp = parts.shift();
+  const [host, container] = parts;
+  if (parts.length !== 2 || host === undefined || container === undefined) return undefined;
+  return hostIp === undefined ? { host, container, protocol } : { hostIp, host, container, protocol };
+}
+
+export function parsePortMapping(text: string): PortMapping | undefined {
+  const parts = splitPortMapping(text);
+  if (parts === undefined) return undefined;
+  const { hostIp, protocol } = parts;
+  if (protocol !== 'tcp' && protocol !== 'udp') return undefined;
+  if (hostIp !== undefined && !(text.startsWith('[') ? isIPv6(hostIp) : isIPv4(hostIp))) return undefined;
+  const hostPort = parsePort(parts.host);
+  const containerPort = parsePort(parts.container);
   if (hostPort === undefined || containerPort === undefined) return undefined;
   return hostIp === undefined ? { hostPort, containerPort, protocol } : { hostIp, hostPort, containerPort, protocol };
+}
+
+/**
+ * Host ports a podman publish spec binds, read with the same grammar and, as podman allows, a host range `a-b`
+ * (`0.0.0.0:9000-9002:9000-9002`); an empty host (podman picks) or a text of another shape binds none we know.
+ * The registry steers host-port allocation clear of them.
+ */
+export function publishedHostPorts(text: string): number[] {
+  const host = splitPortMapping(text)?.host ?? '';
+  const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(host.trim());
+  if (match === null) return [];
+  const low = Number(match[1]);
+  const high = match[2] === undefined ? low : Number(match[2]);
+  if (low < 1 || high > 65535 || high < low) return [];
+  const ports: number[] = [];
+  for (let port = low; port <= high; port += 1) ports.push(port);
+  return ports;
 }
 
 /** A mapping as `[ip:]host:container/proto` (an IPv6 address in brackets): what parsePortMapping reads back. */

@@ -45,6 +45,12 @@ export interface ServiceDefinition {
   components: ComponentDefinition[];
 }
 
+/**
+ * What a node records of a definition (the agent's registry): all of it but the CLI's build workspace (`path`,
+ * `[build.images]`), which only `mcp build` on the operator's workstation uses.
+ */
+export type RecordedDefinition = Omit<ServiceDefinition, 'path' | 'buildImages'>;
+
 export interface DefinitionProblem {
   /** Path of the file as given by the caller. */
   file: string;
