@@ -5,9 +5,12 @@ export type ComponentRuntime = 'container' | 'unikernel';
 export type RouteMode = 'l4' | 'l7';
 
 export interface RouteDefinition {
+  /** "" for an unnamed route. */
   name: string;
+  /** Listener port on the node's proxy. */
   port: number;
   mode: RouteMode;
+  /** Absent means the default `<service>.<svc zone>`, resolved by the agent. */
   hostname?: string;
   public: boolean;
 }
@@ -23,12 +26,14 @@ export interface ComponentDefinition {
   restart?: string;
   ports: string[];
   volumes: string[];
+  /** Absent means the image's default command. */
   cmd?: string[];
   env: string[];
   routes: RouteDefinition[];
 }
 
 export interface SnapshotDefinition {
+  /** "", "grpc", "cli", "exec: <cmd>" or "full". */
   method: string;
   exclude: string[];
 }
