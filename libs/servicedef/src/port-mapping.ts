@@ -52,20 +52,25 @@ export function parsePortMapping(text: string): PortMapping | undefined {
   return hostIp === undefined ? { hostPort, containerPort, protocol } : { hostIp, hostPort, containerPort, protocol };
 }
 
+/** `N` or `FIRST-LAST` (an inclusive range of ports 1-65535, FIRST <= LAST; surrounding spaces ignored). */
+export function parsePortRange(text: string): { readonly first: number; readonly last: number } | undefined {
+  const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text.trim());
+  if (match === null) return undefined;
+  const first = Number(match[1]);
+  const last = match[2] === undefined ? first : Number(match[2]);
+  return first >= 1 && last <= 65535 && first <= last ? { first, last } : undefined;
+}
+
 /**
  * Host ports a podman publish spec binds, read with the same grammar and, as podman allows, a host range `a-b`
  * (`0.0.0.0:9000-9002:9000-9002`); an empty host (podman picks) or a text of another shape binds none we know.
  * The registry steers host-port allocation clear of them.
  */
 export function publishedHostPorts(text: string): number[] {
-  const host = splitPortMapping(text)?.host ?? '';
-  const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(host.trim());
-  if (match === null) return [];
-  const low = Number(match[1]);
-  const high = match[2] === undefined ? low : Number(match[2]);
-  if (low < 1 || high > 65535 || high < low) return [];
+  const range = parsePortRange(splitPortMapping(text)?.host ?? '');
+  if (range === undefined) return [];
   const ports: number[] = [];
-  for (let port = low; port <= high; port += 1) ports.push(port);
+  for (let port = range.first; port <= range.last; port += 1) ports.push(port);
   return ports;
 }
 

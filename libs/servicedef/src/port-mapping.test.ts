@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePortMapping, publishedHostPorts } from './port-mapping.js';
+import { parsePortMapping, parsePortRange, publishedHostPorts } from './port-mapping.js';
 
 describe('publishedHostPorts', () => {
   it.each([
@@ -23,5 +23,19 @@ describe('publishedHostPorts', () => {
     for (const text of ['8080:80', '127.0.0.1:8080:80/udp', '[::1]:8080:80', '0.0.0.0:65535:1/tcp']) {
       expect(publishedHostPorts(text)).toEqual([parsePortMapping(text)?.hostPort]);
     }
+  });
+});
+
+describe('parsePortRange', () => {
+  it.each([
+    ['8080', { first: 8080, last: 8080 }],
+    [' 9000-9002 ', { first: 9000, last: 9002 }],
+    ['1-65535', { first: 1, last: 65535 }],
+  ])('reads %j', (text, range) => {
+    expect(parsePortRange(text)).toEqual(range);
+  });
+
+  it.each(['', '0', '65536', '9002-9000', '80-', 'a-b', '80:81'])('refuses %j', (text) => {
+    expect(parsePortRange(text)).toBeUndefined();
   });
 });
