@@ -4,7 +4,7 @@ import { create } from '@bufbuild/protobuf';
 import { AdoptResultSchema, ResultStatus, type AdoptResult } from '@mcp/proto';
 import type { ComponentSpec, RouteSpec, Service, ServiceSpec } from '@mcp/registry';
 import { containerName, type ContainerDetails, type ContainerInfo } from '@mcp/runtime';
-import { formatPortMapping, isValidName, routePortVariable } from '@mcp/servicedef';
+import { formatPortMapping, isValidName, parsePort, routePortVariable } from '@mcp/servicedef';
 import type { AgentDeps } from './deps.js';
 import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
 import { observeNode, type NodeObservation } from './own-instances.js';
@@ -116,8 +116,8 @@ export function routesWithContainerPorts(routes: readonly RouteSpec[], env: Read
   return routes.map((route) => {
     const variable = route.name !== '' ? routePortVariable(route.name) : routes.length === 1 ? 'PORT' : undefined;
     const text = variable === undefined ? undefined : env[variable];
-    const port = text === undefined || !/^\d{1,5}$/.test(text) ? undefined : Number(text);
-    return port === undefined || port < 1 || port > 65535 ? route : { ...route, hostPort: port };
+    const port = text === undefined ? undefined : parsePort(text);
+    return port === undefined ? route : { ...route, hostPort: port };
   });
 }
 

@@ -14,7 +14,7 @@ export { validateDefinition } from './validate.js';
 export { definitionOrThrow, ServiceDefError } from './errors.js';
 export { isValidHostname, isValidName } from './names.js';
 export { buildImageKeys, parseImageReference, type ImageReference } from './image-reference.js';
-export { formatPortMapping, parsePortMapping, parsePortRange, publishedHostPorts, type PortMapping } from './port-mapping.js';
+export { formatPortMapping, parsePort, parsePortMapping, parsePortRange, publishedHostPorts, type PortMapping } from './port-mapping.js';
 export { parseVolumeMount, VOLUME_OPTIONS, type VolumeMount } from './volume-mount.js';
 export { parseEnvEntry, routePortVariable } from './env-entry.js';
 export { definitionFromRequest, type RequestSpecProblem, type RequestSpecResult } from './request-spec.js';

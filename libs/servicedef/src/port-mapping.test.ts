@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePortMapping, parsePortRange, publishedHostPorts } from './port-mapping.js';
+import { parsePort, parsePortMapping, parsePortRange, publishedHostPorts } from './port-mapping.js';
 
 describe('publishedHostPorts', () => {
   it.each([
@@ -37,5 +37,15 @@ describe('parsePortRange', () => {
 
   it.each(['', '0', '65536', '9002-9000', '80-', 'a-b', '80:81'])('refuses %j', (text) => {
     expect(parsePortRange(text)).toBeUndefined();
+  });
+});
+
+describe('parsePort', () => {
+  it('reads a port written in digits, 1 to 65535', () => {
+    expect(['1', '8080', '65535', '00080'].map(parsePort)).toEqual([1, 8080, 65535, 80]);
+  });
+
+  it.each(['', '0', '65536', ' 80', '+80', '8e3', '123456'])('refuses %j', (text) => {
+    expect(parsePort(text)).toBeUndefined();
   });
 });

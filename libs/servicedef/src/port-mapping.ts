@@ -8,7 +8,8 @@ export type { PortMapping };
 
 export const PORT_MAPPING_EXPECTED = '"[ip:]host:container[/tcp|/udp]" with ports 1-65535, e.g. "127.0.0.1:8080:80/tcp"';
 
-function parsePort(text: string): number | undefined {
+/** A port 1-65535 written in decimal digits only (no sign, no spaces). */
+export function parsePort(text: string): number | undefined {
   if (!/^\d{1,5}$/.test(text)) return undefined;
   const port = Number(text);
   return port >= 1 && port <= 65535 ? port : undefined;
