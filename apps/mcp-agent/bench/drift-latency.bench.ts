@@ -73,8 +73,8 @@ async function main(): Promise<void> {
       name: uniqueName('bench-drift'),
       active: true,
       tier: 'worker',
-      snapshot: { method: '', excludes: [] },
-      components: [{ name: 'app', image: bed.image, runtime: 'container', ports: [], volumes: [], env: [], cmd: ['sleep', '3600'], routes: [] }],
+      snapshot: { method: '', exclude: [] },
+      components: [{ name: 'app', image: bed.image, runtime: 'container', vcpus: 1, ports: [], volumes: [], env: [], cmd: ['sleep', '3600'], routes: [] }],
     };
     await withServiceLock(bed.deps.registry, spec.name, () => deployService(bed.deps, { spec, pull: 'never' }));
     monitor.current = new Monitor({

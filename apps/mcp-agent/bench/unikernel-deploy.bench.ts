@@ -62,7 +62,7 @@ function vmService(bed: AgentTestBed): ServiceSpec {
     name: uniqueName('bench-vm'),
     active: true,
     tier: 'worker',
-    snapshot: { method: '', excludes: [] },
+    snapshot: { method: '', exclude: [] },
     components: [
       {
         name: 'vm',

@@ -2,9 +2,9 @@
 // registry, as they run: nothing is restarted, and labels come with the container's next replacement.
 import { create } from '@bufbuild/protobuf';
 import { AdoptResultSchema, ResultStatus, type AdoptResult } from '@mcp/proto';
-import { componentSpecOf, serviceSpecOf, type ComponentSpec, type RouteSpec, type Service, type ServiceSpec } from '@mcp/registry';
+import type { ComponentSpec, RouteSpec, Service, ServiceSpec } from '@mcp/registry';
 import { containerName, type ContainerDetails, type ContainerInfo } from '@mcp/runtime';
-import { formatPortMapping, isValidName, routePortVariable } from '@mcp/servicedef';
+import { formatPortMapping, isValidName, parsePort, routePortVariable } from '@mcp/servicedef';
 import type { AgentDeps } from './deps.js';
 import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
 import { observeNode, type NodeObservation } from './own-instances.js';
@@ -93,6 +93,8 @@ export function componentFromContainer(component: string, details: ContainerDeta
     name: component,
     image: details.image,
     runtime: 'container',
+    // The definition's default; podman ignores it (it sizes VMs only).
+    vcpus: 1,
     ...(network === undefined || network === '' ? {} : { network }),
     ...(details.user === undefined ? {} : { user: details.user }),
     ...(restart === undefined ? {} : { restart }),
@@ -114,8 +116,8 @@ export function routesWithContainerPorts(routes: readonly RouteSpec[], env: Read
   return routes.map((route) => {
     const variable = route.name !== '' ? routePortVariable(route.name) : routes.length === 1 ? 'PORT' : undefined;
     const text = variable === undefined ? undefined : env[variable];
-    const port = text === undefined || !/^\d{1,5}$/.test(text) ? undefined : Number(text);
-    return port === undefined || port < 1 || port > 65535 ? route : { ...route, hostPort: port };
+    const port = text === undefined ? undefined : parsePort(text);
+    return port === undefined ? route : { ...route, hostPort: port };
   });
 }
 
@@ -133,18 +135,19 @@ function specWithAdopted(
       active: true,
       // A master node hosts core services only (SPEC §1), so what runs there is core.
       tier: deps.node.role === 'master' ? 'core' : 'worker',
-      snapshot: { method: '', excludes: [] },
+      snapshot: { method: '', exclude: [] },
       components: [componentFromContainer(component, details)],
     };
     return { spec, detail: `new service with component ${component} from container ${details.name} (${details.image})` };
   }
   const recorded = existing.components.find((candidate) => candidate.name === component);
-  const current = serviceSpecOf({ ...existing, components: currentComponents(existing) });
+  // A recorded service is a spec as it stands (upsertService takes a record's definition fields only).
+  const current: ServiceSpec = { ...existing, components: currentComponents(existing) };
   if (recorded === undefined) {
     const spec = { ...current, components: [...current.components, componentFromContainer(component, details)] };
     return { spec, detail: `component ${component} added from container ${details.name} (${details.image})` };
   }
-  const adopted = { ...componentSpecOf(recorded), routes: routesWithContainerPorts(recorded.routes, details.env) };
+  const adopted: ComponentSpec = { ...recorded, routes: routesWithContainerPorts(recorded.routes, details.env) };
   const components = current.components.some((candidate) => candidate.name === component)
     ? current.components.map((candidate) => (candidate.name === component ? adopted : candidate))
     : [...current.components, adopted];

@@ -8,6 +8,7 @@ const base: ComponentSpec = {
   name: 'app',
   image: 'localhost/app:1.0',
   runtime: 'container',
+  vcpus: 1,
   ports: [],
   volumes: [],
   env: [],

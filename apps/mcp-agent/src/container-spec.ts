@@ -98,7 +98,7 @@ export function containerSpecFor(input: ContainerSpecInput): ContainerSpec {
     ...(component.cmd === undefined ? {} : { cmd: component.cmd }),
     // A VM's size (QEMU's -m and -smp); podman ignores them, as the definition allows them only for unikernels.
     ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
-    ...(component.vcpus === undefined ? {} : { vcpus: component.vcpus }),
+    vcpus: component.vcpus,
     ...(isContainer && memoryLimitMb !== undefined ? { memoryLimitMb } : {}),
     ...(isContainer && pidsLimit !== undefined ? { pidsLimit } : {}),
   };

@@ -58,7 +58,7 @@ export async function startDeployFixture(): Promise<DeployFixture> {
       name: uniqueName('svc'),
       active: true,
       tier: 'worker',
-      snapshot: { method: '', excludes: [] },
+      snapshot: { method: '', exclude: [] },
       components: [
         {
           name: 'web',

@@ -166,7 +166,7 @@ describe.skipIf(skipReason !== undefined)(`deploy${skipReason ? ` (${skipReason}
 
   it('refuses a unikernel component with a FAILED result and still deploys the containers', async () => {
     const base = fixture.httpService();
-    const vm = { name: 'vm', image: fixture.bed.image, runtime: 'unikernel' as const, memoryMb: 64, ports: [], volumes: [], env: [], routes: [] };
+    const vm = { name: 'vm', image: fixture.bed.image, runtime: 'unikernel' as const, memoryMb: 64, vcpus: 1, ports: [], volumes: [], env: [], routes: [] };
     const spec = { ...base, components: [base.components[0]!, vm] };
     const outcome = await deployService(fixture.deps, { spec, pull: 'never' });
     expect(outcome.success).toBe(false);

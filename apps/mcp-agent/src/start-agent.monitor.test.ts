@@ -98,9 +98,9 @@ describe.skipIf(skipReason !== undefined)(`startAgent with monitor and boot sequ
       name: uniqueName('boot'),
       active: true,
       tier: 'worker' as const,
-      snapshot: { method: '', excludes: [] },
+      snapshot: { method: '', exclude: [] },
       components: [
-        { name: 'app', image, runtime: 'container' as const, ports: [], volumes: [], env: [], cmd: ['sleep', '3600'], routes: [] },
+        { name: 'app', image, runtime: 'container' as const, vcpus: 1, ports: [], volumes: [], env: [], cmd: ['sleep', '3600'], routes: [] },
       ],
     };
     await withServiceLock(deps.registry, spec.name, () => deployService(deps, { spec, pull: 'never' }));

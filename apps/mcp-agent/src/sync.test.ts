@@ -1,5 +1,6 @@
 // SyncDesiredState on real podman: what it records, what it reports, what it stops, and that it never deletes.
 import { DesiredStateChange, ResultStatus } from '@mcp/proto';
+import type { ServiceSpec } from '@mcp/registry';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deployService } from './deploy.js';
 import { startDeployFixture, type DeployFixture } from './deploy.fixture.js';
@@ -28,6 +29,14 @@ describe.skipIf(skipReason !== undefined)(`desired state sync${skipReason ? ` ($
     expect(changes(outcome)).toEqual(['UPDATED']);
     expect(outcome.success).toBe(true);
     expect(fixture.deps.registry.getService(spec.name).components[0]?.env).toEqual(['MODE=prod']);
+  });
+
+  it('reports UNCHANGED for a pinned definition synced again, with or without a tier (node wins over tier)', async () => {
+    const base = fixture.httpService();
+    const pinned: ServiceSpec = { name: base.name, active: true, node: 'rift', snapshot: base.snapshot, components: base.components };
+    const pinnedCore: ServiceSpec = { ...fixture.httpService(), node: 'rift', tier: 'core' };
+    expect(changes(await syncDesiredState(fixture.deps, [pinned, pinnedCore]))).toEqual(['ADDED', 'ADDED']);
+    expect(changes(await syncDesiredState(fixture.deps, [pinned, pinnedCore]))).toEqual(['UNCHANGED', 'UNCHANGED']);
   });
 
   it('keeps the host port of a route when the definition is synced again', async () => {

@@ -1,7 +1,7 @@
 // SyncDesiredState: records definitions as desired state (additive: never deletes) and stops the inactive ones.
 import { create } from '@bufbuild/protobuf';
 import { DesiredStateChange, ResultStatus, ServiceSyncResultSchema, type ServiceSyncResult } from '@mcp/proto';
-import { serviceSpecOf, type Service, type ServiceSpec } from '@mcp/registry';
+import type { Service, ServiceSpec } from '@mcp/registry';
 import { definitionFromProto, isRecordedAs, type ServiceDefinition } from '@mcp/servicedef';
 import { errorText } from './component-container.js';
 import type { AgentDeps } from './deps.js';
@@ -22,7 +22,7 @@ function asDefinition(spec: ServiceSpec): ServiceDefinition {
 
 /** Equal when recording `spec` would change nothing a definition says (components it leaves out are kept anyway). */
 export function isRecorded(spec: ServiceSpec, stored: Service): boolean {
-  return isRecordedAs(asDefinition(serviceSpecOf(stored)), asDefinition(spec));
+  return isRecordedAs(asDefinition(stored), asDefinition(spec));
 }
 
 async function syncService(deps: AgentDeps, spec: ServiceSpec): Promise<ServiceSyncResult> {

@@ -67,7 +67,7 @@ describe.skipIf(skipReason !== undefined)(`unikernel components on QEMU${skipRea
       name: uniqueName('vmsvc'),
       active: true,
       tier: 'worker',
-      snapshot: { method: '', excludes: [] },
+      snapshot: { method: '', exclude: [] },
       components: [
         { name: 'vm', image: vmImage, runtime: 'unikernel', memoryMb: 128, vcpus: 1, ports: [], volumes: [], env: [], cmd: ['serve', 'acpi'], routes: [route(8443)] },
         { name: 'web', image: bed.image, runtime: 'container', vcpus: 1, ports: [], volumes: [], env: [], cmd: HTTPD_ON_PORT, routes: [route(9443)] },

@@ -12,7 +12,7 @@ import {
 } from './deploy-policy.js';
 import { isEveryInterface } from './host-address.js';
 import { isIP } from 'node:net';
-import { VOLUME_OPTIONS } from '@mcp/servicedef';
+import { parsePortRange, VOLUME_OPTIONS } from '@mcp/servicedef';
 
 /** The `[policy]` keys; `describeSchema` renders them in each daemon's README. */
 export function policyConfigSchema(serviceRootDoc: string) {
@@ -60,14 +60,6 @@ export interface PolicyConfigValues {
 const limitOf = (value: number | undefined, fallback: number | undefined): number | undefined =>
   value === undefined ? fallback : value === 0 ? undefined : value;
 
-function portRangeOf(text: string): PortRange | undefined {
-  const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text.trim());
-  if (match === null) return undefined;
-  const first = Number(match[1]);
-  const last = match[2] === undefined ? first : Number(match[2]);
-  return first >= 1 && last <= 65535 && first <= last ? { first, last } : undefined;
-}
-
 /**
  * The policy the section describes, or its problems (each naming `policy.<key>[i]`). `serviceRoot` makes the
  * default mount root, `<serviceRoot>/<service>`.
@@ -89,7 +81,7 @@ export function deployPolicyFromConfig(values: PolicyConfigValues, options: { fi
   });
   const hostPorts: PortRange[] = [];
   values.host_ports.forEach((text, index) => {
-    const range = portRangeOf(text);
+    const range = parsePortRange(text);
     if (range === undefined) report(`host_ports[${index}]`, `got ${JSON.stringify(text)}`, '"N" or "FIRST-LAST" with ports 1-65535');
     else hostPorts.push(range);
   });

@@ -1,7 +1,8 @@
 // Decides each route's host port inside a write: explicit, else kept from before, else freshly allocated.
+import { publishedHostPorts } from '@mcp/servicedef';
 import { isNotNull } from 'drizzle-orm';
 import { ConflictError, PortsExhaustedError } from './errors.js';
-import { createPortPicker, publishedHostPorts } from './port-picker.js';
+import { createPortPicker } from './port-picker.js';
 import { components, routes } from './schema.js';
 import type { PortPolicy, Store } from './store.js';
 import type { RouteSpec } from './types.js';

@@ -41,7 +41,8 @@ export function componentFromRow(row: ComponentRow, routes: readonly RouteRow[])
     image: row.image,
     runtime: row.runtime,
     ...present('memoryMb', row.memoryMb),
-    ...present('vcpus', row.vcpus),
+    // NULL in rows recorded before vcpus was always written (adopted containers): the definition's default.
+    vcpus: row.vcpus ?? 1,
     ...present('network', row.network),
     ...present('user', row.user),
     ...present('restart', row.restart),
@@ -72,7 +73,7 @@ export function serviceFromRows(
     tier: row.tier,
     ...present('node', row.node),
     ...present('comment', row.comment),
-    snapshot: { method: row.snapshotMethod, excludes: row.snapshotExcludes },
+    snapshot: { method: row.snapshotMethod, exclude: row.snapshotExcludes },
     components: [...components]
       .sort((a, b) => a.position - b.position)
       .map((component) =>

@@ -1,11 +1,11 @@
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from './errors.js';
 import { routeIdentity } from './host-ports.js';
-import { serviceSpecOf } from './service-spec.js';
 import { openTempRegistry, sampleComponent, sampleRoute, sampleService } from './testing.js';
 import type { TempRegistry } from './testing.js';
-import type { ComponentSpec, RouteSpec, ServiceSpec } from './types.js';
+import type { ComponentSpec, RouteSpec, Service, ServiceSpec } from './types.js';
 
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
 const text = fc.string({ unit: 'grapheme', maxLength: 20 });
@@ -39,7 +39,7 @@ const componentArbitrary: fc.Arbitrary<ComponentSpec> = fc.record(
     env: texts,
     routes: fc.uniqueArray(routeArbitrary, { maxLength: 3, selector: routeIdentity }),
   },
-  { requiredKeys: ['name', 'image', 'runtime', 'ports', 'volumes', 'env', 'routes'] },
+  { requiredKeys: ['name', 'image', 'runtime', 'vcpus', 'ports', 'volumes', 'env', 'routes'] },
 );
 
 const serviceArbitrary: fc.Arbitrary<ServiceSpec> = fc.record(
@@ -49,7 +49,7 @@ const serviceArbitrary: fc.Arbitrary<ServiceSpec> = fc.record(
     tier: fc.constantFrom('core' as const, 'worker' as const),
     node: name,
     comment: text,
-    snapshot: fc.record({ method: text, excludes: texts }),
+    snapshot: fc.record({ method: text, exclude: texts }),
     components: fc.uniqueArray(componentArbitrary, {
       minLength: 1,
       maxLength: 4,
@@ -59,16 +59,18 @@ const serviceArbitrary: fc.Arbitrary<ServiceSpec> = fc.record(
   { requiredKeys: ['name', 'active', 'tier', 'snapshot', 'components'] },
 );
 
-function withoutHostPorts(spec: ServiceSpec): ServiceSpec {
+/** `value` without the given keys. */
+function without(value: object, ...keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
+}
+
+/** What was written of a stored service: without what the registry adds (timestamps, observed state, host ports). */
+function writtenPart(service: Service): Record<string, unknown> {
   return {
-    ...spec,
-    components: spec.components.map((component) => ({
-      ...component,
-      routes: component.routes.map((route) => {
-        const copy = { ...route };
-        delete copy.hostPort;
-        return copy;
-      }),
+    ...without(service, 'createdAt', 'updatedAt'),
+    components: service.components.map((component) => ({
+      ...without(component, 'service', 'observed', 'updatedAt'),
+      routes: component.routes.map((route) => without(route, 'hostPort')),
     })),
   };
 }
@@ -84,8 +86,8 @@ describe('stored services', () => {
         try {
           run.registry.upsertService(spec);
           run.registry.close();
-          const stored = serviceSpecOf(run.open().getService(spec.name));
-          expect(withoutHostPorts(stored)).toEqual(spec);
+          const stored = run.open().getService(spec.name);
+          expect(writtenPart(stored)).toEqual(spec);
           const hostPorts = stored.components.flatMap((c) => c.routes.map((r) => r.hostPort));
           expect(hostPorts.every((port) => port !== undefined)).toBe(true);
           expect(new Set(hostPorts).size).toBe(hostPorts.length);
@@ -123,8 +125,26 @@ describe('stored services', () => {
     const [storedFull, storedBare] = temp.open().getService('app').components;
     expect(storedFull).toMatchObject({ ...full, routes: [{ ...full.routes[0], hostPort: 10000 }] });
     expect(Object.keys(storedBare ?? {}).sort()).toEqual(
-      ['env', 'image', 'name', 'observed', 'ports', 'routes', 'runtime', 'service', 'updatedAt', 'volumes'],
+      ['env', 'image', 'name', 'observed', 'ports', 'routes', 'runtime', 'service', 'updatedAt', 'vcpus', 'volumes'],
     );
+  });
+
+  it('record a service without a tier (a pinned definition has none) as "worker", the column being required', () => {
+    temp = openTempRegistry();
+    const pinned: ServiceSpec = { name: 'app', active: true, node: 'rift', snapshot: { method: '', exclude: [] }, components: [] };
+    expect(temp.registry.upsertService(pinned).tier).toBe('worker');
+  });
+
+  it('read a component row without vcpus (written before vcpus always was) with the definition default, 1', () => {
+    temp = openTempRegistry();
+    temp.registry.upsertService(sampleService());
+    const sqlite = new Database(temp.path);
+    try {
+      sqlite.prepare('UPDATE components SET vcpus = NULL').run();
+    } finally {
+      sqlite.close();
+    }
+    expect(temp.open().getService('app').components[0]?.vcpus).toBe(1);
   });
 
   it('start with observed state "unknown" and keep observed state across a redeploy', () => {

@@ -51,11 +51,11 @@ export function upsertService(store: Store, policy: PortPolicy, spec: ServiceSpe
     const now = store.clock.now();
     const serviceColumns = {
       active: spec.active,
-      tier: spec.tier,
+      tier: spec.tier ?? 'worker',
       node: spec.node ?? null,
       comment: spec.comment ?? null,
       snapshotMethod: spec.snapshot.method,
-      snapshotExcludes: [...spec.snapshot.excludes],
+      snapshotExcludes: [...spec.snapshot.exclude],
       updatedAt: now,
     };
     store.db
@@ -245,7 +245,7 @@ function componentColumns(component: ComponentSpec, position: number, now: Date)
     image: component.image,
     runtime: component.runtime,
     memoryMb: component.memoryMb ?? null,
-    vcpus: component.vcpus ?? null,
+    vcpus: component.vcpus,
     network: component.network ?? null,
     user: component.user ?? null,
     restart: component.restart ?? null,

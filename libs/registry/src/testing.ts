@@ -78,6 +78,7 @@ export function sampleComponent(overrides: Partial<ComponentSpec> = {}): Compone
     name: 'api',
     image: 'registry.example/app:1.0.0',
     runtime: 'container',
+    vcpus: 1,
     ports: [],
     volumes: [],
     env: [],
@@ -91,7 +92,7 @@ export function sampleService(overrides: Partial<ServiceSpec> = {}): ServiceSpec
     name: 'app',
     active: true,
     tier: 'worker',
-    snapshot: { method: '', excludes: [] },
+    snapshot: { method: '', exclude: [] },
     components: [sampleComponent()],
     ...overrides,
   };

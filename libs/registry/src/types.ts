@@ -1,8 +1,10 @@
-// Domain types of the registry: plain objects, no protobuf; the agent converts in its wire.ts.
+// Domain types of the registry: plain objects, no protobuf; the agent converts in its wire/ modules.
+// One model of a service definition: what the registry records IS servicedef's definition (its types, its field
+// names, its defaults); the registry adds only what is its own, by extension: the host port allocated to a route,
+// the observed state and the timestamps of a record.
+import type { ComponentDefinition, RecordedDefinition, RouteDefinition, RouteMode } from '@mcp/servicedef';
 
-export type Tier = 'core' | 'worker';
-export type ComponentRuntime = 'container' | 'unikernel';
-export type RouteMode = 'l4' | 'l7';
+export type { ComponentRuntime, RouteMode, SnapshotDefinition, Tier } from '@mcp/servicedef';
 
 /** Time source, injected so tests control "now" (event times, pruning, cooldowns). */
 export interface Clock {
@@ -18,15 +20,8 @@ export interface PortRange {
   readonly last: number;
 }
 
-export interface RouteSpec {
-  /** "" for an unnamed route. */
-  readonly name: string;
-  /** Listener port on the node's proxy. */
-  readonly port: number;
-  readonly mode: RouteMode;
-  /** Absent means the default `<service>.<svc zone>`, resolved by the agent. */
-  readonly hostname?: string;
-  readonly public: boolean;
+/** A route as recorded: the definition's route and the host port it has on this node. */
+export interface RouteSpec extends RouteDefinition {
   /**
    * On input: a host port the caller insists on (adopting a running container); normally
    * absent and allocated. On output: the allocated port, absent once released.
@@ -34,37 +29,18 @@ export interface RouteSpec {
   readonly hostPort?: number;
 }
 
-export interface ComponentSpec {
-  readonly name: string;
-  readonly image: string;
-  readonly runtime: ComponentRuntime;
-  readonly memoryMb?: number;
-  readonly vcpus?: number;
-  readonly network?: string;
-  readonly user?: string;
-  readonly restart?: string;
-  readonly ports: readonly string[];
-  readonly volumes: readonly string[];
-  /** Absent means the image's default command. */
-  readonly cmd?: readonly string[];
-  readonly env: readonly string[];
-  readonly routes: readonly RouteSpec[];
+/** A component as recorded: the definition's component, its routes with their host ports. */
+export interface ComponentSpec extends Omit<ComponentDefinition, 'routes'> {
+  routes: RouteSpec[];
 }
 
-export interface SnapshotConfig {
-  /** "", "grpc", "cli", "exec: <cmd>" or "full". */
-  readonly method: string;
-  readonly excludes: readonly string[];
-}
-
-export interface ServiceSpec {
-  readonly name: string;
-  readonly active: boolean;
-  readonly tier: Tier;
-  readonly node?: string;
-  readonly comment?: string;
-  readonly snapshot: SnapshotConfig;
-  readonly components: readonly ComponentSpec[];
+/**
+ * A service as recorded: what a node records of a definition (servicedef's RecordedDefinition), its components'
+ * routes with host ports. The `tier` column cannot be empty: a definition without one (pinned to a node) records
+ * "worker", read back as such.
+ */
+export interface ServiceSpec extends Omit<RecordedDefinition, 'components'> {
+  components: ComponentSpec[];
 }
 
 /** What the agent last saw of a component in the runtimes. */
@@ -85,8 +61,9 @@ export interface Component extends ComponentSpec {
   readonly updatedAt: Date;
 }
 
+/** A recorded service is a ServiceSpec too (its components are ComponentSpecs): it can be recorded or sent as is. */
 export interface Service extends Omit<ServiceSpec, 'components'> {
-  readonly components: readonly Component[];
+  components: Component[];
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

@@ -5,9 +5,12 @@ export type ComponentRuntime = 'container' | 'unikernel';
 export type RouteMode = 'l4' | 'l7';
 
 export interface RouteDefinition {
+  /** "" for an unnamed route. */
   name: string;
+  /** Listener port on the node's proxy. */
   port: number;
   mode: RouteMode;
+  /** Absent means the default `<service>.<svc zone>`, resolved by the agent. */
   hostname?: string;
   public: boolean;
 }
@@ -23,12 +26,14 @@ export interface ComponentDefinition {
   restart?: string;
   ports: string[];
   volumes: string[];
+  /** Absent means the image's default command. */
   cmd?: string[];
   env: string[];
   routes: RouteDefinition[];
 }
 
 export interface SnapshotDefinition {
+  /** "", "grpc", "cli", "exec: <cmd>" or "full". */
   method: string;
   exclude: string[];
 }
@@ -44,6 +49,12 @@ export interface ServiceDefinition {
   snapshot: SnapshotDefinition;
   components: ComponentDefinition[];
 }
+
+/**
+ * What a node records of a definition (the agent's registry): all of it but the CLI's build workspace (`path`,
+ * `[build.images]`), which only `mcp build` on the operator's workstation uses.
+ */
+export type RecordedDefinition = Omit<ServiceDefinition, 'path' | 'buildImages'>;
 
 export interface DefinitionProblem {
   /** Path of the file as given by the caller. */

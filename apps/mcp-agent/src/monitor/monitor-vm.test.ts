@@ -56,7 +56,7 @@ describe.skipIf(skipReason !== undefined)(`monitor of a VM${skipReason ? ` (${sk
       name: uniqueName('monvm'),
       active: true,
       tier: 'worker',
-      snapshot: { method: '', excludes: [] },
+      snapshot: { method: '', exclude: [] },
       components: [
         {
           name: 'vm',

@@ -75,8 +75,8 @@ export async function startMonitorFixture(): Promise<MonitorFixture> {
     name: uniqueName('mon'),
     active: true,
     tier: 'worker',
-    snapshot: { method: '', excludes: [] },
-    components: [{ name: 'app', image: bed.image, runtime: 'container', ports: [], volumes: [], env: [], cmd: SLEEPER, routes: [], ...component }],
+    snapshot: { method: '', exclude: [] },
+    components: [{ name: 'app', image: bed.image, runtime: 'container', vcpus: 1, ports: [], volumes: [], env: [], cmd: SLEEPER, routes: [], ...component }],
   });
   return {
     bed,

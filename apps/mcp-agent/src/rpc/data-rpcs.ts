@@ -30,12 +30,14 @@ const METHODS_EXPECTED = '"", "full", "grpc", "cli" or "exec: <command>"';
 
 /** The request's snapshot config when it carries one, else the service's recorded one, else the default set. */
 function snapshotConfigOf(deps: AgentDeps, service: string, requested: SnapshotConfig | undefined) {
-  const config = requested ?? deps.registry.findService(service)?.snapshot ?? { method: '', excludes: [] };
+  const config = requested === undefined
+    ? deps.registry.findService(service)?.snapshot ?? { method: '', exclude: [] }
+    : { method: requested.method, exclude: requested.excludes };
   const method: SnapshotMethod | undefined = parseSnapshotMethod(config.method);
   if (method === undefined) {
     throw new InvalidArgumentError({ field: 'snapshot.method', value: config.method, problem: 'is not a snapshot method', expected: METHODS_EXPECTED, service });
   }
-  return { method, methodText: config.method.trim(), excludes: config.excludes };
+  return { method, methodText: config.method.trim(), excludes: config.exclude };
 }
 
 async function serviceDirOf(deps: AgentDeps, service: string): Promise<string> {

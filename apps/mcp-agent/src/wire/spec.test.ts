@@ -6,10 +6,8 @@ import { InvalidArgumentError } from '../errors.js';
 import {
   InvalidServiceSpecError,
   componentResult,
-  definitionOfServiceSpec,
   routeBinding,
   serviceSpecFromProto,
-  serviceSpecOfDefinition,
   serviceSpecToProto,
   stepFailed,
   stepOk,
@@ -41,7 +39,7 @@ describe('service spec from the wire', () => {
       name: 'web',
       active: true,
       tier: 'worker',
-      snapshot: { method: '', excludes: [] },
+      snapshot: { method: '', exclude: [] },
       components: [
         {
           name: 'app',
@@ -129,13 +127,24 @@ describe('service spec to the wire', () => {
     expect(serviceSpecToProto(serviceSpecFromProto(wire))).toEqual(wire);
   });
 
-  it('reads a record back as the definition it came from, so one proto writer serves the agent and the CLI', () => {
+  it('writes a record as the definition it came from, so one proto writer serves the agent and the CLI', () => {
     for (const text of ['name = "web"\nnode = "rift"\n', 'name = "web"\ntier = "core"\ncomment = "kept"\n']) {
-      const parsed = parseDefinition(`${text}[[components]]\nname = "app"\nimage = "localhost/app:1.0"\n`, 'web.toml');
+      const parsed = parseDefinition(
+        `${text}[[components]]\nname = "app"\nimage = "localhost/app:1.0"\n[[components.routes]]\nport = 8443\n`,
+        'web.toml',
+      );
       if (!parsed.ok) throw new Error(parsed.problems.map((problem) => problem.message).join('\n'));
-      const recorded = serviceSpecOfDefinition(parsed.definition);
-      expect(definitionOfServiceSpec(recorded)).toEqual(parsed.definition);
-      expect(serviceSpecToProto(recorded)).toEqual(definitionToProto(parsed.definition));
+      const recorded = serviceSpecFromProto(definitionToProto(parsed.definition));
+      // As the registry reads it back: a host port on each route, and a tier even for a pinned service.
+      const stored = {
+        ...recorded,
+        tier: recorded.tier ?? 'worker',
+        components: recorded.components.map((component) => ({
+          ...component,
+          routes: component.routes.map((route) => ({ ...route, hostPort: 10000 })),
+        })),
+      };
+      expect(serviceSpecToProto(stored)).toEqual(definitionToProto(parsed.definition));
     }
   });
 

@@ -1,4 +1,5 @@
-// Service definitions and per-step outcomes between the wire (protobuf) and the agent's domain (the registry's types).
+// Service definitions and per-step outcomes between the wire (protobuf) and the agent's domain (the registry's types,
+// which are servicedef's definition types).
 import { create } from '@bufbuild/protobuf';
 import {
   ComponentResultSchema,
@@ -11,10 +12,9 @@ import {
   type ServiceSpec as ProtoServiceSpec,
   type StepResult,
 } from '@mcp/proto';
-import type { ComponentSpec, RouteSpec, ServiceSpec } from '@mcp/registry';
+import type { RouteSpec, ServiceSpec } from '@mcp/registry';
 import {
-  definitionFromRequest, definitionToProto, routeDefinitionToProto, type ComponentDefinition, type RequestSpecProblem,
-  type ServiceDefinition,
+  definitionFromRequest, definitionToProto, recordedDefinition, routeDefinitionToProto, type RequestSpecProblem,
 } from '@mcp/servicedef';
 import type { PullPolicy } from '../deploy.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -52,7 +52,8 @@ export function pullPolicyOf(request: { readonly pull: WirePullPolicy; readonly 
 /**
  * Reads a service definition from a request with the rules of a definition file (the same ones `mcp validate`
  * applies), so an RPC cannot record what a file could not say. `field` names it in errors (`service`,
- * `services[2]`). Throws InvalidServiceSpecError listing every problem.
+ * `services[2]`). Throws InvalidServiceSpecError listing every problem. The registry records the definition itself
+ * (one model), all but the CLI's build workspace (servicedef's recordedDefinition).
  */
 export function serviceSpecFromProto(spec: ProtoServiceSpec | undefined, field = 'service'): ServiceSpec {
   if (spec === undefined) {
@@ -60,73 +61,18 @@ export function serviceSpecFromProto(spec: ProtoServiceSpec | undefined, field =
   }
   const checked = definitionFromRequest(spec, field);
   if (!checked.ok) throw new InvalidServiceSpecError(checked.problems, spec);
-  return serviceSpecOfDefinition(checked.definition);
-}
-
-/**
- * A component copied between the definition and the registry, which name its fields alike: the registry's may lack
- * vcpus (the definition's default, 1) and its routes carry host ports, which stay the registry's.
- */
-function copyComponent(component: ComponentSpec): ComponentDefinition {
-  return {
-    name: component.name,
-    image: component.image,
-    runtime: component.runtime,
-    ...(component.memoryMb === undefined ? {} : { memoryMb: component.memoryMb }),
-    vcpus: component.vcpus ?? 1,
-    ...(component.network === undefined ? {} : { network: component.network }),
-    ...(component.user === undefined ? {} : { user: component.user }),
-    ...(component.restart === undefined ? {} : { restart: component.restart }),
-    ports: [...component.ports],
-    volumes: [...component.volumes],
-    ...(component.cmd === undefined ? {} : { cmd: [...component.cmd] }),
-    env: [...component.env],
-    routes: component.routes.map((route) => ({
-      name: route.name,
-      port: route.port,
-      mode: route.mode,
-      ...(route.hostname === undefined ? {} : { hostname: route.hostname }),
-      public: route.public,
-    })),
-  };
-}
-
-/**
- * The registry keeps what the agent needs to run a service; `path` and `build_images` are the CLI's
- * (build workspace) and are not recorded. A pinned service has no tier in its definition; the registry
- * requires one, so it records "worker", and serviceSpecToProto leaves it out again when `node` is set.
- */
-export function serviceSpecOfDefinition(definition: ServiceDefinition): ServiceSpec {
-  return {
-    name: definition.name,
-    active: definition.active,
-    tier: definition.tier ?? 'worker',
-    ...(definition.node === undefined ? {} : { node: definition.node }),
-    ...(definition.comment === undefined ? {} : { comment: definition.comment }),
-    snapshot: { method: definition.snapshot.method, excludes: [...definition.snapshot.exclude] },
-    components: definition.components.map(copyComponent),
-  };
-}
-
-/** The definition a registry record holds: serviceSpecOfDefinition read backwards (a pinned service has no tier). */
-export function definitionOfServiceSpec(spec: ServiceSpec): ServiceDefinition {
-  return {
-    name: spec.name,
-    active: spec.active,
-    ...(spec.node === undefined ? { tier: spec.tier } : { node: spec.node }),
-    ...(spec.comment === undefined ? {} : { comment: spec.comment }),
-    buildImages: {},
-    snapshot: { method: spec.snapshot.method, exclude: [...spec.snapshot.excludes] },
-    components: spec.components.map(copyComponent),
-  };
+  return recordedDefinition(checked.definition);
 }
 
 /**
  * The recorded definition as the wire carries it (ListServices, `mcp service export`), written by servicedef's one
- * proto writer (definitionToProto), so the agent and the CLI put a definition on the wire the same way.
+ * proto writer (definitionToProto), so the agent and the CLI put a definition on the wire the same way. Routes go
+ * without their host ports (the writer takes a route's definition fields only). Node wins over tier (servicedef):
+ * the registry keeps a tier for every service ("worker" for a pinned one without), so a pinned one goes without.
  */
 export function serviceSpecToProto(spec: ServiceSpec): ProtoServiceSpec {
-  return definitionToProto(definitionOfServiceSpec(spec));
+  const { tier, ...rest } = spec;
+  return definitionToProto({ ...rest, ...(spec.node === undefined && tier !== undefined ? { tier } : {}), buildImages: {} });
 }
 
 /** A route with the host port allocated for it (0 once released). */

@@ -13,14 +13,7 @@ import {
   type LiveInstance,
   type ServiceInfo,
 } from '@mcp/proto';
-import {
-  serviceSpecOf,
-  type Component,
-  type ComponentRef,
-  type ComponentRuntime,
-  type RegistryEvent,
-  type Service,
-} from '@mcp/registry';
+import type { Component, ComponentRef, ComponentRuntime, RegistryEvent, Service } from '@mcp/registry';
 import { containerName, type PortMapping } from '@mcp/runtime';
 import { formatPortMapping, parseImageReference } from '@mcp/servicedef';
 import { desiredStateOf, isDrift, type DriftDescription, type FlappingPolicy } from '../drift.js';
@@ -64,7 +57,7 @@ export function serviceInfoToWire(service: Service, now: Date): ServiceInfo {
     name: service.name,
     active: service.active,
     components: service.components.map((component) => componentInfoToWire(component, service.active, now)),
-    spec: serviceSpecToProto(serviceSpecOf(service)),
+    spec: serviceSpecToProto(service),
     updatedAt: timestampFromDate(service.updatedAt),
   });
 }
