@@ -48,6 +48,8 @@ describe.skipIf(skip !== undefined)(`sync --dry-run after a sync${skip === undef
       [
         `name = "${service}"`,
         `node = "${worker.node}"`,
+        // Both, as some of the platform's definitions have them: node wins, and the tier is no difference.
+        'tier = "worker"',
         "comment = 'sources and build recipe only the workstation reads'",
         `path = "apps/${service}"`,
         '',

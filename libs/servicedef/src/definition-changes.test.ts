@@ -45,4 +45,15 @@ describe('definitionChanges', () => {
     const fewer = { ...base, components: base.components.slice(0, 1) };
     expect([describeChanges(base, fewer), isRecordedAs(base, fewer)]).toEqual([['component web removed'], true]);
   });
+
+  it('counts no tier for a pinned service (node wins): a node that recorded it without one has it as it is', () => {
+    const pinned = { ...base, node: 'rift' };
+    const withoutTier: ServiceDefinition = { ...pinned };
+    delete withoutTier.tier;
+    const unpinned: ServiceDefinition = { ...pinned };
+    delete unpinned.node;
+    expect([definitionChanges(withoutTier, pinned), isRecordedAs(withoutTier, pinned), isRecordedAs(pinned, { ...pinned, tier: 'core' })]).toEqual([[], true, true]);
+    expect(describeChanges(base, { ...base, tier: 'core' })).toEqual(['tier changed: worker -> core']);
+    expect(describeChanges(withoutTier, unpinned)).toEqual(['tier changed: (none) -> worker', 'node changed: rift -> (none)']);
+  });
 });

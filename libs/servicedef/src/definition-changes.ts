@@ -1,5 +1,6 @@
 // The one rule for "has this definition changed?" (master sync, agent SyncDesiredState, `mcp sync --dry-run`):
 // compared canonically, what changed, in words. Pure.
+import { countedTier } from './counted-tier.js';
 import type { ComponentDefinition, ServiceDefinition } from './types.js';
 
 /** JSON with object keys sorted, so that two equal values always give the same text (arrays keep their order). */
@@ -74,8 +75,10 @@ export function definitionChanges(before: ServiceDefinition, after: ServiceDefin
   const runs = (text: string): void => void changes.push({ kind: 'runs', text });
   if ((before.comment ?? '') !== (after.comment ?? '')) changes.push({ kind: 'comment', text: 'comment changed' });
   for (const key of serviceKeys) {
-    if (canonicalJson(before[key]) === canonicalJson(after[key])) continue;
-    runs(key === 'snapshot' ? 'snapshot changed' : `${key} changed: ${shown(before[key])} -> ${shown(after[key])}`);
+    // Node wins over tier: a pinned service's tier is no difference.
+    const [was, is] = key === 'tier' ? [countedTier(before), countedTier(after)] : [before[key], after[key]];
+    if (canonicalJson(was) === canonicalJson(is)) continue;
+    runs(key === 'snapshot' ? 'snapshot changed' : `${key} changed: ${shown(was)} -> ${shown(is)}`);
   }
   const beforeNames = before.components.map((component) => component.name);
   const afterNames = after.components.map((component) => component.name);

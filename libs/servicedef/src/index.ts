@@ -21,3 +21,4 @@ export { definitionFromRequest, type RequestSpecProblem, type RequestSpecResult 
 export {
   definitionChanges, describeChanges, isRecordedAs, type DefinitionChange, type DefinitionChangeKind,
 } from './definition-changes.js';
+export { countedTier } from './counted-tier.js';

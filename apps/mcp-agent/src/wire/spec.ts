@@ -14,7 +14,7 @@ import {
 } from '@mcp/proto';
 import type { RouteSpec, ServiceSpec } from '@mcp/registry';
 import {
-  definitionFromRequest, definitionToProto, recordedDefinition, routeDefinitionToProto, type RequestSpecProblem,
+  countedTier, definitionFromRequest, definitionToProto, recordedDefinition, routeDefinitionToProto, type RequestSpecProblem, type ServiceDefinition,
 } from '@mcp/servicedef';
 import type { PullPolicy } from '../deploy.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -71,8 +71,10 @@ export function serviceSpecFromProto(spec: ProtoServiceSpec | undefined, field =
  * the registry keeps a tier for every service ("worker" for a pinned one without), so a pinned one goes without.
  */
 export function serviceSpecToProto(spec: ServiceSpec): ProtoServiceSpec {
-  const { tier, ...rest } = spec;
-  return definitionToProto({ ...rest, ...(spec.node === undefined && tier !== undefined ? { tier } : {}), buildImages: {} });
+  const tier = countedTier(spec);
+  const definition: ServiceDefinition = { ...spec, buildImages: {} };
+  if (tier === undefined) delete definition.tier;
+  return definitionToProto(definition);
 }
 
 /** A route with the host port allocated for it (0 once released). */
